@@ -1,0 +1,23 @@
+"""neuroplastic: spiking networks that learn through many plasticity mechanisms at once.
+
+Public surface: model descriptions (:mod:`neuroplastic.model`), the running
+:class:`Network`, plasticity rules, and errors.
+"""
+from .engine import Network
+from .errors import SimulationError, ValidationError
+from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbability, Gamma,
+                    Izhikevich, LogNormal, Model, Normal, OneToOne, Pairs, PoissonInput, Population,
+                    Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
+                    WeightMonitor)
+from .plasticity import (OnPost, OnPre, PairSTDP, Periodic, PhaseAware, Rule, State, Transmission,
+                         TripletSTDP, TsodyksMarkram)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network", "SimulationError", "ValidationError", "LIF", "AdEx", "Izhikevich", "AllToAll",
+    "FixedInDegree", "FixedProbability", "OneToOne", "Pairs", "Exponential", "Gamma", "LogNormal",
+    "Normal", "Uniform", "Model", "PoissonInput", "SpikeTimes", "Population", "Projection",
+    "RateMonitor", "SpikeMonitor", "StateMonitor", "WeightMonitor", "OnPost", "OnPre", "PairSTDP",
+    "Periodic", "PhaseAware", "Rule", "State", "Transmission", "TripletSTDP", "TsodyksMarkram",
+]

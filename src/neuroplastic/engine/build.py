@@ -1,0 +1,116 @@
+"""Build the initial arrays of a network from a validated model (numpy, once)."""
+from __future__ import annotations
+
+from collections import namedtuple
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import connect, inputs, neurons
+from .codegen import PopSpec, ProjSpec
+from .random import seed_state
+from .synapses import SynapseStore, build_store
+from ..model.distributions import draw
+from ..model.inputs import PoissonInput
+from ..model.population import Population
+
+Connections = namedtuple("Connections", ["pre", "post", "alive", "row_start", "row_len"])
+Connections.__doc__ = "Synapse endpoints passed to Periodic rules' ``every`` hook."
+
+
+@dataclass
+class PopArrays:
+    """Arrays of one population or input."""
+
+    spec: PopSpec
+    name: str
+    n: int
+    arrays: dict = field(default_factory=dict)   # kernel argument suffix -> array
+    state_names: tuple = ()
+
+
+@dataclass
+class ProjArrays:
+    """Arrays of one projection and of its rules."""
+
+    spec: ProjSpec
+    name: str
+    store: SynapseStore
+    rule_states: list = field(default_factory=list)
+    rule_params: list = field(default_factory=list)
+    rule_periods: list = field(default_factory=list)
+
+
+def build_population(index: int, part, dt: float, rng: np.random.Generator) -> PopArrays:
+    """Arrays for a neuron population, Poisson source or spike-time source."""
+    if isinstance(part, Population):
+        kernel, par = neurons.pack(part.model, part.n, dt)
+        names = part.model.state_variables
+        init = {**part.model.default_initial(), **part.initial}
+        state = np.vstack([draw(init.get(v, 0.0), rng, part.n) for v in names])
+        rows = tuple(names.index(s) for s in part.model.synaptic_variables)
+        spec = PopSpec(index, "neuron", kernel=kernel, channel_rows=rows)
+        arrays = dict(spk=np.zeros(part.n, np.int64), state=state, par=np.ascontiguousarray(par),
+                      ref=np.zeros(part.n, np.int64))
+        return PopArrays(spec, part.name, part.n, arrays, names)
+    if isinstance(part, PoissonInput):
+        log_q, acc, interval = inputs.poisson_tables(part, dt)
+        arrays = dict(spk=np.zeros(part.n, np.int64), nxt=np.zeros(1, np.int64), logq=log_q,
+                      acc=acc, int=np.int64(interval))
+        return PopArrays(PopSpec(index, "poisson"), part.name, part.n, arrays)
+    steps, idx, per_step = inputs.spike_schedule(part, dt)
+    arrays = dict(spk=np.zeros(max(per_step, 1), np.int64), steps=steps, idx=idx, ptr=np.zeros(1, np.int64))
+    return PopArrays(PopSpec(index, "spike_times"), part.name, part.n, arrays)
+
+
+def build_projection(index, proj, pops: dict, dt, rng, headroom) -> ProjArrays:
+    """Synapses, delays and rule state of one projection."""
+    pre, post = pops[proj.pre], pops[proj.post]
+    i, j = connect.pairs(proj.connectivity, pre.n, post.n, proj.pre == proj.post, rng)
+    w = np.clip(draw(proj.weight, rng, len(i)), proj.w_min, proj.w_max)
+    d = np.round(draw(proj.delay, rng, len(i)) / dt).astype(np.int64)
+    store = build_store(i, j, w, d, pre.n, post.n, headroom=headroom)
+    channel = 0 if proj.receptor == "exc" else 1
+    spec = ProjSpec(index, pre.spec.index, post.spec.index, channel,
+                    deliver=post.spec.kind == "neuron", rules=list(proj.rules))
+    out = ProjArrays(spec, proj.name, store)
+    for rule in proj.rules:
+        out.rule_states.append(rule.new_state(store.capacity, pre.n, post.n))
+        out.rule_params.append(rule.kernel_params())
+        period = getattr(rule, "period", None)
+        out.rule_periods.append(None if period is None else np.int64(max(1, round(period / dt))))
+    return out
+
+
+def connections(store: SynapseStore) -> Connections:
+    """The Connections tuple viewing a store's arrays (no copies)."""
+    return Connections(store.pre, store.post, store.alive, store.row_start, store.row_len)
+
+
+def delay_buffers(pops: list[PopArrays], projs: list[ProjArrays]) -> None:
+    """Allocate one ring buffer per (population, channel) that receives input."""
+    depth = {}
+    for pj in projs:
+        if pj.spec.deliver:
+            key = (pj.spec.post, pj.spec.channel)
+            d = int(pj.store.delay[pj.store.alive].max(initial=0))
+            depth[key] = max(depth.get(key, 1), d + 1)
+    for p in pops:
+        channels = tuple(c for c in (0, 1) if (p.spec.index, c) in depth)
+        p.spec.buffered = channels
+        for c in channels:
+            p.arrays[f"B{c}"] = np.zeros((depth[(p.spec.index, c)], p.n))
+
+
+def rng_state(seed: int) -> np.ndarray:
+    """The kernel's random generator state for a seed."""
+    return seed_state(seed, stream=1)
+
+
+def first_poisson_positions(pops: list[PopArrays], rng_arr: np.ndarray) -> None:
+    """Draw each Poisson source's first candidate position (step 0 onward)."""
+    from .random import geometric_gap
+
+    for p in pops:
+        if p.spec.kind == "poisson":
+            p.arrays["nxt"][0] = geometric_gap(rng_arr, p.arrays["logq"])

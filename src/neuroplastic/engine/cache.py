@@ -1,0 +1,59 @@
+"""On-disk cache of generated step-loop modules.
+
+A generated module is written once to ``<cache dir>/np_<hash>.py`` and imported
+under a unique name; numba stores its machine code beside it (``__pycache__``), so
+a later process with the same structure loads instead of compiling. The cache
+directory is ``$NEUROPLASTIC_CACHE_DIR`` or ``~/.cache/neuroplastic/kernels``.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import numba
+
+from ..io.atomic import atomic_write_text
+
+_ENGINE_SOURCES = ("neurons.py", "inputs.py", "random.py", "codegen.py")
+
+
+def cache_dir() -> Path:
+    """Where generated kernels and numba's compiled code are kept."""
+    root = os.environ.get("NEUROPLASTIC_CACHE_DIR")
+    path = Path(root) if root else Path.home() / ".cache" / "neuroplastic" / "kernels"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _engine_fingerprint() -> str:
+    here = Path(__file__).parent
+    return "".join((here / name).read_text() for name in _ENGINE_SOURCES)
+
+
+def kernel_key(source: str, rule_sources: list[str]) -> str:
+    """Hash of everything the compiled loop depends on."""
+    h = hashlib.sha256()
+    for part in (source, *rule_sources, _engine_fingerprint(), numba.__version__, sys.version):
+        h.update(part.encode())
+    return h.hexdigest()[:20]
+
+
+def load_kernel(source: str, rule_sources: list[str], hooks: dict):
+    """The ``advance`` function of the generated module, with hooks bound."""
+    key = kernel_key(source, rule_sources)
+    mod_name = f"np_{key}"
+    module = sys.modules.get(mod_name)
+    if module is None:
+        path = cache_dir() / f"{mod_name}.py"
+        if not path.exists() or path.read_text() != source:
+            atomic_write_text(path, source)
+        spec = importlib.util.spec_from_file_location(mod_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[mod_name] = module
+        spec.loader.exec_module(module)
+        for name, fn in hooks.items():
+            setattr(module, name, fn)
+    return module.advance

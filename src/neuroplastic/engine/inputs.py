@@ -1,0 +1,70 @@
+"""Compiled spike sources: Poisson (geometric skipping) and explicit spike times."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .random import geometric_gap, uniform
+from ..model.inputs import PoissonInput, SpikeTimes
+
+
+@njit(cache=True)
+def poisson_step(step, rng, nxt, log_q, accept, interval_steps, spk):
+    """Spikes of a Poisson source at ``step``; cost grows with the spike count.
+
+    Positions are flattened as ``step * n + neuron``; ``nxt[0]`` is the position of
+    the next candidate, drawn with the maximum probability p_max (``log_q`` =
+    log(1 - p_max)). A candidate is kept with probability ``accept[k]`` = p/p_max,
+    where ``k`` is the neuron (per-neuron rates, ``interval_steps == 0``) or the
+    time bin ``step // interval_steps`` (rates over time).
+    """
+    n = spk.shape[0]
+    end = (step + 1) * n
+    count = 0
+    while nxt[0] < end:
+        i = nxt[0] - step * n
+        if interval_steps == 0:
+            keep = accept[i]
+        else:
+            keep = accept[min(step // interval_steps, accept.shape[0] - 1)]
+        if keep >= 1.0 or uniform(rng) < keep:
+            spk[count] = i
+            count += 1
+        nxt[0] += 1 + geometric_gap(rng, log_q)
+    return count
+
+
+@njit(cache=True)
+def spike_times_step(step, steps, idx, ptr, spk):
+    """Emit the scheduled spikes of ``step`` (``steps`` sorted ascending)."""
+    count = 0
+    while ptr[0] < steps.shape[0] and steps[ptr[0]] <= step:
+        if steps[ptr[0]] == step:
+            spk[count] = idx[ptr[0]]
+            count += 1
+        ptr[0] += 1
+    return count
+
+
+def poisson_tables(src: PoissonInput, dt: float):
+    """(log(1 - p_max), acceptance table, interval in steps) for a Poisson source."""
+    rates = np.asarray(src.rate, dtype=float)
+    p = np.minimum(np.broadcast_to(rates, (src.n,)) if src.rate_interval is None else rates, 1e3 / dt) * dt * 1e-3
+    p = np.minimum(p, 1.0)
+    p_max = float(p.max()) if p.size else 0.0
+    accept = p / p_max if p_max > 0 else np.zeros_like(p)
+    log_q = -math.inf if p_max >= 1.0 else math.log1p(-p_max)
+    interval = 0 if src.rate_interval is None else max(1, int(round(src.rate_interval / dt)))
+    return log_q, np.ascontiguousarray(accept, dtype=np.float64), interval
+
+
+def spike_schedule(src: SpikeTimes, dt: float):
+    """(steps, indices, max spikes in one step) sorted by step, stable."""
+    steps = np.round(np.asarray(src.times, dtype=float) / dt).astype(np.int64)
+    idx = np.asarray(src.indices, dtype=np.int64)
+    order = np.argsort(steps, kind="stable")
+    steps, idx = steps[order], idx[order]
+    per_step = np.bincount(steps).max() if steps.size else 0
+    return steps, idx, int(per_step)

@@ -1,0 +1,240 @@
+"""The running network: ``Network(model, seed).run(duration)``.
+
+Builds arrays from a validated :class:`~neuroplastic.model.Model`, compiles (or
+loads from the on-disk cache) a step loop specialised to its structure, and
+advances it in chunks: Python runs once per chunk (progress, buffer growth), never
+per step, neuron or synapse.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from . import build, codegen
+from .cache import load_kernel
+from .recorders import make_recorder
+from ..errors import SimulationError, ValidationError
+from ..plasticity.rule import Periodic, PhaseAware
+
+CHUNK_MS = 1000.0
+RUNAWAY_WINDOW_MS = 100.0
+
+
+class Network:
+    """A compiled, runnable instance of a model.
+
+    Args:
+        model: the validated description (validated again here).
+        seed: integer seed; the same seed on the same machine gives identical spikes.
+        headroom: free synapse capacity kept per row/column (fraction).
+
+    ``run`` can be called repeatedly and continues where it stopped; ``reset``
+    restores the initial state without rebuilding or recompiling.
+    """
+
+    def __init__(self, model, seed: int = 0, headroom: float = 0.25):
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValidationError("Network", "seed", seed, "must be a non-negative integer")
+        self.model, self.seed, self.dt = model.validate(), int(seed), float(model.dt)
+        rng = np.random.default_rng(self.seed)
+        parts = list(model.populations.values())
+        self._pops = [build.build_population(k, p, self.dt, rng) for k, p in enumerate(parts)]
+        self._pop_index = {p.name: k for k, p in enumerate(self._pops)}
+        by_name = {p.name: p for p in self._pops}
+        self._projs = [build.build_projection(k, pj, by_name, self.dt, rng, headroom)
+                       for k, pj in enumerate(model.projections.values())]
+        self._proj_index = {p.name: k for k, p in enumerate(self._projs)}
+        build.delay_buffers(self._pops, self._projs)
+        self._recorders = [make_recorder(k, m, by_name, self._pop_index,
+                                         {p.name: p for p in self._projs}, self._proj_index, self.dt)
+                           for k, m in enumerate(model.monitors.values())]
+        self._runaway_setup()
+        self._rng = build.rng_state(self.seed)
+        build.first_poisson_positions(self._pops, self._rng)
+        self._status, self._bad = np.zeros(4, np.int64), np.zeros(1, np.int64)
+        self.step = 0
+        self._initial = copy.deepcopy(self._mutable())
+        self._compile()
+
+    # -- construction helpers -------------------------------------------------
+    def _runaway_setup(self):
+        self._win = np.zeros(len(self._pops), np.int64)
+        self._win_steps = np.int64(max(1, round(RUNAWAY_WINDOW_MS / self.dt)))
+        limit = np.full(len(self._pops), np.inf)
+        if self.model.max_rate is not None:
+            for k, p in enumerate(self._pops):
+                if p.spec.kind == "neuron":
+                    limit[k] = self.model.max_rate * p.n * RUNAWAY_WINDOW_MS * 1e-3
+        self._win_limit = limit
+
+    def _compile(self):
+        pops = [p.spec for p in self._pops]
+        projs = [p.spec for p in self._projs]
+        mons = [r.spec for r in self._recorders]
+        self.kernel_source = codegen.generate(pops, projs, mons)
+        rule_sources = [type(r).source_fingerprint() for pj in projs for r in pj.rules]
+        self._advance = load_kernel(self.kernel_source, rule_sources, codegen.hook_globals(projs))
+
+    def _mutable(self):
+        """Everything ``reset`` must restore (arrays are copied by deepcopy)."""
+        return {
+            "pops": [p.arrays for p in self._pops],
+            "stores": [p.store for p in self._projs],
+            "rules": [p.rule_states for p in self._projs],
+            "rng": self._rng, "win": self._win,
+        }
+
+    # -- running --------------------------------------------------------------
+    @property
+    def t(self) -> float:
+        """Biological time reached, in ms."""
+        return self.step * self.dt
+
+    def run(self, duration: float, progress: bool = False) -> "Network":
+        """Advance by ``duration`` ms (rounded to whole steps).
+
+        Raises SimulationError on NaN/inf or runaway activity; the recordings up
+        to that step are kept and the network stays at that step.
+        """
+        if isinstance(duration, bool) or not np.isfinite(duration) or duration < 0:
+            raise ValidationError("Network.run", "duration", duration, "must be a finite number of ms >= 0")
+        stop = self.step + int(round(duration / self.dt))
+        chunk = max(1, int(round(CHUNK_MS / self.dt)))
+        from ..progress import RunProgress
+
+        with RunProgress(enabled=progress, total_ms=duration, start_ms=self.t) as bar:
+            while self.step < stop:
+                target = min(stop, self.step + chunk)
+                self._advance_to(target)
+                bar.update(self.t)
+        return self
+
+    def _advance_to(self, target: int) -> None:
+        while self.step < target:
+            args = self._arguments(self.step, target)
+            reached = self._advance(*args)
+            self._finish_chunk(reached)
+            code = int(self._status[0])
+            self._status[0] = codegen.OK
+            self.step = int(reached)
+            if code == codegen.BUFFER_FULL:
+                self._recorders[int(self._status[2])].grow()
+            elif code != codegen.OK:
+                self._raise(code)
+
+    def _arguments(self, n0, n1) -> list:
+        args = [np.int64(n0), np.int64(n1), self.dt, self._rng, self._status, self._bad,
+                self._win, self._win_steps, self._win_limit]
+        for p in self._pops:
+            a = p.arrays
+            args.append(a["spk"])
+            if p.spec.kind == "neuron":
+                args += [a["state"], a["par"], a["ref"]] + [a[f"B{c}"] for c in p.spec.buffered]
+            elif p.spec.kind == "poisson":
+                args += [a["nxt"], a["logq"], a["acc"], a["int"]]
+            else:
+                args += [a["steps"], a["idx"], a["ptr"]]
+        for pj in self._projs:
+            s = pj.store
+            bounds = np.array([self.model.projections[pj.name].w_min, self.model.projections[pj.name].w_max])
+            args += [s.row_start, s.row_len, s.col_start, s.col_len, s.col_syn, s.pre, s.post, s.w,
+                     s.delay, bounds, build.connections(s)]
+            for rule, st, par, period in zip(pj.spec.rules, pj.rule_states, pj.rule_params, pj.rule_periods):
+                args += [st, par] + ([period] if isinstance(rule, Periodic) else [])
+        for r in self._recorders:
+            args += r.args(n0, n1)
+        return args
+
+    def _finish_chunk(self, reached):
+        for r in self._recorders:
+            if hasattr(r, "trim"):
+                r.trim()
+
+    def _raise(self, code: int):
+        step, index, row = (int(x) for x in self._status[1:4])
+        pop = self._pops[index]
+        if code == codegen.NONFINITE:
+            var = pop.state_names[row] if row < len(pop.state_names) else f"row {row}"
+            reason = f"non-finite value (NaN/inf) in neuron {int(self._bad[0])}"
+        else:
+            var = "rate"
+            limit = self.model.max_rate
+            reason = f"runaway activity (mean rate above max_rate = {limit:g} Hz over {RUNAWAY_WINDOW_MS:g} ms)"
+        raise SimulationError(reason, step, step * self.dt, pop.name, var)
+
+    def reset(self) -> "Network":
+        """Restore the initial state, weights, rule state, random stream and
+        clear recordings; nothing is rebuilt or recompiled."""
+        fresh = copy.deepcopy(self._initial)
+        for p, arrays in zip(self._pops, fresh["pops"]):
+            for key, value in arrays.items():
+                if isinstance(value, np.ndarray) and isinstance(p.arrays.get(key), np.ndarray):
+                    p.arrays[key][...] = value
+        for pj, store, states in zip(self._projs, fresh["stores"], fresh["rules"]):
+            for key, value in vars(store).items():
+                getattr(pj.store, key)[...] = value
+            for live, init in zip(pj.rule_states, states):
+                for part_live, part_init in zip(live, init):
+                    for arr_live, arr_init in zip(part_live, part_init):
+                        arr_live[...] = arr_init
+        self._rng[...] = fresh["rng"]
+        self._win[...] = fresh["win"]
+        for r in self._recorders:
+            r.reset()
+        self.step = 0
+        return self
+
+    def set_phase(self, phase: str) -> None:
+        """Enter a protocol phase: calls ``on_phase`` of every PhaseAware rule."""
+        for pj in self._projs:
+            for rule, st in zip(pj.spec.rules, pj.rule_states):
+                if isinstance(rule, PhaseAware):
+                    rule.on_phase(phase, st)
+
+    # -- reading results --------------------------------------------------------
+    def monitor(self, name: str) -> dict:
+        """Recorded data of a monitor by name (see docs/run-directory.md)."""
+        for r in self._recorders:
+            if r.monitor.name == name:
+                return r.data(self.dt)
+        raise KeyError(f"no monitor named {name!r}; have {[r.monitor.name for r in self._recorders]}")
+
+    def monitors(self) -> dict:
+        """All recorded data, by monitor name."""
+        return {r.monitor.name: r.data(self.dt) for r in self._recorders}
+
+    def spikes(self, population: str) -> tuple[np.ndarray, np.ndarray]:
+        """(neuron indices, times in ms) from the population's SpikeMonitor."""
+        for r in self._recorders:
+            if r.kind == "spikes" and r.monitor.population == population:
+                d = r.data(self.dt)
+                return d["i"], d["t"]
+        raise KeyError(f"population {population!r} has no SpikeMonitor")
+
+    def state(self, population: str, variable: str) -> np.ndarray:
+        """Live view of a state variable (one value per neuron)."""
+        p = self._pops[self._pop_index[population]]
+        return p.arrays["state"][p.state_names.index(variable)]
+
+    def _store(self, projection: str):
+        return self._projs[self._proj_index[projection]].store
+
+    def weights(self, projection: str) -> np.ndarray:
+        """Current weights in build order (a copy)."""
+        s = self._store(projection)
+        return s.w[s.build_slots].copy()
+
+    def set_weights(self, projection: str, values) -> None:
+        """Overwrite the weights (build order); bounds are applied."""
+        s, proj = self._store(projection), self.model.projections[projection]
+        s.w[s.build_slots] = np.clip(np.broadcast_to(values, s.build_slots.shape), proj.w_min, proj.w_max)
+
+    def synapses(self, projection: str) -> tuple[np.ndarray, np.ndarray]:
+        """(pre, post) indices of the synapses in build order."""
+        s = self._store(projection)
+        return s.pre[s.build_slots].copy(), s.post[s.build_slots].copy()
+
+    def rule_state(self, projection: str, rule: int = 0):
+        """Live state of the projection's ``rule``-th rule (named tuples of arrays)."""
+        return self._projs[self._proj_index[projection]].rule_states[rule]

@@ -1,0 +1,190 @@
+"""Compiled step kernels for the neuron models, and their parameter packing.
+
+Each kernel advances one population by one step ``dt`` and writes the indices of
+the neurons that spiked into ``spk``. It returns the number of spikes, or
+``-(1 + row)`` if state row ``row`` became NaN/inf (the neuron index is written to
+``bad[0]``). Per-neuron coefficients that depend only on ``dt`` and parameters
+(propagators, exponentials) are computed once by :func:`pack`, so the kernels do
+no redundant transcendental work.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..model.neurons import LIF, AdEx, Izhikevich
+
+
+@njit(cache=True)
+def _clamp_or_fire(state, par, ref, i, v_new, thresh, reset_v, spk, k):
+    """Shared threshold/reset/refractory logic; returns the new spike count."""
+    if v_new >= thresh:
+        state[0, i] = reset_v
+        ref[i] = int(par[1, i])
+        spk[k] = i
+        return k + 1
+    state[0, i] = v_new
+    return k
+
+
+@njit(cache=True)
+def lif_current_step(state, par, ref, spk, bad):
+    """Exact step of the current-based LIF (rows: v, ie, ii).
+
+    par rows: 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 e^{-dt/tau_m},
+    5 bias term R*I_b*(1-e_m), 6 k_e, 7 k_i (current-to-voltage propagators),
+    8 e^{-dt/tau_e}, 9 e^{-dt/tau_i}.
+    """
+    k = 0
+    for i in range(state.shape[1]):
+        v, ie, ii = state[0, i], state[1, i], state[2, i]
+        state[1, i] = ie * par[8, i]
+        state[2, i] = ii * par[9, i]
+        if ref[i] > 0:
+            ref[i] -= 1
+            continue
+        v_new = par[3, i] + (v - par[3, i]) * par[4, i] + par[5, i] + par[6, i] * ie + par[7, i] * ii
+        if not math.isfinite(v_new):
+            bad[0] = i
+            return -1
+        k = _clamp_or_fire(state, par, ref, i, v_new, par[2, i], par[0, i], spk, k)
+    return k
+
+
+@njit(cache=True)
+def lif_conductance_step(state, par, ref, spk, bad):
+    """Exponential-Euler step of the conductance-based LIF (rows: v, ge, gi).
+
+    par rows: 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 g_L, 5 dt/c_m,
+    6 e_e, 7 e_i, 8 i_bias, 9 e^{-dt/tau_e}, 10 e^{-dt/tau_i}.
+    """
+    k = 0
+    for i in range(state.shape[1]):
+        v, ge, gi = state[0, i], state[1, i], state[2, i]
+        state[1, i] = ge * par[9, i]
+        state[2, i] = gi * par[10, i]
+        if ref[i] > 0:
+            ref[i] -= 1
+            continue
+        g_tot = par[4, i] + ge + gi
+        v_inf = (par[4, i] * par[3, i] + ge * par[6, i] + gi * par[7, i] + par[8, i]) / g_tot
+        v_new = v_inf + (v - v_inf) * math.exp(-g_tot * par[5, i])
+        if not math.isfinite(v_new):
+            bad[0] = i
+            return -1
+        k = _clamp_or_fire(state, par, ref, i, v_new, par[2, i], par[0, i], spk, k)
+    return k
+
+
+@njit(cache=True)
+def adex_step(state, par, ref, spk, bad):
+    """Forward-Euler step of AdEx (rows: v, w, syn_e, syn_i).
+
+    par rows: 0 v_reset, 1 ref_steps, 2 v_peak, 3 e_l, 4 g_l, 5 dt/c_m,
+    6 delta_t, 7 v_t, 8 dt/tau_w, 9 a, 10 b, 11 i_bias, 12 conductance flag,
+    13 e_e, 14 e_i, 15 e^{-dt/tau_e}, 16 e^{-dt/tau_i}.
+    """
+    k = 0
+    for i in range(state.shape[1]):
+        v, w, se, si = state[0, i], state[1, i], state[2, i], state[3, i]
+        state[2, i] = se * par[15, i]
+        state[3, i] = si * par[16, i]
+        if par[12, i] > 0.0:
+            i_syn = se * (par[13, i] - v) + si * (par[14, i] - v)
+        else:
+            i_syn = se + si
+        state[1, i] = w + par[8, i] * (par[9, i] * (v - par[3, i]) - w)
+        if ref[i] > 0:
+            ref[i] -= 1
+            continue
+        arg = min((v - par[7, i]) / par[6, i], 50.0)
+        dv = -par[4, i] * (v - par[3, i]) + par[4, i] * par[6, i] * math.exp(arg) - w + i_syn + par[11, i]
+        v_new = v + par[5, i] * dv
+        if not (math.isfinite(v_new) and math.isfinite(state[1, i])):
+            bad[0] = i
+            return -1
+        if v_new >= par[2, i]:
+            state[1, i] += par[10, i]
+        k = _clamp_or_fire(state, par, ref, i, v_new, par[2, i], par[0, i], spk, k)
+    return k
+
+
+@njit(cache=True)
+def izhikevich_step(state, par, ref, spk, bad):
+    """Forward-Euler step of the Izhikevich model (rows: v, u, ie, ii).
+
+    par rows: 0 c, 1 ref_steps, 2 v_peak, 3 a, 4 b, 5 d, 6 dt, 7 i_bias,
+    8 e^{-dt/tau_e}, 9 e^{-dt/tau_i}.
+    """
+    k = 0
+    for i in range(state.shape[1]):
+        v, u, ie, ii = state[0, i], state[1, i], state[2, i], state[3, i]
+        state[2, i] = ie * par[8, i]
+        state[3, i] = ii * par[9, i]
+        if ref[i] > 0:
+            ref[i] -= 1
+            continue
+        dt = par[6, i]
+        v_new = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + ie + ii + par[7, i])
+        state[1, i] = u + dt * par[3, i] * (par[4, i] * v - u)
+        if not (math.isfinite(v_new) and math.isfinite(state[1, i])):
+            bad[0] = i
+            return -1
+        if v_new >= par[2, i]:
+            state[1, i] += par[5, i]
+        k = _clamp_or_fire(state, par, ref, i, v_new, par[2, i], par[0, i], spk, k)
+    return k
+
+
+def _rows(n, *values):
+    return np.vstack([np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in values])
+
+
+def _lif_current(m, n, dt):
+    tm, te, ti = (np.broadcast_to(np.asarray(x, float), (n,)) for x in (m.tau_m, m.tau_e, m.tau_i))
+    r = tm / np.asarray(m.c_m, float)
+    em = np.exp(-dt / tm)
+
+    def kern(tau_s):
+        same = np.isclose(tau_s, tm, rtol=1e-12, atol=0)
+        safe = np.where(same, tau_s + 1.0, tau_s)
+        general = (r / tm) * tm * safe * (np.exp(-dt / safe) - em) / (safe - tm)
+        return np.where(same, (r / tm) * dt * em, general)
+
+    return _rows(n, m.v_reset, np.round(np.asarray(m.t_ref) / dt), m.v_thresh, m.v_rest, em,
+                 r * np.asarray(m.i_bias, float) * (1 - em), kern(te), kern(ti), np.exp(-dt / te), np.exp(-dt / ti))
+
+
+def _lif_conductance(m, n, dt):
+    g_l = np.asarray(m.c_m, float) / np.asarray(m.tau_m, float)
+    return _rows(n, m.v_reset, np.round(np.asarray(m.t_ref) / dt), m.v_thresh, m.v_rest, g_l,
+                 dt / np.asarray(m.c_m, float), m.e_e, m.e_i, m.i_bias,
+                 np.exp(-dt / np.asarray(m.tau_e, float)), np.exp(-dt / np.asarray(m.tau_i, float)))
+
+
+def _adex(m, n, dt):
+    cond = 1.0 if m.synapse == "conductance" else 0.0
+    return _rows(n, m.v_reset, np.round(np.asarray(m.t_ref) / dt), m.v_peak, m.e_l, m.g_l,
+                 dt / np.asarray(m.c_m, float), m.delta_t, m.v_t, dt / np.asarray(m.tau_w, float),
+                 m.a, m.b, m.i_bias, cond, m.e_e, m.e_i,
+                 np.exp(-dt / np.asarray(m.tau_e, float)), np.exp(-dt / np.asarray(m.tau_i, float)))
+
+
+def _izhikevich(m, n, dt):
+    return _rows(n, m.c, np.round(np.asarray(m.t_ref) / dt), m.v_peak, m.a, m.b, m.d, dt, m.i_bias,
+                 np.exp(-dt / np.asarray(m.tau_e, float)), np.exp(-dt / np.asarray(m.tau_i, float)))
+
+
+def pack(model, n: int, dt: float):
+    """(kernel name, per-neuron coefficient array) for a neuron model at step dt."""
+    if isinstance(model, LIF):
+        if model.synapse == "current":
+            return "lif_current_step", _lif_current(model, n, dt)
+        return "lif_conductance_step", _lif_conductance(model, n, dt)
+    if isinstance(model, AdEx):
+        return "adex_step", _adex(model, n, dt)
+    if isinstance(model, Izhikevich):
+        return "izhikevich_step", _izhikevich(model, n, dt)
+    raise TypeError(f"no kernel for neuron model {type(model).__name__}")

@@ -1,0 +1,44 @@
+"""Exceptions raised by neuroplastic.
+
+Two kinds of failure matter to a user: a description that cannot be simulated
+(caught before anything runs) and a simulation that became invalid while running
+(caught at the step where it happened, with what was recorded kept).
+"""
+from __future__ import annotations
+
+
+class ValidationError(ValueError):
+    """A model or config value is not allowed.
+
+    The message names the object, the field, the value and what is allowed, e.g.
+    ``Projection 'ee': tau_plus must be > 0 ms, got -5``.
+
+    Attributes:
+        owner: the object that holds the field, e.g. ``"Projection 'ee'"``.
+        field: the field name (dotted for nested fields).
+        value: the offending value.
+    """
+
+    def __init__(self, owner: str, field: str, value: object, allowed: str):
+        self.owner, self.field, self.value, self.allowed = owner, field, value, allowed
+        super().__init__(f"{owner}: {field} {allowed}, got {value!r}")
+
+
+class SimulationError(RuntimeError):
+    """A run stopped because its state became invalid (NaN/inf or runaway activity).
+
+    Attributes:
+        step: the time step at which the problem was detected.
+        time_ms: the biological time of that step, in ms.
+        population: the name of the population concerned.
+        variable: the state variable (or ``"rate"`` for runaway activity).
+    Recorded data up to ``step`` stays available on the network's monitors.
+    """
+
+    def __init__(self, reason: str, step: int, time_ms: float, population: str, variable: str):
+        self.reason, self.step, self.time_ms = reason, step, time_ms
+        self.population, self.variable = population, variable
+        super().__init__(
+            f"{reason} at step {step} (t = {time_ms:.3f} ms) in population "
+            f"'{population}', variable '{variable}'; recordings up to this step are kept"
+        )

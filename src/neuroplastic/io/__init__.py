@@ -1,0 +1,25 @@
+"""Saving and loading simulation output.
+
+* :mod:`~neuroplastic.io.atomic` -- atomic writers (temp file + fsync + ``os.replace``).
+* :mod:`~neuroplastic.io.rundir` -- one folder per run (config, metrics, figures,
+  recordings, log) and :func:`load_run` to read it back.
+
+The on-disk layout is described in ``docs/run-directory.md``.
+"""
+from .atomic import (atomic_save_figure, atomic_save_npz, atomic_write_bytes,
+                     atomic_write_json, atomic_write_text, atomic_write_toml,
+                     to_jsonable)
+from .rundir import RunDirectory, RunRecord, load_run
+
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "atomic_write_json",
+    "atomic_write_toml",
+    "atomic_save_npz",
+    "atomic_save_figure",
+    "to_jsonable",
+    "RunDirectory",
+    "RunRecord",
+    "load_run",
+]

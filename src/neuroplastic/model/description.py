@@ -1,0 +1,105 @@
+"""The whole model: populations, inputs, projections and monitors, cross-checked."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _validate as v
+from .connectivity import OneToOne, Pairs
+from .inputs import PoissonInput, SpikeTimes
+from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
+from .population import Population
+from .projection import Projection
+from ..errors import ValidationError
+
+SOURCES = (Population, PoissonInput, SpikeTimes)
+MONITORS = (SpikeMonitor, StateMonitor, WeightMonitor, RateMonitor)
+
+
+@dataclass
+class Model:
+    """A network description. Add parts with :meth:`add`; nothing runs here.
+
+    Attributes:
+        dt: time step in ms (> 0).
+        max_rate: a population whose mean rate over a 100 ms window exceeds this
+            (Hz) stops the run as runaway activity; ``None`` disables the check.
+    """
+
+    dt: float = 0.1
+    max_rate: float | None = 1000.0
+    populations: dict = field(default_factory=dict)
+    projections: dict = field(default_factory=dict)
+    monitors: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        v.number("Model", "dt", self.dt, gt=0, le=10, unit="ms")
+        if self.max_rate is not None:
+            v.number("Model", "max_rate", self.max_rate, gt=0, unit="Hz")
+
+    def add(self, part):
+        """Add a population, input, projection or monitor; returns it."""
+        if isinstance(part, SOURCES):
+            table = self.populations
+        elif isinstance(part, Projection):
+            table = self.projections
+        elif isinstance(part, MONITORS):
+            table = self.monitors
+        else:
+            raise ValidationError("Model", "add", type(part).__name__,
+                                  "takes a Population, PoissonInput, SpikeTimes, Projection or monitor")
+        names = set(self.populations) | set(self.projections) | set(self.monitors)
+        if part.name in names:
+            raise ValidationError("Model", "name", part.name, "must be unique among populations, projections and monitors")
+        table[part.name] = part
+        return part
+
+    def size(self, population: str) -> int:
+        """Number of neurons of a population or input."""
+        return self.populations[population].n
+
+    def validate(self) -> "Model":
+        """Cross-check references between parts; raises ValidationError."""
+        for proj in self.projections.values():
+            self._check_projection(proj)
+        for mon in self.monitors.values():
+            self._check_monitor(mon)
+        return self
+
+    def _check_projection(self, proj: Projection) -> None:
+        o = f"Projection '{proj.name}'"
+        for key in ("pre", "post"):
+            name = getattr(proj, key)
+            if name not in self.populations:
+                raise ValidationError(o, key, name, f"must name a population or input ({_names(self.populations)})")
+        n_pre, n_post = self.size(proj.pre), self.size(proj.post)
+        conn = proj.connectivity
+        if isinstance(conn, OneToOne) and n_pre != n_post:
+            raise ValidationError(o, "connectivity", "OneToOne", f"needs equal sizes, got {n_pre} -> {n_post}")
+        if isinstance(conn, Pairs) and len(conn.pre):
+            if max(conn.pre) >= n_pre or max(conn.post) >= n_post:
+                raise ValidationError(o, "connectivity", "Pairs", f"indices must be < {n_pre} (pre) and < {n_post} (post)")
+        if getattr(conn, "k", 0) > n_pre:
+            raise ValidationError(o, "connectivity.k", conn.k, f"must be <= the presynaptic size {n_pre}")
+
+    def _check_monitor(self, mon) -> None:
+        o = f"{type(mon).__name__} '{mon.name}'"
+        if isinstance(mon, WeightMonitor):
+            if mon.projection not in self.projections:
+                raise ValidationError(o, "projection", mon.projection, f"must name a projection ({_names(self.projections)})")
+            return
+        if mon.population not in self.populations:
+            raise ValidationError(o, "population", mon.population, f"must name a population ({_names(self.populations)})")
+        pop = self.populations[mon.population]
+        if isinstance(mon, StateMonitor):
+            if not isinstance(pop, Population):
+                raise ValidationError(o, "population", mon.population, "must be a neuron population (inputs have no state)")
+            for var in mon.variables:
+                v.choice(o, "variables", var, pop.model.state_variables)
+            if mon.indices is not None and len(mon.indices) and np.max(mon.indices) >= pop.n:
+                raise ValidationError(o, "indices", int(np.max(mon.indices)), f"must be < {pop.n}")
+
+
+def _names(table: dict) -> str:
+    return ", ".join(map(repr, table)) or "none defined"

@@ -1,0 +1,95 @@
+"""Input populations: spike sources with no membrane.
+
+Units: rates in Hz, times in ms.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _validate as v
+from ..errors import ValidationError
+
+
+@dataclass(frozen=True)
+class PoissonInput:
+    """``n`` independent Poisson spike trains.
+
+    ``rate`` (Hz) is one of:
+      * a scalar: every neuron fires at that rate;
+      * a 1-D array of length ``n``: one rate per neuron;
+      * with ``rate_interval`` (ms) set, a 1-D array of rates over time, shared by
+        all neurons: ``rate[k]`` applies during [k, k+1) * rate_interval, and the
+        last value holds after the end.
+
+    In each step of length dt a neuron emits a spike with probability rate*dt
+    (Bernoulli discretisation of the Poisson process, as Brian2's PoissonGroup);
+    the engine draws only the spikes (geometric skipping), not one number per
+    neuron per step.
+    """
+
+    name: str
+    n: int
+    rate: object = 10.0
+    rate_interval: float | None = None
+
+    def __post_init__(self):
+        o = f"PoissonInput '{self.name}'"
+        v.name(o, "name", self.name)
+        v.integer(o, "n", self.n, ge=1)
+        v.number(o, "rate", self.rate, ge=0, unit="Hz")
+        if self.rate_interval is None:
+            v.per_neuron(o, "rate", self.rate, self.n)
+        else:
+            v.number(o, "rate_interval", self.rate_interval, gt=0, unit="ms")
+            if np.ndim(self.rate) != 1:
+                raise ValidationError(o, "rate", self.rate,
+                                      "must be a 1-D array of rates over time when rate_interval is set")
+
+    @property
+    def kind(self) -> str:
+        return "poisson"
+
+
+@dataclass(frozen=True)
+class SpikeTimes:
+    """Explicit spike times: neuron ``indices[k]`` fires at ``times[k]`` (ms).
+
+    Times are rounded to the nearest step. Duplicate (neuron, step) pairs are
+    allowed and produce two spikes.
+    """
+
+    name: str
+    n: int
+    indices: object = field(default_factory=tuple)
+    times: object = field(default_factory=tuple)
+
+    def __post_init__(self):
+        o = f"SpikeTimes '{self.name}'"
+        v.name(o, "name", self.name)
+        v.integer(o, "n", self.n, ge=1)
+        idx = np.asarray(self.indices)
+        t = np.asarray(self.times, dtype=float)
+        if idx.shape != t.shape or idx.ndim != 1:
+            raise ValidationError(o, "indices", f"shape {idx.shape}",
+                                  f"must be 1-D and match times (shape {t.shape})")
+        if idx.size and (not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= self.n):
+            raise ValidationError(o, "indices", f"range [{idx.min()}, {idx.max()}]",
+                                  f"must be integers in [0, {self.n - 1}]")
+        if t.size:
+            v.number(o, "times", t, ge=0, unit="ms")
+
+    @classmethod
+    def from_trains(cls, name: str, trains) -> "SpikeTimes":
+        """Build from a list with one sequence of spike times (ms) per neuron."""
+        idx = np.concatenate([np.full(len(tr), k, dtype=np.int64) for k, tr in enumerate(trains)] or [[]])
+        t = np.concatenate([np.asarray(tr, dtype=float) for tr in trains] or [[]])
+        return cls(name, len(trains), idx.astype(np.int64), t)
+
+    @property
+    def kind(self) -> str:
+        return "spike_times"
+
+
+INPUT_KINDS = {"PoissonInput": PoissonInput, "SpikeTimes": SpikeTimes}

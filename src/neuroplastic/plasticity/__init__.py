@@ -1,0 +1,11 @@
+"""Plasticity rules, one module per family, built on :mod:`neuroplastic.plasticity.rule`."""
+from .rule import OnPost, OnPre, Periodic, PhaseAware, Rule, State, Transmission
+from .stdp import PairSTDP
+from .stp import TsodyksMarkram
+from .triplet import PRESETS as TRIPLET_PRESETS
+from .triplet import TripletSTDP
+
+RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram)}
+
+__all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transmission",
+           "PairSTDP", "TripletSTDP", "TsodyksMarkram", "TRIPLET_PRESETS", "RULES"]

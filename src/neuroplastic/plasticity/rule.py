@@ -1,0 +1,210 @@
+"""The plasticity rule API.
+
+A rule is small and local (like an optax transformation): validated parameters,
+the state it adds, and the compiled hooks it implements. Capabilities are marker
+base classes; the engine checks them with ``isinstance``:
+
+================  ===========================================================
+capability        hooks (numba ``@njit`` functions, stored as class attributes)
+================  ===========================================================
+:class:`OnPre`    ``on_pre(s, i, j, t, w, st, p) -> dw`` for every synapse ``s``
+                  of a spiking presynaptic neuron ``i`` (post neuron ``j``), then
+                  ``pre_spike(i, t, st, p)`` once for the neuron.
+:class:`OnPost`   ``on_post(s, i, j, t, w, st, p) -> dw`` for every synapse onto
+                  a spiking postsynaptic neuron ``j``, then
+                  ``post_spike(j, t, st, p)`` once.
+:class:`Transmission` ``efficacy(s, i, j, t, st, p) -> factor``: multiplies the
+                  weight delivered by that presynaptic spike (short-term
+                  plasticity).
+:class:`Periodic` ``every(t, w, conn, st, p)`` every ``period`` ms; may change the
+                  weight array ``w`` in place.
+:class:`PhaseAware` ``on_phase(phase, state)``: plain Python, called when the
+                  protocol phase changes (rare), with numpy arrays.
+================  ===========================================================
+
+Arguments: ``t`` is the time in ms; ``w`` the synapse's current weight; ``st`` a
+named tuple ``(syn, pre, post, glob)`` of named tuples of arrays holding the state
+the rule declared (per synapse, per presynaptic neuron, per postsynaptic neuron,
+and global 1-element arrays); ``p`` a named tuple of the rule's parameters as
+floats (a mode given as a string is passed as its index in the allowed choices).
+
+Composition: the rules of a projection run in list order; their ``dw`` add, and
+the projection's weight bounds are applied once, after all of them. On a
+presynaptic spike the weight is first transmitted (times every Transmission
+factor), then the weight changes apply. Within one step presynaptic events are
+processed before postsynaptic ones.
+
+To write a rule: subclass :class:`Rule` as a frozen dataclass whose fields are its
+parameters, declare ``constraints`` and state, and assign the hooks. Nothing in
+the engine changes. See ``docs/writing-a-rule.md``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections import namedtuple
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from numba import njit
+
+from ..model import _validate as v
+from ..errors import ValidationError
+
+
+@dataclass(frozen=True)
+class State:
+    """One state variable a rule adds.
+
+    Attributes:
+        name: identifier used in kernels, e.g. ``st.pre.x``.
+        init: initial value (also the value restored by ``reset``).
+        unit: unit for documentation and recordings.
+    """
+
+    name: str
+    init: float = 0.0
+    unit: str = "1"
+
+
+# --- capabilities -----------------------------------------------------------
+
+@njit(cache=True)
+def _no_synapse_change(s, i, j, t, w, st, p):
+    return 0.0
+
+
+@njit(cache=True)
+def _no_neuron_update(k, t, st, p):
+    return None
+
+
+class OnPre:
+    """The rule reacts to presynaptic spikes (``on_pre`` and/or ``pre_spike``)."""
+
+    on_pre = _no_synapse_change
+    pre_spike = _no_neuron_update
+
+
+class OnPost:
+    """The rule reacts to postsynaptic spikes (``on_post`` and/or ``post_spike``)."""
+
+    on_post = _no_synapse_change
+    post_spike = _no_neuron_update
+
+
+class Transmission:
+    """The rule scales what a presynaptic spike delivers (``efficacy``)."""
+
+
+class Periodic:
+    """The rule runs ``every(t, w, conn, st, p)`` at its field ``period`` (ms)."""
+
+
+class PhaseAware:
+    """The rule reacts to protocol phase changes through ``on_phase``."""
+
+    def on_phase(self, phase: str, state) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+# --- the base class ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """Base class of plasticity rules (use a subclass).
+
+    Class attributes a subclass declares:
+        constraints: field name -> keyword bounds for a number (``dict(gt=0,
+            unit="ms")``) or a tuple of allowed strings (a mode).
+        synapse_state, pre_state, post_state, global_state: tuples of
+            :class:`State`.
+    """
+
+    constraints: ClassVar[dict] = {}
+    synapse_state: ClassVar[tuple] = ()
+    pre_state: ClassVar[tuple] = ()
+    post_state: ClassVar[tuple] = ()
+    global_state: ClassVar[tuple] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for kind in ("synapse_state", "pre_state", "post_state", "global_state"):
+            names = [s.name for s in getattr(cls, kind)]
+            nt = _named_tuple(cls, f"{kind.split('_')[0].capitalize()}State", names)
+            setattr(cls, f"_{kind}_type", nt)
+        cls._state_type = _named_tuple(cls, "RuleState", ["syn", "pre", "post", "glob"])
+
+    def __post_init__(self):
+        owner = type(self).__name__
+        for key, spec in self.constraints.items():
+            value = getattr(self, key)
+            if isinstance(spec, tuple):
+                v.choice(owner, key, value, spec)
+            else:
+                v.number(owner, key, value, **spec)
+        if isinstance(self, Periodic):
+            v.number(owner, "period", getattr(self, "period", None), gt=0, unit="ms")
+
+    # -- what the engine asks of a rule --------------------------------------
+    def kernel_params(self):
+        """Parameters as a named tuple of floats (modes as their index)."""
+        cls = type(self)
+        if "_params_type" not in cls.__dict__:
+            cls._params_type = _named_tuple(cls, "Params", [f.name for f in dataclasses.fields(self)])
+        values = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            spec = self.constraints.get(f.name)
+            values.append(float(spec.index(value)) if isinstance(spec, tuple) else float(value))
+        return cls._params_type(*values)
+
+    def new_state(self, n_synapses: int, n_pre: int, n_post: int):
+        """Fresh state arrays: per synapse (capacity), per pre/post neuron, global."""
+        cls = type(self)
+        make = lambda decl, n: [np.full(n, s.init, dtype=np.float64) for s in decl]
+        return cls._state_type(
+            cls._synapse_state_type(*make(cls.synapse_state, n_synapses)),
+            cls._pre_state_type(*make(cls.pre_state, n_pre)),
+            cls._post_state_type(*make(cls.post_state, n_post)),
+            cls._global_state_type(*make(cls.global_state, 1)),
+        )
+
+    @classmethod
+    def source_fingerprint(cls) -> str:
+        """Source text of the rule's hooks, for the compiled-kernel cache key."""
+        parts = []
+        for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every"):
+            fn = getattr(cls, hook, None)
+            py = getattr(fn, "py_func", None)
+            if py is not None:
+                try:
+                    parts.append(inspect.getsource(py))
+                except (OSError, TypeError):
+                    parts.append(f"{py.__module__}.{py.__qualname__}")
+        return "\n".join(parts)
+
+
+def _named_tuple(owner: type, name: str, fields: list[str]):
+    """A named tuple class reachable as ``owner.<name>`` (so numba can pickle it)."""
+    nt = namedtuple(name, fields)
+    nt.__module__ = owner.__module__
+    nt.__qualname__ = f"{owner.__qualname__}.{name}"
+    setattr(owner, name, nt)
+    return nt
+
+
+def rule_capabilities(rule: Rule) -> list[str]:
+    """Names of the capabilities a rule has, for messages and docs."""
+    caps = (OnPre, OnPost, Transmission, Periodic, PhaseAware)
+    return [c.__name__ for c in caps if isinstance(rule, c)]
+
+
+def check_rule(owner: str, field: str, rule) -> None:
+    """Validate that ``rule`` is a Rule instance with at least one capability."""
+    if not isinstance(rule, Rule):
+        raise ValidationError(owner, field, rule, "must be a plasticity Rule instance")
+    if not rule_capabilities(rule):
+        raise ValidationError(owner, field, type(rule).__name__,
+                              "must implement at least one of OnPre, OnPost, Transmission, Periodic, PhaseAware")

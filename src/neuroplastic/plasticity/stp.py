@@ -1,0 +1,76 @@
+"""Short-term plasticity: the Tsodyks-Markram model of depression and facilitation.
+
+Per synapse, resources x (available fraction) and utilisation u. Between spikes
+(exact, event-driven)::
+
+    dx/dt = (1 - x) / tau_rec        du/dt = -u / tau_f
+
+At a presynaptic spike, u jumps first, then the released fraction u*x scales the
+delivered weight, then x loses it::
+
+    u <- u + U (1 - u);   release = u * x;   x <- x - u * x
+
+Without facilitation (``tau_f = 0``) u stays equal to U. The first spike releases
+U * w. Steady state for a regular train of interval D (depression only):
+x_ss = (1 - e^{-D/tau_rec}) / (1 - (1 - U) e^{-D/tau_rec}).
+
+Parameters: U (dimensionless, (0, 1]); tau_rec, tau_f (ms; tau_f = 0 disables
+facilitation). Presets: ``depressing`` (U 0.5, tau_rec 800 ms) and
+``facilitating`` (U 0.03, tau_rec 130 ms, tau_f 530 ms), Tsodyks, Pawelzik &
+Markram 1998 as in Brian2's example of that paper.
+
+References: Tsodyks MV, Markram H (1997) PNAS 94:719. Tsodyks M, Pawelzik K,
+Markram H (1998) Neural Comput 10:821. Markram H, Wang Y, Tsodyks M (1998) PNAS
+95:5323.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from numba import njit
+
+from .rule import Rule, State, Transmission
+
+
+@njit(cache=True)
+def _efficacy(s, i, j, t, st, p):
+    syn = st.syn
+    if syn.t_last[s] >= 0.0:
+        gap = t - syn.t_last[s]
+        syn.x[s] = 1.0 - (1.0 - syn.x[s]) * math.exp(-gap / p.tau_rec)
+        syn.u[s] = syn.u[s] * math.exp(-gap / p.tau_f) if p.tau_f > 0.0 else 0.0
+    u = syn.u[s] + p.U * (1.0 - syn.u[s]) if p.tau_f > 0.0 else p.U
+    release = u * syn.x[s]
+    syn.u[s] = u
+    syn.x[s] -= release
+    syn.t_last[s] = t
+    syn.release[s] = release
+    return release
+
+
+@dataclass(frozen=True)
+class TsodyksMarkram(Rule, Transmission):
+    """Tsodyks-Markram short-term depression/facilitation (see module doc)."""
+
+    U: float = 0.5
+    tau_rec: float = 800.0
+    tau_f: float = 0.0
+
+    constraints = {"U": dict(gt=0, le=1), "tau_rec": dict(gt=0, unit="ms"), "tau_f": dict(ge=0, unit="ms")}
+    synapse_state = (State("x", 1.0), State("u", 0.0), State("t_last", -1.0, "ms"), State("release", 0.0))
+    efficacy = _efficacy
+
+    @classmethod
+    def depressing(cls) -> "TsodyksMarkram":
+        return cls(U=0.5, tau_rec=800.0, tau_f=0.0)
+
+    @classmethod
+    def facilitating(cls) -> "TsodyksMarkram":
+        return cls(U=0.03, tau_rec=130.0, tau_f=530.0)
+
+
+def steady_state_depression(U: float, tau_rec: float, interval: float) -> float:
+    """Closed-form steady-state resources x_ss for a regular train (no facilitation)."""
+    e = math.exp(-interval / tau_rec)
+    return (1.0 - e) / (1.0 - (1.0 - U) * e)
