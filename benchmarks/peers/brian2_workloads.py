@@ -152,10 +152,16 @@ def _stdp_namespace(stdp: dict) -> dict:
 
 
 def _rates(mon: SpikeMonitor, n: int, duration_ms: float) -> dict:
-    """Mean rate (Hz) overall and in the first/last 10 % of the run."""
+    """Mean rate (Hz) overall and in the first/last 10 % of the run.
+
+    Also ``pop_rate_cv``: std/mean of the population spike count in 1 ms
+    bins (a crude synchrony index; ~0.1-0.5 asynchronous, >1 bursty).
+    """
     t = np.asarray(mon.t / ms)
     win = 0.1 * duration_ms
+    counts, _ = np.histogram(t, bins=max(1, int(duration_ms)), range=(0.0, duration_ms))
     return {
+        "pop_rate_cv": float(np.std(counts) / max(np.mean(counts), 1e-12)),
         "mean_rate_hz": len(t) / n / (duration_ms / 1000.0),
         "rate_first10pct_hz": np.sum(t < win) / n / (win / 1000.0),
         "rate_last10pct_hz": np.sum(t >= duration_ms - win) / n / (win / 1000.0),
@@ -252,6 +258,7 @@ def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
     for key in re:
         out[key] = (re[key] * n_e + ri[key] * n_i) / n_tot
     out["exc_rate_hz"], out["inh_rate_hz"] = re["mean_rate_hz"], ri["mean_rate_hz"]
+    out["pop_rate_cv"] = re["pop_rate_cv"]  # of the excitatory population
     out.update(_weight_stats(np.asarray(ee.w / nS), stdp["w_max_nS"]))
     out["n_synapses"] = int(len(ee) + len(ei) + len(ie) + len(ii))
     out.update(_timings(t0))

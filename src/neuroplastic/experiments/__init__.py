@@ -1,0 +1,7 @@
+"""Canonical reproductions, each a function config -> Result with published targets."""
+from .base import Experiment, Result, Row, Target, compare
+from .registry import all_experiments, get, register
+from .runner import run_experiment, save_result
+
+__all__ = ["Experiment", "Result", "Row", "Target", "compare", "all_experiments", "get",
+           "register", "run_experiment", "save_result"]

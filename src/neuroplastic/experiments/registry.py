@@ -1,0 +1,33 @@
+"""The table of experiments by name."""
+from __future__ import annotations
+
+from ..errors import ValidationError
+from .base import Experiment
+
+_REGISTRY: dict[str, Experiment] = {}
+
+
+def register(experiment: Experiment) -> Experiment:
+    """Add an experiment to the registry (names are unique)."""
+    if experiment.name in _REGISTRY:
+        raise ValueError(f"experiment {experiment.name!r} registered twice")
+    _REGISTRY[experiment.name] = experiment
+    return experiment
+
+
+def get(name: str) -> Experiment:
+    """The experiment called ``name``; a ValidationError lists the known names."""
+    _load_all()
+    if name not in _REGISTRY:
+        raise ValidationError("neuroplastic", "experiment", name, f"must be one of {', '.join(sorted(_REGISTRY))}")
+    return _REGISTRY[name]
+
+
+def all_experiments() -> list[Experiment]:
+    """Every registered experiment, sorted by name."""
+    _load_all()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+def _load_all() -> None:
+    from . import coba, sjostrom_triplet, song2000, stdp_window, tsodyks_markram  # noqa: F401
