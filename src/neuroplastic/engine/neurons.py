@@ -57,8 +57,13 @@ def lif_current_step(state, par, ref, spk, bad):
 def lif_conductance_step(state, par, ref, spk, bad):
     """Exponential-Euler step of the conductance-based LIF (rows: v, ge, gi).
 
+    The conductances enter as their exact average over the step,
+    g * tau (1 - e^{-dt/tau}) / dt, which makes the scheme second order in dt
+    for the exponentially decaying synaptic input.
+
     par rows: 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 g_L, 5 dt/c_m,
-    6 e_e, 7 e_i, 8 i_bias, 9 e^{-dt/tau_e}, 10 e^{-dt/tau_i}.
+    6 e_e, 7 e_i, 8 i_bias, 9 e^{-dt/tau_e}, 10 e^{-dt/tau_i},
+    11 averaging factor for ge, 12 for gi.
     """
     k = 0
     for i in range(state.shape[1]):
@@ -68,6 +73,8 @@ def lif_conductance_step(state, par, ref, spk, bad):
         if ref[i] > 0:
             ref[i] -= 1
             continue
+        ge = ge * par[11, i]
+        gi = gi * par[12, i]
         g_tot = par[4, i] + ge + gi
         v_inf = (par[4, i] * par[3, i] + ge * par[6, i] + gi * par[7, i] + par[8, i]) / g_tot
         v_new = v_inf + (v - v_inf) * math.exp(-g_tot * par[5, i])
@@ -157,11 +164,18 @@ def _lif_current(m, n, dt):
                  r * np.asarray(m.i_bias, float) * (1 - em), kern(te), kern(ti), np.exp(-dt / te), np.exp(-dt / ti))
 
 
+def _step_average(tau, dt):
+    """Mean of exp(-s/tau) over one step [0, dt)."""
+    tau = np.asarray(tau, float)
+    return tau * (1.0 - np.exp(-dt / tau)) / dt
+
+
 def _lif_conductance(m, n, dt):
     g_l = np.asarray(m.c_m, float) / np.asarray(m.tau_m, float)
     return _rows(n, m.v_reset, np.round(np.asarray(m.t_ref) / dt), m.v_thresh, m.v_rest, g_l,
                  dt / np.asarray(m.c_m, float), m.e_e, m.e_i, m.i_bias,
-                 np.exp(-dt / np.asarray(m.tau_e, float)), np.exp(-dt / np.asarray(m.tau_i, float)))
+                 np.exp(-dt / np.asarray(m.tau_e, float)), np.exp(-dt / np.asarray(m.tau_i, float)),
+                 _step_average(m.tau_e, dt), _step_average(m.tau_i, dt))
 
 
 def _adex(m, n, dt):
