@@ -1,0 +1,55 @@
+# neuroplastic — set-up, demo, tests, benchmarks. Each target creates its own
+# virtual environment and installs what it needs; nothing is installed by hand.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BENCH_VENV ?= .venv-bench
+BPY := $(BENCH_VENV)/bin/python
+# Compiled kernels are cached here (numba machine code beside generated loops).
+export NEUROPLASTIC_CACHE_DIR ?= $(CURDIR)/.cache/kernels
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-quick bench install install-test clean help
+
+help:
+	@echo "make demo        set up .venv and run the demonstration experiment (writes runs/...)"
+	@echo "make test        set up .venv with test extras and run the whole test suite"
+	@echo "make test-quick  the same without the slow reproductions (-m 'not slow')"
+	@echo "make bench       set up .venv-bench (with Brian2) and run the benchmarks"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(VENV)/bin/neuroplastic run song2000 --out runs --progress
+	$(VENV)/bin/neuroplastic run stdp-window --out runs
+
+test: install-test
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-quick: install-test
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+$(BENCH_VENV)/.installed: pyproject.toml benchmarks/requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BPY) -m pip install --quiet --upgrade pip
+	$(BPY) -m pip install --quiet -r benchmarks/requirements-bench.txt -e .
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BPY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(BENCH_VENV) .cache runs benchmarks/build .pytest_cache
