@@ -162,9 +162,9 @@ def _rates(mon: SpikeMonitor, n: int, duration_ms: float) -> dict:
     counts, _ = np.histogram(t, bins=max(1, int(duration_ms)), range=(0.0, duration_ms))
     return {
         "pop_rate_cv": float(np.std(counts) / max(np.mean(counts), 1e-12)),
-        "mean_rate_hz": len(t) / n / (duration_ms / 1000.0),
-        "rate_first10pct_hz": np.sum(t < win) / n / (win / 1000.0),
-        "rate_last10pct_hz": np.sum(t >= duration_ms - win) / n / (win / 1000.0),
+        "mean_rate_hz": float(len(t) / n / (duration_ms / 1000.0)),
+        "rate_first10pct_hz": float(np.sum(t < win) / n / (win / 1000.0)),
+        "rate_last10pct_hz": float(np.sum(t >= duration_ms - win) / n / (win / 1000.0)),
     }
 
 
@@ -198,8 +198,8 @@ def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
     out = {"workload": "W1", "duration_ms": dur, "seed": seed}
     out.update(_rates(mon, n_e + n_i, dur))
     i = np.asarray(mon.i)
-    out["exc_rate_hz"] = np.sum(i < n_e) / n_e / (dur / 1000.0)
-    out["inh_rate_hz"] = np.sum(i >= n_e) / n_i / (dur / 1000.0)
+    out["exc_rate_hz"] = float(np.sum(i < n_e) / n_e / (dur / 1000.0))
+    out["inh_rate_hz"] = float(np.sum(i >= n_e) / n_i / (dur / 1000.0))
     out["n_synapses"] = int(len(ce)) + int(len(ci))
     out.update(_timings(t0))
     return out

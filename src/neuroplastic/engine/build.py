@@ -71,8 +71,10 @@ def build_projection(index, proj, pops: dict, dt, rng, headroom) -> ProjArrays:
     d = np.round(draw(proj.delay, rng, len(i)) / dt).astype(np.int64)
     store = build_store(i, j, w, d, pre.n, post.n, headroom=headroom)
     channel = 0 if proj.receptor == "exc" else 1
-    spec = ProjSpec(index, pre.spec.index, post.spec.index, channel,
-                    deliver=post.spec.kind == "neuron", rules=list(proj.rules))
+    deliver = post.spec.kind == "neuron"
+    spec = ProjSpec(index, pre.spec.index, post.spec.index, channel, deliver=deliver,
+                    row=post.spec.channel_rows[channel] if deliver else -1,
+                    direct=deliver and int(d.max(initial=0)) == 0, rules=list(proj.rules))
     out = ProjArrays(spec, proj.name, store)
     for rule in proj.rules:
         out.rule_states.append(rule.new_state(store.capacity, pre.n, post.n))
@@ -88,10 +90,14 @@ def connections(store: SynapseStore) -> Connections:
 
 
 def delay_buffers(pops: list[PopArrays], projs: list[ProjArrays]) -> None:
-    """Allocate one ring buffer per (population, channel) that receives input."""
+    """Allocate one ring buffer per (population, channel) that receives delayed input.
+
+    Projections whose delays are all zero add directly into the target's
+    synaptic variable and need no buffer.
+    """
     depth = {}
     for pj in projs:
-        if pj.spec.deliver:
+        if pj.spec.deliver and not pj.spec.direct:
             key = (pj.spec.post, pj.spec.channel)
             d = int(pj.store.delay[pj.store.alive].max(initial=0))
             depth[key] = max(depth.get(key, 1), d + 1)

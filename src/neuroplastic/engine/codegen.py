@@ -41,6 +41,8 @@ class ProjSpec:
     post: int
     channel: int            # 0 exc, 1 inh
     deliver: bool           # False when the target is an input (no state)
+    row: int = -1           # target state row (the channel's synaptic variable)
+    direct: bool = False    # all delays zero: add straight into the state row
     rules: list = field(default_factory=list)
 
     def has(self, capability) -> bool:
@@ -213,8 +215,11 @@ def _emit_pre_side(w, pops, j):
         for r, rule in enumerate(j.rules):
             if isinstance(rule, Transmission):
                 w(4, f"x *= J{k}R{r}_efficacy(s, i, j, t, J{k}R{r}_st, J{k}R{r}_p)")
-        buf = f"B{j.post}_{j.channel}"
-        w(4, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], j] += x")
+        if j.direct:
+            w(4, f"P{j.post}_state[{j.row}, j] += x")
+        else:
+            buf = f"B{j.post}_{j.channel}"
+            w(4, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], j] += x")
     else:
         for r, rule in enumerate(j.rules):
             if isinstance(rule, Transmission):

@@ -22,7 +22,7 @@ def _clamp_or_fire(state, par, ref, i, v_new, thresh, reset_v, spk, k):
     """Shared threshold/reset/refractory logic; returns the new spike count."""
     if v_new >= thresh:
         state[0, i] = reset_v
-        ref[i] = int(par[1, i])
+        ref[i] = int(par[i, 1])
         spk[k] = i
         return k + 1
     state[0, i] = v_new
@@ -33,23 +33,23 @@ def _clamp_or_fire(state, par, ref, i, v_new, thresh, reset_v, spk, k):
 def lif_current_step(state, par, ref, spk, bad):
     """Exact step of the current-based LIF (rows: v, ie, ii).
 
-    par rows: 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 e^{-dt/tau_m},
+    par columns: 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 e^{-dt/tau_m},
     5 bias term R*I_b*(1-e_m), 6 k_e, 7 k_i (current-to-voltage propagators),
     8 e^{-dt/tau_e}, 9 e^{-dt/tau_i}.
     """
     k = 0
     for i in range(state.shape[1]):
         v, ie, ii = state[0, i], state[1, i], state[2, i]
-        state[1, i] = ie * par[8, i]
-        state[2, i] = ii * par[9, i]
+        state[1, i] = ie * par[i, 8]
+        state[2, i] = ii * par[i, 9]
         if ref[i] > 0:
             ref[i] -= 1
             continue
-        v_new = par[3, i] + (v - par[3, i]) * par[4, i] + par[5, i] + par[6, i] * ie + par[7, i] * ii
+        v_new = par[i, 3] + (v - par[i, 3]) * par[i, 4] + par[i, 5] + par[i, 6] * ie + par[i, 7] * ii
         if not math.isfinite(v_new):
             bad[0] = i
             return -1
-        k = _clamp_or_fire(state, par, ref, i, v_new, par[2, i], par[0, i], spk, k)
+        k = _clamp_or_fire(state, par, ref, i, v_new, par[i, 2], par[i, 0], spk, k)
     return k
 
 
@@ -61,27 +61,27 @@ def lif_conductance_step(state, par, ref, spk, bad):
     g * tau (1 - e^{-dt/tau}) / dt, which makes the scheme second order in dt
     for the exponentially decaying synaptic input.
 
-    par rows: 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 g_L, 5 dt/c_m,
+    par columns: 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 g_L, 5 dt/c_m,
     6 e_e, 7 e_i, 8 i_bias, 9 e^{-dt/tau_e}, 10 e^{-dt/tau_i},
     11 averaging factor for ge, 12 for gi.
     """
     k = 0
     for i in range(state.shape[1]):
         v, ge, gi = state[0, i], state[1, i], state[2, i]
-        state[1, i] = ge * par[9, i]
-        state[2, i] = gi * par[10, i]
+        state[1, i] = ge * par[i, 9]
+        state[2, i] = gi * par[i, 10]
         if ref[i] > 0:
             ref[i] -= 1
             continue
-        ge = ge * par[11, i]
-        gi = gi * par[12, i]
-        g_tot = par[4, i] + ge + gi
-        v_inf = (par[4, i] * par[3, i] + ge * par[6, i] + gi * par[7, i] + par[8, i]) / g_tot
-        v_new = v_inf + (v - v_inf) * math.exp(-g_tot * par[5, i])
+        ge = ge * par[i, 11]
+        gi = gi * par[i, 12]
+        g_tot = par[i, 4] + ge + gi
+        v_inf = (par[i, 4] * par[i, 3] + ge * par[i, 6] + gi * par[i, 7] + par[i, 8]) / g_tot
+        v_new = v_inf + (v - v_inf) * math.exp(-g_tot * par[i, 5])
         if not math.isfinite(v_new):
             bad[0] = i
             return -1
-        k = _clamp_or_fire(state, par, ref, i, v_new, par[2, i], par[0, i], spk, k)
+        k = _clamp_or_fire(state, par, ref, i, v_new, par[i, 2], par[i, 0], spk, k)
     return k
 
 
@@ -89,32 +89,32 @@ def lif_conductance_step(state, par, ref, spk, bad):
 def adex_step(state, par, ref, spk, bad):
     """Forward-Euler step of AdEx (rows: v, w, syn_e, syn_i).
 
-    par rows: 0 v_reset, 1 ref_steps, 2 v_peak, 3 e_l, 4 g_l, 5 dt/c_m,
+    par columns: 0 v_reset, 1 ref_steps, 2 v_peak, 3 e_l, 4 g_l, 5 dt/c_m,
     6 delta_t, 7 v_t, 8 dt/tau_w, 9 a, 10 b, 11 i_bias, 12 conductance flag,
     13 e_e, 14 e_i, 15 e^{-dt/tau_e}, 16 e^{-dt/tau_i}.
     """
     k = 0
     for i in range(state.shape[1]):
         v, w, se, si = state[0, i], state[1, i], state[2, i], state[3, i]
-        state[2, i] = se * par[15, i]
-        state[3, i] = si * par[16, i]
-        if par[12, i] > 0.0:
-            i_syn = se * (par[13, i] - v) + si * (par[14, i] - v)
+        state[2, i] = se * par[i, 15]
+        state[3, i] = si * par[i, 16]
+        if par[i, 12] > 0.0:
+            i_syn = se * (par[i, 13] - v) + si * (par[i, 14] - v)
         else:
             i_syn = se + si
-        state[1, i] = w + par[8, i] * (par[9, i] * (v - par[3, i]) - w)
+        state[1, i] = w + par[i, 8] * (par[i, 9] * (v - par[i, 3]) - w)
         if ref[i] > 0:
             ref[i] -= 1
             continue
-        arg = min((v - par[7, i]) / par[6, i], 50.0)
-        dv = -par[4, i] * (v - par[3, i]) + par[4, i] * par[6, i] * math.exp(arg) - w + i_syn + par[11, i]
-        v_new = v + par[5, i] * dv
+        arg = min((v - par[i, 7]) / par[i, 6], 50.0)
+        dv = -par[i, 4] * (v - par[i, 3]) + par[i, 4] * par[i, 6] * math.exp(arg) - w + i_syn + par[i, 11]
+        v_new = v + par[i, 5] * dv
         if not (math.isfinite(v_new) and math.isfinite(state[1, i])):
             bad[0] = i
             return -1
-        if v_new >= par[2, i]:
-            state[1, i] += par[10, i]
-        k = _clamp_or_fire(state, par, ref, i, v_new, par[2, i], par[0, i], spk, k)
+        if v_new >= par[i, 2]:
+            state[1, i] += par[i, 10]
+        k = _clamp_or_fire(state, par, ref, i, v_new, par[i, 2], par[i, 0], spk, k)
     return k
 
 
@@ -122,31 +122,33 @@ def adex_step(state, par, ref, spk, bad):
 def izhikevich_step(state, par, ref, spk, bad):
     """Forward-Euler step of the Izhikevich model (rows: v, u, ie, ii).
 
-    par rows: 0 c, 1 ref_steps, 2 v_peak, 3 a, 4 b, 5 d, 6 dt, 7 i_bias,
+    par columns: 0 c, 1 ref_steps, 2 v_peak, 3 a, 4 b, 5 d, 6 dt, 7 i_bias,
     8 e^{-dt/tau_e}, 9 e^{-dt/tau_i}.
     """
     k = 0
     for i in range(state.shape[1]):
         v, u, ie, ii = state[0, i], state[1, i], state[2, i], state[3, i]
-        state[2, i] = ie * par[8, i]
-        state[3, i] = ii * par[9, i]
+        state[2, i] = ie * par[i, 8]
+        state[3, i] = ii * par[i, 9]
         if ref[i] > 0:
             ref[i] -= 1
             continue
-        dt = par[6, i]
-        v_new = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + ie + ii + par[7, i])
-        state[1, i] = u + dt * par[3, i] * (par[4, i] * v - u)
+        dt = par[i, 6]
+        v_new = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + ie + ii + par[i, 7])
+        state[1, i] = u + dt * par[i, 3] * (par[i, 4] * v - u)
         if not (math.isfinite(v_new) and math.isfinite(state[1, i])):
             bad[0] = i
             return -1
-        if v_new >= par[2, i]:
-            state[1, i] += par[5, i]
-        k = _clamp_or_fire(state, par, ref, i, v_new, par[2, i], par[0, i], spk, k)
+        if v_new >= par[i, 2]:
+            state[1, i] += par[i, 5]
+        k = _clamp_or_fire(state, par, ref, i, v_new, par[i, 2], par[i, 0], spk, k)
     return k
 
 
 def _rows(n, *values):
-    return np.vstack([np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in values])
+    """Per-neuron coefficients, neuron-major (n, n_coefficients): one neuron's
+    coefficients are contiguous in memory, which the kernels read together."""
+    return np.ascontiguousarray(np.vstack([np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in values]).T)
 
 
 def _lif_current(m, n, dt):
