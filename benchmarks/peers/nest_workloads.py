@@ -36,7 +36,10 @@ import specs  # noqa: E402  (benchmarks/specs.py)
 def _reset(seed: int, dt_ms: float) -> None:
     """Fresh NEST kernel: one thread, resolution dt (ms), RNG seed."""
     nest.ResetKernel()
-    nest.set_verbosity("M_ERROR")
+    try:  # NEST >= 3.9 spelling; older versions only have set_verbosity
+        nest.verbosity = nest.VerbosityLevel.ERROR
+    except AttributeError:
+        nest.set_verbosity("M_ERROR")
     nest.SetKernelStatus({"local_num_threads": 1, "resolution": dt_ms,
                           "rng_seed": int(seed), "print_time": False})
 

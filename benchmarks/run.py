@@ -1,0 +1,105 @@
+"""Run the benchmark workloads with neuroplastic and its peers in one process, side by side.
+
+Prints wall times and ratios, and writes ``benchmarks/results.json``: one entry per
+workload (``W1``, ``W2``, ``W3``) with each simulator's seconds and
+``speedup_vs_brian2`` = Brian2 simulation seconds / neuroplastic simulation seconds.
+Simulation time excludes building and compiling; total time includes them.
+
+Usage: ``python benchmarks/run.py [--only W1,W3] [--seed N] [--duration-scale 0.1]
+[--no-peers]`` (``make bench`` runs it in its own environment with Brian2 installed).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE / "peers"))
+
+import neuroplastic_workloads as ours  # noqa: E402
+from specs import WORKLOADS as SPECS  # noqa: E402
+
+
+def _peers() -> dict:
+    """Peer simulators that import here: name -> module with run_w1/run_w2/run_w3."""
+    found = {}
+    for name, module in (("brian2", "brian2_workloads"), ("nest", "nest_workloads")):
+        try:
+            found[name] = __import__(module)
+        except Exception as err:  # a peer that is not installed is reported, not fatal
+            print(f"[bench] {name} unavailable: {type(err).__name__}: {err}", file=sys.stderr)
+    return found
+
+
+def _run_one(fn, seed, duration):
+    try:
+        return fn(seed=seed, duration_ms=duration) if duration else fn(seed=seed)
+    except TypeError:
+        return fn(seed)
+    except Exception as err:
+        return {"error": f"{type(err).__name__}: {err}"}
+
+
+def run(only, seed, scale, with_peers) -> dict:
+    peers = _peers() if with_peers else {}
+    results = {"_meta": {"python": platform.python_version(), "machine": platform.machine(),
+                         "processor": platform.processor(), "seed": seed, "duration_scale": scale,
+                         "date": time.strftime("%Y-%m-%d %H:%M:%S")}}
+    for key in only:
+        duration = SPECS[key]["duration_ms"] * scale if scale != 1.0 else None
+        fn_name = f"run_{key.lower()}"
+        entry = {"workload": SPECS[key]["name"], "duration_ms": duration or SPECS[key]["duration_ms"]}
+        entry["neuroplastic"] = _run_one(getattr(ours, fn_name), seed, duration)
+        for name, mod in peers.items():
+            if hasattr(mod, fn_name):
+                entry[name] = _run_one(getattr(mod, fn_name), seed, duration)
+        ours_sim = entry["neuroplastic"].get("sim_seconds")
+        for name in peers:
+            peer_sim = entry.get(name, {}).get("sim_seconds")
+            if ours_sim and peer_sim:
+                entry[f"speedup_vs_{name}"] = peer_sim / ours_sim
+                entry[f"speedup_total_vs_{name}"] = entry[name]["total_seconds"] / entry["neuroplastic"]["total_seconds"]
+        results[key] = entry
+        _print_entry(key, entry, peers)
+    return results
+
+
+def _print_entry(key, entry, peers):
+    print(f"\n{key} {entry['workload']} ({entry['duration_ms'] / 1000:g} s biological)")
+    print(f"  {'simulator':<13}{'sim s':>10}{'total s':>10}{'rate Hz':>10}")
+    for name in ["neuroplastic", *peers]:
+        r = entry.get(name, {})
+        if "error" in r:
+            print(f"  {name:<13} error: {r['error']}")
+        elif r:
+            print(f"  {name:<13}{r['sim_seconds']:>10.3f}{r['total_seconds']:>10.3f}{r.get('mean_rate_hz', float('nan')):>10.2f}")
+    for name in peers:
+        if f"speedup_vs_{name}" in entry:
+            print(f"  speedup vs {name}: {entry[f'speedup_vs_{name}']:.2f}x simulation, "
+                  f"{entry[f'speedup_total_vs_{name}']:.2f}x whole (build+compile included)")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default="W1,W2,W3")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--duration-scale", type=float, default=1.0)
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--out", default=str(HERE / "results.json"))
+    args = ap.parse_args(argv)
+    results = run(args.only.split(","), args.seed, args.duration_scale, not args.no_peers)
+    from compile_time import measure
+    results["compile"] = measure()
+    print("\ncompile:", json.dumps(results["compile"]))
+    from neuroplastic.io import atomic_write_json
+    atomic_write_json(args.out, results)
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
