@@ -48,8 +48,8 @@ def test_song2000_reduced_targets(song_reduced, seed):
     assert 10.0 <= m["output_rate_last"] <= 35.0
     assert sum(m["hist_counts"]) == 1000
     assert sum(m[f"decile_{k}"] for k in range(10)) == pytest.approx(1.0)
-    # Brian2's fixed driving force: g_max = 0.01 * g_L * (E_e - v_r) = 0.01 * 1 nS * 60 mV.
-    assert m["weight_unit_per_gmax"] == pytest.approx(0.6)
+    # conductance drive (default): g_max = 0.01 * g_L with g_L = 1 nS.
+    assert m["weight_unit_per_gmax"] == pytest.approx(0.01)
     w = result.recordings["weights"]
     assert w["final"].min() >= 0.0 and w["final"].max() <= 1.0
     assert w["w_over_gmax"].shape == (101, 1000)        # 1 s samples incl. t = 0
@@ -64,11 +64,11 @@ def test_song2000_initial_distribution_is_uniform(song_reduced):
     assert first["mean_w_over_gmax"] == pytest.approx(0.5, abs=0.03)
 
 
-def test_song2000_conductance_drive_reduced():
-    """The engine's ge (E_e - v) form gives the same qualitative result."""
-    exp, result = _run("song2000", 0, overrides={"drive": "conductance"})
+def test_song2000_fixed_drive_reduced():
+    """The fixed-driving-force copy of the Brian2 example gives the same qualitative result."""
+    exp, result = _run("song2000", 0, overrides={"drive": "fixed"})
     _assert_targets(exp, result, "reduced")
-    assert result.metrics["weight_unit_per_gmax"] == pytest.approx(0.01)
+    assert result.metrics["weight_unit_per_gmax"] == pytest.approx(0.6)
 
 
 def test_song2000_full_scale_seed0():

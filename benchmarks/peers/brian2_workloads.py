@@ -176,7 +176,7 @@ def _weight_stats(w_nS: np.ndarray, w_max_nS: float) -> dict:
         "w_mean_nS": float(np.mean(w_nS)), "w_std_nS": float(np.std(w_nS)),
         "frac_w_below_0.1max": float(np.mean(rel < 0.1)),
         "frac_w_above_0.9max": float(np.mean(rel > 0.9)),
-        "w_hist10_rel": hist.tolist(), "n_synapses": int(len(w_nS)),
+        "w_hist10_rel": hist.tolist(), "n_weights": int(len(w_nS)),
     }
 
 

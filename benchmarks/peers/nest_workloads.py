@@ -110,7 +110,7 @@ def _weight_stats(w: np.ndarray, w_max: float) -> dict:
     return {"w_mean_nS": float(np.mean(w)), "w_std_nS": float(np.std(w)),
             "frac_w_below_0.1max": float(np.mean(rel < 0.1)),
             "frac_w_above_0.9max": float(np.mean(rel > 0.9)),
-            "w_hist10_rel": hist.tolist(), "n_synapses": int(len(w))}
+            "w_hist10_rel": hist.tolist(), "n_weights": int(len(w))}
 
 
 def _simulate(dur: float) -> float:
@@ -136,6 +136,7 @@ def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
     ev = rec.get("events")
     out = {"workload": "W1", "duration_ms": dur, "seed": seed}
     out.update(_rates(np.asarray(ev["times"]), n_e + n_i, dur))
+    out["n_synapses"] = int(nest.num_connections) - (n_e + n_i)  # minus recorder
     out["sim_seconds"], out["total_seconds"] = sim, time.perf_counter() - t0
     return out
 
@@ -192,6 +193,7 @@ def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
     out["inh_rate_hz"] = float(len(ti) / n_i / (dur / 1000.0))
     w = np.asarray(nest.GetConnections(exc, exc).get("weight"))
     out.update(_weight_stats(w, spec["stdp_ee"]["w_max_nS"]))
+    out["n_synapses"] = int(nest.num_connections) - (n_e + n_i)  # minus recorders
     out["sim_seconds"], out["total_seconds"] = sim, time.perf_counter() - t0
     return out
 
