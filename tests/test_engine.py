@@ -189,3 +189,36 @@ def test_kernel_source_is_inspectable_and_cached_on_disk():
     net = npl.Network(ei_model(monitors=False))
     assert "def advance(" in net.kernel_source and "J2R0_on_pre" in net.kernel_source
     assert any(p.read_text() == net.kernel_source for p in cache_dir().glob("np_*.py"))
+
+
+def test_nan_in_vectorised_conductance_kernel_is_caught():
+    """A (non-physical) hugely negative conductance overflows the exponential: caught, not propagated."""
+    lif = npl.LIF(synapse="conductance", c_m=200.0, tau_m=20.0)  # g_L = 10 nS
+    m = npl.Model(dt=0.1)
+    m.add(npl.Population("p", 5, lif, initial={"ge": [0.0, 0.0, -1e9, 0.0, 0.0]}))
+    with pytest.raises(npl.SimulationError) as err:
+        npl.Network(m).run(10.0)
+    assert err.value.variable == "v" and err.value.step == 0 and "neuron 2" in str(err.value)
+
+
+def test_large_conductance_uses_exact_exponential():
+    """Beyond the polynomial's range the kernel falls back to math.exp (same result)."""
+    lif = npl.LIF(synapse="conductance", c_m=200.0, tau_m=20.0, v_rest=-60.0, e_e=0.0, v_thresh=1e6)
+    m = npl.Model(dt=0.1)
+    m.add(npl.Population("p", 2, lif, initial={"ge": [1e5, 10.0]}))  # x = -50 and x = -0.01
+    net = npl.Network(m).run(0.1)
+    for k, ge0 in enumerate((1e5, 10.0)):
+        ge = ge0 * 5.0 * (1 - np.exp(-0.1 / 5.0)) / 0.1
+        g = 10.0 + ge
+        v_inf = (10.0 * -60.0 + ge * 0.0) / g
+        assert net.state("p", "v")[k] == pytest.approx(v_inf + (-60.0 - v_inf) * np.exp(-g * 0.1 / 200.0), rel=1e-12)
+
+
+def test_exp_reduced_accuracy():
+    from numba import njit
+
+    from neuroplastic.engine.neurons import EXP_RANGE, exp_reduced
+
+    xs = np.linspace(-EXP_RANGE, EXP_RANGE, 20001)
+    vals = njit(lambda a: np.array([exp_reduced(x) for x in a]))(xs)
+    assert np.max(np.abs(vals / np.exp(xs) - 1)) < 1e-12

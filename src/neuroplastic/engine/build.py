@@ -51,7 +51,7 @@ def build_population(index: int, part, dt: float, rng: np.random.Generator) -> P
         rows = tuple(names.index(s) for s in part.model.synaptic_variables)
         spec = PopSpec(index, "neuron", kernel=kernel, channel_rows=rows)
         arrays = dict(spk=np.zeros(part.n, np.int64), state=state, par=np.ascontiguousarray(par),
-                      ref=np.zeros(part.n, np.int64))
+                      ref=np.zeros(part.n, np.int64), work=np.zeros((3, part.n)))
         return PopArrays(spec, part.name, part.n, arrays, names)
     if isinstance(part, PoissonInput):
         log_q, acc, interval = inputs.poisson_tables(part, dt)

@@ -76,7 +76,7 @@ def argument_names(pops, projs, mons) -> list[str]:
     for p in pops:
         names += [f"P{p.index}_spk"]
         if p.kind == "neuron":
-            names += [f"P{p.index}_state", f"P{p.index}_par", f"P{p.index}_ref"]
+            names += [f"P{p.index}_state", f"P{p.index}_par", f"P{p.index}_ref", f"P{p.index}_work"]
             names += [f"B{p.index}_{c}" for c in p.buffered]
         elif p.kind == "poisson":
             names += [f"P{p.index}_nxt", f"P{p.index}_logq", f"P{p.index}_acc", f"P{p.index}_int"]
@@ -172,7 +172,7 @@ def _emit_samples(w, mons):
 def _emit_population(w, p):
     k = p.index
     if p.kind == "neuron":
-        w(2, f"c{k} = {p.kernel}(P{k}_state, P{k}_par, P{k}_ref, P{k}_spk, bad)")
+        w(2, f"c{k} = {p.kernel}(P{k}_state, P{k}_par, P{k}_ref, P{k}_work, P{k}_spk, bad)")
         w(2, f"if c{k} < 0:")
         w(3, f"status[0] = {NONFINITE}; status[1] = n; status[2] = {k}; status[3] = -c{k} - 1")
         w(3, "return n")

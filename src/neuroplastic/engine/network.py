@@ -130,7 +130,7 @@ class Network:
             a = p.arrays
             args.append(a["spk"])
             if p.spec.kind == "neuron":
-                args += [a["state"], a["par"], a["ref"]] + [a[f"B{c}"] for c in p.spec.buffered]
+                args += [a["state"], a["par"], a["ref"], a["work"]] + [a[f"B{c}"] for c in p.spec.buffered]
             elif p.spec.kind == "poisson":
                 args += [a["nxt"], a["logq"], a["acc"], a["int"]]
             else:

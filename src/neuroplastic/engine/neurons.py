@@ -14,141 +14,205 @@ import math
 import numpy as np
 from numba import njit
 
+#: LLVM fast-math flags that keep NaN/inf semantics (the NaN check relies on them:
+#: with 'reassoc' LLVM may fold the finiteness test away, so it is not used).
+#: The kernels also use numba's ``error_model="numpy"``: a division by zero gives
+#: inf/NaN (caught by the health check) instead of raising, which lets LLVM
+#: vectorise the loops.
+FASTMATH = {"contract", "arcp"}
+
 from ..model.neurons import LIF, AdEx, Izhikevich
 
 
 @njit(cache=True)
-def _clamp_or_fire(state, par, ref, i, v_new, thresh, reset_v, spk, k):
+def _clamp_or_fire(state, ref_steps, ref, i, v_new, thresh, reset_v, spk, k):
     """Shared threshold/reset/refractory logic; returns the new spike count."""
     if v_new >= thresh:
         state[0, i] = reset_v
-        ref[i] = int(par[i, 1])
+        ref[i] = int(ref_steps)
         spk[k] = i
         return k + 1
     state[0, i] = v_new
     return k
 
 
-@njit(cache=True)
-def lif_current_step(state, par, ref, spk, bad):
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def lif_current_step(state, par, ref, work, spk, bad):
     """Exact step of the current-based LIF (rows: v, ie, ii).
 
-    par columns: 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 e^{-dt/tau_m},
+    par columns (one row per neuron, or a single shared row): 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 e^{-dt/tau_m},
     5 bias term R*I_b*(1-e_m), 6 k_e, 7 k_i (current-to-voltage propagators),
     8 e^{-dt/tau_e}, 9 e^{-dt/tau_i}.
     """
     k = 0
+    uniform = par.shape[0] == 1
     for i in range(state.shape[1]):
+        pi = 0 if uniform else i
         v, ie, ii = state[0, i], state[1, i], state[2, i]
-        state[1, i] = ie * par[i, 8]
-        state[2, i] = ii * par[i, 9]
+        state[1, i] = ie * par[pi, 8]
+        state[2, i] = ii * par[pi, 9]
         if ref[i] > 0:
             ref[i] -= 1
             continue
-        v_new = par[i, 3] + (v - par[i, 3]) * par[i, 4] + par[i, 5] + par[i, 6] * ie + par[i, 7] * ii
+        v_new = par[pi, 3] + (v - par[pi, 3]) * par[pi, 4] + par[pi, 5] + par[pi, 6] * ie + par[pi, 7] * ii
         if not math.isfinite(v_new):
             bad[0] = i
             return -1
-        k = _clamp_or_fire(state, par, ref, i, v_new, par[i, 2], par[i, 0], spk, k)
+        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2], par[pi, 0], spk, k)
     return k
 
 
-@njit(cache=True)
-def lif_conductance_step(state, par, ref, spk, bad):
+#: |x| up to which :func:`exp_reduced` is used; beyond it the kernels call math.exp.
+EXP_RANGE = 8.0
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def exp_reduced(x):
+    """exp(x) for |x| <= EXP_RANGE, to ~1e-13 relative, in pure arithmetic.
+
+    exp(x) = exp(x/16)^16 with a degree-12 Taylor polynomial for exp(x/16)
+    (|x/16| <= 0.5: truncation < 0.5^13/13! = 2e-14, times 16 after squaring).
+    Unlike a libm call, this lets LLVM vectorise the loop that uses it.
+    """
+    y = x * 0.0625
+    p = 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6 + y * (1.0 / 24 + y * (1.0 / 120 + y * (
+        1.0 / 720 + y * (1.0 / 5040 + y * (1.0 / 40320 + y * (1.0 / 362880 + y * (
+            1.0 / 3628800 + y * (1.0 / 39916800 + y / 479001600)))))))))))
+    p = p * p
+    p = p * p
+    p = p * p
+    return p * p
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
+def _conductance_candidate(state, par, work, i, pi):
+    """Branch-free part of the conductance LIF step for neuron i (coefficient row pi)."""
+    ge = state[1, i]
+    gi = state[2, i]
+    state[1, i] = ge * par[pi, 9]
+    state[2, i] = gi * par[pi, 10]
+    ge = ge * par[pi, 11]
+    gi = gi * par[pi, 12]
+    g_tot = par[pi, 4] + ge + gi
+    v_inf = (par[pi, 4] * par[pi, 3] + ge * par[pi, 6] + gi * par[pi, 7] + par[pi, 8]) / g_tot
+    x = -g_tot * par[pi, 5]
+    work[0, i] = v_inf + (state[0, i] - v_inf) * exp_reduced(x)
+    work[1, i] = x
+    work[2, i] = v_inf
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def lif_conductance_step(state, par, ref, work, spk, bad):
     """Exponential-Euler step of the conductance-based LIF (rows: v, ge, gi).
 
     The conductances enter as their exact average over the step,
     g * tau (1 - e^{-dt/tau}) / dt, which makes the scheme second order in dt
-    for the exponentially decaying synaptic input.
+    for the exponentially decaying synaptic input. Two passes: a branch-free one
+    (vectorisable) computes the candidate voltage of every neuron into ``work``;
+    the second applies refractoriness and threshold, and recomputes with
+    math.exp the rare neurons outside :data:`EXP_RANGE`.
 
-    par columns: 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 g_L, 5 dt/c_m,
-    6 e_e, 7 e_i, 8 i_bias, 9 e^{-dt/tau_e}, 10 e^{-dt/tau_i},
-    11 averaging factor for ge, 12 for gi.
+    par columns (one row per neuron, or a single shared row): 0 v_reset,
+    1 ref_steps, 2 v_thresh, 3 v_rest, 4 g_L, 5 dt/c_m, 6 e_e, 7 e_i, 8 i_bias,
+    9 e^{-dt/tau_e}, 10 e^{-dt/tau_i}, 11 averaging factor for ge, 12 for gi.
     """
+    n = state.shape[1]
+    uniform = par.shape[0] == 1
+    if uniform:  # two loops, so that each has a fixed coefficient index and vectorises
+        for i in range(n):
+            _conductance_candidate(state, par, work, i, 0)
+    else:
+        for i in range(n):
+            _conductance_candidate(state, par, work, i, i)
     k = 0
-    for i in range(state.shape[1]):
-        v, ge, gi = state[0, i], state[1, i], state[2, i]
-        state[1, i] = ge * par[i, 9]
-        state[2, i] = gi * par[i, 10]
+    for i in range(n):
         if ref[i] > 0:
             ref[i] -= 1
             continue
-        ge = ge * par[i, 11]
-        gi = gi * par[i, 12]
-        g_tot = par[i, 4] + ge + gi
-        v_inf = (par[i, 4] * par[i, 3] + ge * par[i, 6] + gi * par[i, 7] + par[i, 8]) / g_tot
-        v_new = v_inf + (v - v_inf) * math.exp(-g_tot * par[i, 5])
+        pi = 0 if uniform else i
+        v_new = work[0, i]
+        if abs(work[1, i]) > EXP_RANGE:
+            v_new = work[2, i] + (state[0, i] - work[2, i]) * math.exp(work[1, i])
         if not math.isfinite(v_new):
             bad[0] = i
             return -1
-        k = _clamp_or_fire(state, par, ref, i, v_new, par[i, 2], par[i, 0], spk, k)
+        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2], par[pi, 0], spk, k)
     return k
 
 
-@njit(cache=True)
-def adex_step(state, par, ref, spk, bad):
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def adex_step(state, par, ref, work, spk, bad):
     """Forward-Euler step of AdEx (rows: v, w, syn_e, syn_i).
 
-    par columns: 0 v_reset, 1 ref_steps, 2 v_peak, 3 e_l, 4 g_l, 5 dt/c_m,
+    par columns (one row per neuron, or a single shared row): 0 v_reset, 1 ref_steps, 2 v_peak, 3 e_l, 4 g_l, 5 dt/c_m,
     6 delta_t, 7 v_t, 8 dt/tau_w, 9 a, 10 b, 11 i_bias, 12 conductance flag,
     13 e_e, 14 e_i, 15 e^{-dt/tau_e}, 16 e^{-dt/tau_i}.
     """
     k = 0
+    uniform = par.shape[0] == 1
     for i in range(state.shape[1]):
+        pi = 0 if uniform else i
         v, w, se, si = state[0, i], state[1, i], state[2, i], state[3, i]
-        state[2, i] = se * par[i, 15]
-        state[3, i] = si * par[i, 16]
-        if par[i, 12] > 0.0:
-            i_syn = se * (par[i, 13] - v) + si * (par[i, 14] - v)
+        state[2, i] = se * par[pi, 15]
+        state[3, i] = si * par[pi, 16]
+        if par[pi, 12] > 0.0:
+            i_syn = se * (par[pi, 13] - v) + si * (par[pi, 14] - v)
         else:
             i_syn = se + si
-        state[1, i] = w + par[i, 8] * (par[i, 9] * (v - par[i, 3]) - w)
+        state[1, i] = w + par[pi, 8] * (par[pi, 9] * (v - par[pi, 3]) - w)
         if ref[i] > 0:
             ref[i] -= 1
             continue
-        arg = min((v - par[i, 7]) / par[i, 6], 50.0)
-        dv = -par[i, 4] * (v - par[i, 3]) + par[i, 4] * par[i, 6] * math.exp(arg) - w + i_syn + par[i, 11]
-        v_new = v + par[i, 5] * dv
+        arg = min((v - par[pi, 7]) / par[pi, 6], 50.0)
+        dv = -par[pi, 4] * (v - par[pi, 3]) + par[pi, 4] * par[pi, 6] * math.exp(arg) - w + i_syn + par[pi, 11]
+        v_new = v + par[pi, 5] * dv
         if not (math.isfinite(v_new) and math.isfinite(state[1, i])):
             bad[0] = i
             return -1
-        if v_new >= par[i, 2]:
-            state[1, i] += par[i, 10]
-        k = _clamp_or_fire(state, par, ref, i, v_new, par[i, 2], par[i, 0], spk, k)
+        if v_new >= par[pi, 2]:
+            state[1, i] += par[pi, 10]
+        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2], par[pi, 0], spk, k)
     return k
 
 
-@njit(cache=True)
-def izhikevich_step(state, par, ref, spk, bad):
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def izhikevich_step(state, par, ref, work, spk, bad):
     """Forward-Euler step of the Izhikevich model (rows: v, u, ie, ii).
 
-    par columns: 0 c, 1 ref_steps, 2 v_peak, 3 a, 4 b, 5 d, 6 dt, 7 i_bias,
+    par columns (one row per neuron, or a single shared row): 0 c, 1 ref_steps, 2 v_peak, 3 a, 4 b, 5 d, 6 dt, 7 i_bias,
     8 e^{-dt/tau_e}, 9 e^{-dt/tau_i}.
     """
     k = 0
+    uniform = par.shape[0] == 1
     for i in range(state.shape[1]):
+        pi = 0 if uniform else i
         v, u, ie, ii = state[0, i], state[1, i], state[2, i], state[3, i]
-        state[2, i] = ie * par[i, 8]
-        state[3, i] = ii * par[i, 9]
+        state[2, i] = ie * par[pi, 8]
+        state[3, i] = ii * par[pi, 9]
         if ref[i] > 0:
             ref[i] -= 1
             continue
-        dt = par[i, 6]
-        v_new = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + ie + ii + par[i, 7])
-        state[1, i] = u + dt * par[i, 3] * (par[i, 4] * v - u)
+        dt = par[pi, 6]
+        v_new = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + ie + ii + par[pi, 7])
+        state[1, i] = u + dt * par[pi, 3] * (par[pi, 4] * v - u)
         if not (math.isfinite(v_new) and math.isfinite(state[1, i])):
             bad[0] = i
             return -1
-        if v_new >= par[i, 2]:
-            state[1, i] += par[i, 5]
-        k = _clamp_or_fire(state, par, ref, i, v_new, par[i, 2], par[i, 0], spk, k)
+        if v_new >= par[pi, 2]:
+            state[1, i] += par[pi, 5]
+        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2], par[pi, 0], spk, k)
     return k
 
 
 def _rows(n, *values):
     """Per-neuron coefficients, neuron-major (n, n_coefficients): one neuron's
-    coefficients are contiguous in memory, which the kernels read together."""
-    return np.ascontiguousarray(np.vstack([np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in values]).T)
+    coefficients are contiguous in memory. A population whose neurons all share
+    the same coefficients stores a single row (1, n_coefficients), which the
+    kernels detect; this cuts memory traffic per neuron-step about fourfold."""
+    table = np.vstack([np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in values]).T
+    if n > 1 and np.all(table == table[0]):
+        table = table[:1]
+    return np.ascontiguousarray(table)
 
 
 def _lif_current(m, n, dt):
