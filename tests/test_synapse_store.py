@@ -11,11 +11,14 @@ def _consistent(st):
         assert st.row_start[i] <= s < st.row_start[i] + st.row_len[i]
         col = st.col_syn[st.col_start[j]: st.col_start[j] + st.col_len[j]]
         assert s in col
+        c = st.col_start[j] + int(np.flatnonzero(col == s)[0])
+        assert st.col_pre[c] == i
     assert st.row_len.sum() == len(alive) == st.col_len.sum()
 
 
 def _args(st):
-    return (st.row_start, st.row_len, st.col_start, st.col_len, st.col_syn, st.pre, st.post, st.w, st.delay, st.alive)
+    return (st.row_start, st.row_len, st.col_start, st.col_len, st.col_syn, st.col_pre, st.pre, st.post, st.w,
+            st.delay, st.alive)
 
 
 def test_build_then_add_and_remove_keep_both_directions_consistent():
@@ -38,7 +41,7 @@ def test_build_then_add_and_remove_keep_both_directions_consistent():
         _consistent(st)
         a, b = int(rng.integers(0, 20)), int(rng.integers(0, 15))
         slot = add_synapse(st.row_start, st.row_len, st.row_cap, st.col_start, st.col_len, st.col_cap,
-                           st.col_syn, st.pre, st.post, st.w, st.delay, st.alive, a, b, 0.25, 1)
+                           st.col_syn, st.col_pre, st.pre, st.post, st.w, st.delay, st.alive, a, b, 0.25, 1)
         if slot >= 0:
             assert st.pre[slot] == a and st.post[slot] == b and st.w[slot] == 0.25
         _consistent(st)
@@ -48,6 +51,6 @@ def test_add_reports_full_rows():
     st = build_store(np.zeros(4, np.int64), np.arange(4), np.ones(4), np.zeros(4, np.int64), 1, 10,
                      headroom=0.0, min_free=1)
     args = (st.row_start, st.row_len, st.row_cap, st.col_start, st.col_len, st.col_cap, st.col_syn,
-            st.pre, st.post, st.w, st.delay, st.alive)
+            st.col_pre, st.pre, st.post, st.w, st.delay, st.alive)
     assert add_synapse(*args, 0, 5, 1.0, 0) >= 0
     assert add_synapse(*args, 0, 6, 1.0, 0) == -1

@@ -84,7 +84,7 @@ def argument_names(pops, projs, mons) -> list[str]:
             names += [f"P{p.index}_steps", f"P{p.index}_idx", f"P{p.index}_ptr"]
     for j in projs:
         k = j.index
-        names += [f"J{k}_rs", f"J{k}_rl", f"J{k}_cs", f"J{k}_cl", f"J{k}_cx",
+        names += [f"J{k}_rs", f"J{k}_rl", f"J{k}_cs", f"J{k}_cl", f"J{k}_cx", f"J{k}_cp",
                   f"J{k}_pre", f"J{k}_post", f"J{k}_w", f"J{k}_d", f"J{k}_bounds", f"J{k}_conn"]
         for r, rule in enumerate(j.rules):
             names += [f"J{k}R{r}_st", f"J{k}R{r}_p"]
@@ -121,7 +121,7 @@ def generate(pops, projs, mons) -> str:
     w(0, "from neuroplastic.engine.inputs import poisson_step, spike_times_step")
     w(0, "")
     w(0, "")
-    w(0, "@njit(cache=True, nogil=True)")
+    w(0, "@njit(cache=True, nogil=True, error_model=\"numpy\")")
     w(0, f"def advance({', '.join(argument_names(pops, projs, mons))}):")
     w(1, "for n in range(n0, n1):")
     w(2, "t = n * dt")
@@ -237,7 +237,7 @@ def _emit_post_side(w, j):
     w(3, f"j = P{j.post}_spk[a]")
     w(3, f"for c in range(J{k}_cs[j], J{k}_cs[j] + J{k}_cl[j]):")
     w(4, f"s = J{k}_cx[c]")
-    w(4, f"i = J{k}_pre[s]")
+    w(4, f"i = J{k}_cp[c]")
     _emit_weight_update(w, 4, j, "on_post")
     for r, rule in enumerate(j.rules):
         if isinstance(rule, OnPost):

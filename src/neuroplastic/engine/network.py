@@ -138,7 +138,7 @@ class Network:
         for pj in self._projs:
             s = pj.store
             bounds = np.array([self.model.projections[pj.name].w_min, self.model.projections[pj.name].w_max])
-            args += [s.row_start, s.row_len, s.col_start, s.col_len, s.col_syn, s.pre, s.post, s.w,
+            args += [s.row_start, s.row_len, s.col_start, s.col_len, s.col_syn, s.col_pre, s.pre, s.post, s.w,
                      s.delay, bounds, build.connections(s)]
             for rule, st, par, period in zip(pj.spec.rules, pj.rule_states, pj.rule_params, pj.rule_periods):
                 args += [st, par] + ([period] if isinstance(rule, Periodic) else [])

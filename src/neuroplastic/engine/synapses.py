@@ -8,7 +8,8 @@ its slot ``s``):
   presynaptic spikes;
 * a column index by postsynaptic neuron: ``col_syn[col_start[j] .. + col_len[j]]``
   lists the slots of synapses onto ``j`` (``col_cap[j]`` reserved), used on
-  postsynaptic spikes;
+  postsynaptic spikes, with ``col_pre`` holding their presynaptic neurons in the
+  same order (read sequentially instead of one random ``pre[s]`` load per synapse);
 * per slot: ``pre``, ``post``, ``w`` (weight), ``delay`` (steps), ``alive``.
 
 Both directions keep headroom (``headroom`` fraction, at least ``min_free`` per
@@ -34,6 +35,7 @@ class SynapseStore:
     col_len: np.ndarray
     col_cap: np.ndarray
     col_syn: np.ndarray
+    col_pre: np.ndarray
     pre: np.ndarray
     post: np.ndarray
     w: np.ndarray
@@ -83,12 +85,14 @@ def build_store(pre, post, w, delay, n_pre, n_post, headroom=0.25, min_free=2) -
     sorted_post = post[order][by_post]
     crank = np.arange(len(post)) - np.repeat(np.concatenate([[0], np.cumsum(col_len)[:-1]]), col_len)
     col_syn[col_start[sorted_post] + crank] = sorted_slots
-    return SynapseStore(row_start, row_len, row_cap, col_start, col_len, col_cap, col_syn,
+    col_pre = np.full(len(col_syn), -1, np.int64)
+    col_pre[col_start[sorted_post] + crank] = pre[order][by_post]
+    return SynapseStore(row_start, row_len, row_cap, col_start, col_len, col_cap, col_syn, col_pre,
                         build_slots=slots, **arrays)
 
 
 @njit(cache=True)
-def add_synapse(row_start, row_len, row_cap, col_start, col_len, col_cap, col_syn,
+def add_synapse(row_start, row_len, row_cap, col_start, col_len, col_cap, col_syn, col_pre,
                 pre_of, post_of, w, delay, alive, i, j, weight, d):
     """Create synapse i -> j in free capacity; returns its slot, or -1 if full."""
     if row_len[i] >= row_cap[i] or col_len[j] >= col_cap[j]:
@@ -96,13 +100,14 @@ def add_synapse(row_start, row_len, row_cap, col_start, col_len, col_cap, col_sy
     s = row_start[i] + row_len[i]
     row_len[i] += 1
     col_syn[col_start[j] + col_len[j]] = s
+    col_pre[col_start[j] + col_len[j]] = i
     col_len[j] += 1
     pre_of[s], post_of[s], w[s], delay[s], alive[s] = i, j, weight, d, True
     return s
 
 
 @njit(cache=True)
-def remove_synapse(row_start, row_len, col_start, col_len, col_syn,
+def remove_synapse(row_start, row_len, col_start, col_len, col_syn, col_pre,
                    pre_of, post_of, w, delay, alive, s):
     """Delete the synapse in slot ``s``; the row's last synapse moves into its slot.
 
@@ -110,7 +115,7 @@ def remove_synapse(row_start, row_len, col_start, col_len, col_syn,
     """
     i, j = pre_of[s], post_of[s]
     last = row_start[i] + row_len[i] - 1
-    _drop_from_column(col_start, col_len, col_syn, j, s)
+    _drop_from_column(col_start, col_len, col_syn, col_pre, j, s)
     moved = -1
     if last != s:
         jl = post_of[last]
@@ -125,11 +130,13 @@ def remove_synapse(row_start, row_len, col_start, col_len, col_syn,
 
 
 @njit(cache=True)
-def _drop_from_column(col_start, col_len, col_syn, j, s):
+def _drop_from_column(col_start, col_len, col_syn, col_pre, j, s):
     end = col_start[j] + col_len[j] - 1
     for c in range(col_start[j], end + 1):
         if col_syn[c] == s:
             col_syn[c] = col_syn[end]
+            col_pre[c] = col_pre[end]
             col_syn[end] = -1
+            col_pre[end] = -1
             col_len[j] -= 1
             return

@@ -70,12 +70,16 @@ class State:
 
 # --- capabilities -----------------------------------------------------------
 
-@njit(cache=True)
+# The default hooks are shared by every rule, so they are called with every rule's
+# state types. They are deliberately not disk-cached: numba's cache index would
+# record types from user modules that another process may not be able to import.
+# (The generated loop's own cache includes their machine code.)
+@njit
 def _no_synapse_change(s, i, j, t, w, st, p):
     return 0.0
 
 
-@njit(cache=True)
+@njit
 def _no_neuron_update(k, t, st, p):
     return None
 
@@ -173,8 +177,12 @@ class Rule:
 
     @classmethod
     def source_fingerprint(cls) -> str:
-        """Source text of the rule's hooks, for the compiled-kernel cache key."""
-        parts = []
+        """Identity and hook source of the rule, for the compiled-kernel cache key.
+
+        The module and qualified name are included because the compiled loop's
+        signature refers to the rule's state types by that name.
+        """
+        parts = [f"{cls.__module__}.{cls.__qualname__}"]
         for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every"):
             fn = getattr(cls, hook, None)
             py = getattr(fn, "py_func", None)

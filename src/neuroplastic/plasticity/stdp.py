@@ -31,27 +31,27 @@ from . import traces
 from .rule import OnPost, OnPre, Rule, State
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _on_pre(s, i, j, t, w, st, p):
     post = traces.read(st.post.x[j], st.post.t_last[j], t, p.tau_minus)
     scale = w if p.weight_dependence > 0.5 else 1.0
     return -p.a_minus * scale * post
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pre_spike(i, t, st, p):
     st.pre.x[i] = traces.bump(st.pre.x[i], st.pre.t_last[i], t, p.tau_plus, p.pairing)
     st.pre.t_last[i] = t
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _on_post(s, i, j, t, w, st, p):
     pre = traces.read(st.pre.x[i], st.pre.t_last[i], t, p.tau_plus)
     scale = (p.w_max - w) if p.weight_dependence > 0.5 else 1.0
     return p.a_plus * scale * pre
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _post_spike(j, t, st, p):
     st.post.x[j] = traces.bump(st.post.x[j], st.post.t_last[j], t, p.tau_minus, p.pairing)
     st.post.t_last[j] = t

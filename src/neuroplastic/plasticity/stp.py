@@ -33,7 +33,7 @@ from numba import njit
 from .rule import Rule, State, Transmission
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _efficacy(s, i, j, t, st, p):
     syn = st.syn
     if syn.t_last[s] >= 0.0:

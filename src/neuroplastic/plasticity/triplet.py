@@ -30,28 +30,28 @@ from . import traces
 from .rule import OnPost, OnPre, Rule, State
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _on_pre(s, i, j, t, w, st, p):
     o1 = traces.read(st.post.o1[j], st.post.t_last[j], t, p.tau_minus)
     r2 = traces.read(st.pre.r2[i], st.pre.t_last[i], t, p.tau_x)
     return -o1 * (p.a2_minus + p.a3_minus * r2)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pre_spike(i, t, st, p):
     st.pre.r1[i] = traces.bump(st.pre.r1[i], st.pre.t_last[i], t, p.tau_plus, p.pairing)
     st.pre.r2[i] = traces.bump(st.pre.r2[i], st.pre.t_last[i], t, p.tau_x, p.pairing)
     st.pre.t_last[i] = t
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _on_post(s, i, j, t, w, st, p):
     r1 = traces.read(st.pre.r1[i], st.pre.t_last[i], t, p.tau_plus)
     o2 = traces.read(st.post.o2[j], st.post.t_last[j], t, p.tau_y)
     return r1 * (p.a2_plus + p.a3_plus * o2)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _post_spike(j, t, st, p):
     st.post.o1[j] = traces.bump(st.post.o1[j], st.post.t_last[j], t, p.tau_minus, p.pairing)
     st.post.o2[j] = traces.bump(st.post.o2[j], st.post.t_last[j], t, p.tau_y, p.pairing)
