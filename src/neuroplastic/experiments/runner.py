@@ -5,6 +5,8 @@ import platform
 import time
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import SimulationError
 from ..io import RunDirectory
 from .base import Result, compare
@@ -49,3 +51,70 @@ def save_result(rundir: RunDirectory, result: Result, targets, scale: str) -> No
         rundir.save_figure(fig, fname)
     for rname, arrays in result.recordings.items():
         rundir.save_recording(rname, **arrays)
+
+
+def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", name: str = "model",
+              progress: bool = False) -> RunDirectory:
+    """Run a model description for ``duration`` ms into a new run directory.
+
+    Writes the resolved config, metrics (spike counts and rates per monitored
+    population, wall time), every monitor's recordings and figures. On a
+    SimulationError the recordings so far and the error are written, then it is
+    re-raised.
+    """
+    from ..engine import Network
+    from ..model.config import model_to_dict
+
+    rundir = RunDirectory.create(out, name, seed=seed)
+    rundir.write_config(model_to_dict(model, duration=duration, seed=seed))
+    rundir.log(f"start model run: duration={duration} ms seed={seed}")
+    net = Network(model, seed=seed)
+    start = time.perf_counter()
+    try:
+        net.run(duration, progress=progress)
+    except SimulationError as err:
+        rundir.log(f"stopped: {err}")
+        _save_monitors(rundir, net)
+        rundir.write_metrics({"error": str(err), "step": err.step, "time_ms": err.time_ms,
+                              "population": err.population, "variable": err.variable})
+        raise
+    wall = time.perf_counter() - start
+    metrics = {"duration_ms": net.t, "wall_seconds": wall, "simulated_seconds_per_second": net.t * 1e-3 / max(wall, 1e-12)}
+    metrics.update(_save_monitors(rundir, net))
+    rundir.write_metrics(metrics)
+    rundir.log(f"done in {wall:.2f} s")
+    return rundir
+
+
+def _save_monitors(rundir: RunDirectory, net) -> dict:
+    """Write every monitor's recordings and figures; returns per-population metrics."""
+    from .. import viz
+
+    metrics = {}
+    for mon in net.model.monitors.values():
+        data = net.monitor(mon.name)
+        kind = type(mon).__name__
+        if kind == "SpikeMonitor":
+            n = net.model.populations[mon.population].n
+            rundir.save_spikes(mon.population, data["i"], data["t"])
+            metrics[f"spikes_{mon.population}"] = int(len(data["t"]))
+            metrics[f"rate_{mon.population}_hz"] = len(data["t"]) / (n * max(net.t, net.dt) * 1e-3)
+            rundir.save_figure(viz.raster(data["i"], data["t"], n=n, title=mon.population, t_stop=net.t),
+                               f"raster_{mon.population}")
+        elif kind == "StateMonitor":
+            variables = {v: data[v] for v in mon.variables}
+            rundir.save_state(mon.population, data["t"], data["index"], **variables)
+        elif kind == "WeightMonitor":
+            rundir.save_weights(mon.projection, data["t"], data["w"], data["pre"], data["post"])
+            proj = net.model.projections[mon.projection]
+            if len(data["t"]):
+                top = proj.w_max if np.isfinite(proj.w_max) else float(np.max(data["w"])) or 1.0
+                rundir.save_figure(viz.weight_histogram_over_time(data["t"], data["w"], top, title=mon.projection),
+                                   f"weights_{mon.projection}")
+        elif kind == "RateMonitor":
+            rundir.save_rate(mon.population, data["t"], data["rate"])
+            if len(data["t"]):
+                rundir.save_figure(viz.time_series(data["t"], {mon.population: data["rate"]}, "rate (Hz)",
+                                                   title=f"population rate ({mon.bin:g} ms bins)"),
+                                   f"rate_{mon.population}")
+    return metrics

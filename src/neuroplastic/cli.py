@@ -1,0 +1,199 @@
+"""The ``neuroplastic`` command line: list, run, show, reproduce.
+
+Exit codes: 0 success; 1 a reproduction missed a target; 2 invalid input (the
+message names the field and what is allowed); 3 the simulation became invalid
+(the message gives step, population and variable; the run directory keeps what
+was recorded).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .errors import SimulationError, ValidationError
+
+EXIT_OK, EXIT_MISSED, EXIT_INVALID, EXIT_SIMULATION = 0, 1, 2, 3
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``neuroplastic`` console script."""
+    args = _parser().parse_args(argv)
+    wide = {} if sys.stdout.isatty() else {"width": 200}  # no truncation when piped or captured
+    out, err = Console(**wide), Console(stderr=True, **wide)
+    try:
+        return args.handler(args, out)
+    except ValidationError as exc:
+        err.print(f"[bold red]invalid input:[/] {exc}", highlight=False)
+        return EXIT_INVALID
+    except SimulationError as exc:
+        err.print(f"[bold red]simulation stopped:[/] {exc}", highlight=False)
+        return EXIT_SIMULATION
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="neuroplastic", description="Spiking networks with composable plasticity.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the experiments").set_defaults(handler=_list)
+    run = sub.add_parser("run", help="run an experiment by name, or a config.toml")
+    run.add_argument("target", help="experiment name (see 'list') or path to a .toml config")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
+    _common(run)
+    run.set_defaults(handler=_run)
+    show = sub.add_parser("show", help="summarise a run directory")
+    show.add_argument("run_dir")
+    show.set_defaults(handler=_show)
+    rep = sub.add_parser("reproduce", help="run experiments and compare with published targets")
+    rep.add_argument("name", nargs="?", help="experiment name")
+    rep.add_argument("--all", action="store_true", help="every experiment")
+    _common(rep)
+    rep.set_defaults(handler=_reproduce)
+    return p
+
+
+def _common(p) -> None:
+    p.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
+    p.add_argument("--out", default="runs", help="root folder for run directories (default: runs)")
+    p.add_argument("--scale", choices=("full", "reduced"), default=None,
+                   help="published scale (full, default) or the quick version used by the tests")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar (default: when the terminal is interactive)")
+
+
+def _overrides(pairs) -> dict:
+    out = {}
+    for item in pairs:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValidationError("neuroplastic run", "--set", item, "must look like key=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _progress(args) -> bool:
+    return sys.stderr.isatty() if args.progress is None else args.progress
+
+
+# -- list ----------------------------------------------------------------------
+def _list(args, out: Console) -> int:
+    from .experiments import all_experiments
+
+    table = Table(title="neuroplastic experiments")
+    for col in ("name", "what it reproduces", "reference"):
+        table.add_column(col)
+    for exp in all_experiments():
+        table.add_row(exp.name, exp.summary, exp.reference)
+    out.print(table)
+    return EXIT_OK
+
+
+# -- run -----------------------------------------------------------------------
+def _run(args, out: Console) -> int:
+    from .experiments import compare, get, run_experiment
+
+    overrides = _overrides(args.set)
+    if args.target.endswith(".toml"):
+        from .model.config import load_config
+
+        cfg = load_config(args.target)
+        seed = cfg.seed if args.seed is None else args.seed
+        if cfg.kind == "model":
+            if overrides:
+                raise ValidationError("neuroplastic run", "--set", args.set, "applies to experiments, not model configs")
+            from .experiments.runner import run_model
+
+            rundir = run_model(cfg.model, cfg.duration, seed, args.out, Path(args.target).stem, _progress(args))
+            out.print(f"run directory: {rundir.path}", soft_wrap=True)
+            return EXIT_OK
+        name, scale = cfg.experiment, args.scale or cfg.scale
+        overrides = {**cfg.parameters, **overrides}
+    else:
+        name, scale, seed = args.target, args.scale or "full", args.seed or 0
+    exp = get(name)
+    result, rundir = run_experiment(name, overrides, seed=seed, out=args.out, scale=scale, progress=_progress(args))
+    _print_metrics(out, result.metrics)
+    _print_targets(out, [(name, r) for r in compare(result, exp.targets, scale)])  # informative; see reproduce
+    out.print(f"run directory: {rundir.path}", soft_wrap=True)
+    return EXIT_OK
+
+
+def _print_metrics(out: Console, metrics: dict) -> None:
+    table = Table(title="metrics")
+    table.add_column("metric", overflow="fold")
+    table.add_column("value", justify="right")
+    for key, value in metrics.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            table.add_row(key, f"{value:.6g}")
+    out.print(table)
+
+
+def _print_targets(out: Console, rows) -> bool:
+    table = Table(title="published targets")
+    for col in ("experiment", "metric", "target", "tolerance", "measured", "result"):
+        table.add_column(col, overflow="fold")
+    ok = True
+    for name, r in rows:
+        measured = f"{r.measured:.6g}" if isinstance(r.measured, (int, float)) else str(r.measured)
+        table.add_row(name, r.metric, r.target, r.tolerance, measured,
+                      "[green]pass[/]" if r.passed else "[bold red]FAIL[/]")
+        ok &= r.passed
+    out.print(table)
+    return ok
+
+
+# -- show ----------------------------------------------------------------------
+def _show(args, out: Console) -> int:
+    from .io import load_run
+
+    try:
+        rec = load_run(args.run_dir)
+    except (FileNotFoundError, ValueError) as exc:
+        raise ValidationError("neuroplastic show", "run_dir", args.run_dir, f"must be a run directory ({exc})") from None
+    out.print(f"[bold]{rec.path}[/]", soft_wrap=True)
+    cfg = rec.config
+    if "experiment" in cfg:
+        out.print(f"experiment {cfg['experiment']}, seed {cfg.get('seed')}, scale {cfg.get('scale')}")
+    else:
+        pops = ", ".join(f"{p['name']} ({p['n']})" for p in cfg.get("populations", []) + cfg.get("inputs", []))
+        out.print(f"model: {pops}; duration {cfg.get('simulation', {}).get('duration')} ms")
+    _print_metrics(out, rec.metrics)
+    if rec.metrics.get("targets"):
+        table = Table(title="targets")
+        for col in ("metric", "target", "tolerance", "measured", "result"):
+            table.add_column(col)
+        for t in rec.metrics["targets"]:
+            table.add_row(t["metric"], t["target"], t["tolerance"], str(t["measured"]), "pass" if t["passed"] else "FAIL")
+        out.print(table)
+    if rec.metrics.get("error"):
+        out.print(f"[bold red]stopped:[/] {rec.metrics['error']}")
+    out.print("figures: " + (", ".join(str(f.relative_to(rec.path)) for f in rec.figures) or "none"))
+    out.print("recordings: " + (", ".join(rec.recordings) or "none"))
+    return EXIT_OK
+
+
+# -- reproduce -------------------------------------------------------------------
+def _reproduce(args, out: Console) -> int:
+    from .experiments import all_experiments, compare, get, run_experiment
+    from .experiments.base import Row
+
+    if bool(args.name) == bool(args.all):
+        raise ValidationError("neuroplastic reproduce", "name", args.name, "must be given, or --all (not both)")
+    experiments = all_experiments() if args.all else [get(args.name)]
+    scale, seed, rows = args.scale or "full", args.seed or 0, []
+    for exp in experiments:
+        out.print(f"[bold]{exp.name}[/] ({scale} scale) ...")
+        try:
+            result, rundir = run_experiment(exp.name, seed=seed, out=args.out, scale=scale, progress=_progress(args))
+        except SimulationError as exc:
+            rows.append((exp.name, Row("simulation", "completes", "-", str(exc), False)))
+            continue
+        rows += [(exp.name, r) for r in compare(result, exp.targets, scale)]
+        out.print(f"  run directory: {rundir.path}", soft_wrap=True)
+    return EXIT_OK if _print_targets(out, rows) else EXIT_MISSED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
