@@ -9,8 +9,8 @@ from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbab
                     Izhikevich, LogNormal, Model, Normal, OneToOne, Pairs, PoissonInput, Population,
                     Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
                     WeightMonitor)
-from .plasticity import (OnPost, OnPre, PairSTDP, Periodic, PhaseAware, Rule, State, Transmission,
-                         TripletSTDP, TsodyksMarkram)
+from .plasticity import (Heterosynaptic, InhibitorySTDP, OnPost, OnPre, PairSTDP, Periodic, PhaseAware, Rule,
+                         State, SynapticScaling, Transmission, TripletSTDP, TsodyksMarkram, WeightNormalization)
 
 __version__ = "0.1.0"
 
@@ -20,4 +20,5 @@ __all__ = [
     "Normal", "Uniform", "Model", "PoissonInput", "SpikeTimes", "Population", "Projection",
     "RateMonitor", "SpikeMonitor", "StateMonitor", "WeightMonitor", "OnPost", "OnPre", "PairSTDP",
     "Periodic", "PhaseAware", "Rule", "State", "Transmission", "TripletSTDP", "TsodyksMarkram",
+    "SynapticScaling", "WeightNormalization", "Heterosynaptic", "InhibitorySTDP",
 ]

@@ -13,6 +13,7 @@ from .synapses import SynapseStore, build_store
 from ..model.distributions import draw
 from ..model.inputs import PoissonInput
 from ..model.population import Population
+from ..plasticity.rule import Periodic
 
 Connections = namedtuple("Connections", ["pre", "post", "alive", "row_start", "row_len"])
 Connections.__doc__ = "Synapse endpoints passed to Periodic rules' ``every`` hook."
@@ -78,9 +79,13 @@ def build_projection(index, proj, pops: dict, dt, rng, headroom) -> ProjArrays:
     out = ProjArrays(spec, proj.name, store)
     for rule in proj.rules:
         out.rule_states.append(rule.new_state(store.capacity, pre.n, post.n))
-        out.rule_params.append(rule.kernel_params())
-        period = getattr(rule, "period", None)
-        out.rule_periods.append(None if period is None else np.int64(max(1, round(period / dt))))
+        params = rule.kernel_params()
+        steps = None
+        if isinstance(rule, Periodic):
+            steps = np.int64(max(1, round(rule.period / dt)))
+            params = params._replace(period=float(steps * dt))  # the period actually used, in ms
+        out.rule_params.append(params)
+        out.rule_periods.append(steps)
     return out
 
 
