@@ -76,7 +76,6 @@ def test_invalid_input_exits_2_with_the_field_named(argv, fragment, tmp_path, ca
 
 
 def test_model_config_run_writes_recordings_and_figures(tmp_path, capsys):
-    pytest.importorskip("neuroplastic.model.config")
     code = main(["run", str(ROOT / "examples" / "configs" / "balanced_stdp.toml"), "--out", str(tmp_path),
                  "--no-progress"])
     assert code == 0
@@ -87,7 +86,6 @@ def test_model_config_run_writes_recordings_and_figures(tmp_path, capsys):
 
 
 def test_model_that_blows_up_exits_3_and_keeps_its_run_directory(tmp_path, capsys):
-    pytest.importorskip("neuroplastic.model.config")
     config = tmp_path / "hot.toml"
     config.write_text(
         '[simulation]\nduration = 500.0\nmax_rate = 100.0\n\n'

@@ -23,7 +23,7 @@ from neuroplastic.errors import ValidationError
     (lambda: npl.Projection("p", "a", "b", npl.AllToAll(), delay=-1.0), "delay", ">= 0 ms"),
     (lambda: npl.Projection("p", "a", "b", npl.AllToAll(), rules=["stdp"]), "rules[0]", "Rule instance"),
     (lambda: npl.TsodyksMarkram(U=0.0), "U", "> 0"),
-    (lambda: npl.Model(dt=-0.1), "dt", "> 0 ms"),
+    (lambda: npl.Model(dt=-0.1), "dt", ">= 0.0001 ms"),
     (lambda: npl.TripletSTDP.preset("cortex"), "name", "visual-all-to-all"),
     (lambda: npl.Uniform(1.0, 0.0), "high", ">= 1"),
 ])
@@ -77,3 +77,25 @@ def test_per_neuron_parameter_arrays_are_used():
     net = npl.Network(m).run(500.0)
     v = net.state("a", "v")
     np.testing.assert_allclose(v, -70.0 + (20.0 / 250.0) * bias * (1 - np.exp(-500.0 / 20.0)), atol=1e-9)
+
+
+def test_inputs_that_fuzzing_found_are_rejected_before_running():
+    """Values the model once accepted and the engine then crashed on (found by config fuzzing)."""
+    with pytest.raises(ValidationError, match="dt"):
+        npl.Model(dt=1e-300)
+    with pytest.raises(ValidationError, match="p must be 0 or >= 1e-12"):
+        npl.FixedProbability(1e-300)
+    with pytest.raises(ValidationError, match="interval"):
+        npl.StateMonitor("a", ("v",), interval=1e18)
+    m = npl.Model()
+    m.add(npl.Population("a", 5, npl.LIF()))
+    m.add(npl.Projection("p", "a", "a", npl.AllToAll(), weight=[1.0, 2.0]))
+    with pytest.raises(ValidationError, match=r"weight .*one value per synapse \(20\)"):
+        npl.Network(m)
+    m2 = npl.Model()
+    m2.add(npl.Population("a", 5, npl.LIF()))
+    m2.add(npl.Projection("p", "a", "a", npl.FixedInDegree(5)))
+    with pytest.raises(ValidationError, match="self-connections excluded"):
+        npl.Network(m2)
+    proj = npl.Projection("q", "a", "a", npl.AllToAll(), w_max=2 ** 70)
+    assert isinstance(proj.w_max, float)

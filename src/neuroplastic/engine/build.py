@@ -12,6 +12,7 @@ from .random import seed_state
 from .synapses import SynapseStore, build_store
 from ..model.distributions import draw
 from ..model.inputs import PoissonInput
+from ..errors import ValidationError
 from ..model.population import Population
 from ..plasticity.rule import Periodic
 
@@ -68,6 +69,11 @@ def build_projection(index, proj, pops: dict, dt, rng, headroom) -> ProjArrays:
     """Synapses, delays and rule state of one projection."""
     pre, post = pops[proj.pre], pops[proj.post]
     i, j = connect.pairs(proj.connectivity, pre.n, post.n, proj.pre == proj.post, rng)
+    for field in ("weight", "delay"):
+        value = getattr(proj, field)
+        if np.ndim(value) == 1 and len(value) != len(i):
+            raise ValidationError(f"Projection '{proj.name}'", field, f"{len(value)} values",
+                                  f"must be a scalar, a distribution or one value per synapse ({len(i)})")
     w = np.clip(draw(proj.weight, rng, len(i)), proj.w_min, proj.w_max)
     d = np.round(draw(proj.delay, rng, len(i)) / dt).astype(np.int64)
     store = build_store(i, j, w, d, pre.n, post.n, headroom=headroom)

@@ -57,6 +57,9 @@ MAX_SYNAPSES = 2_000_000_000
 MAX_DELAY_MS = 100_000.0
 MAX_SPIKE_TIME_MS = 1.0e9
 MAX_SEED = 2**63 - 1
+MIN_DT_MS = 1e-4
+MAX_INTERVAL_MS = 1e12
+MIN_NONZERO_P = 1e-12
 SCALES = ("full", "reduced")
 
 
@@ -149,7 +152,10 @@ class _Reader:
     def number(self, path, value) -> float:
         if not _is_num(value):
             raise self.fail(path, value, "must be a number")
-        return value.item() if isinstance(value, np.generic) else value
+        try:
+            return float(value)  # also keeps integers too large for int64 out of the engine
+        except OverflowError:
+            raise self.fail(path, value, "must be a finite number") from None
 
     def integer(self, path, value, lo=None, hi=None) -> int:
         if not _is_int(value):
@@ -230,7 +236,7 @@ class _Reader:
         return self.build(path, cls, kwargs)
 
     # -- construction ------------------------------------------------------------------
-    def build(self, path, cls, kwargs, owners=None):
+    def build(self, path, cls, kwargs):
         """Call a model constructor, re-raising its errors with the config path."""
         try:
             return cls(**kwargs)
@@ -280,11 +286,15 @@ def _simulation(r: _Reader, d) -> dict:
         raise r.fail("simulation.duration", duration, "must be a finite number > 0 ms")
     seed = r.integer("simulation.seed", d.get("seed", 0), 0, MAX_SEED)
     dt = r.number("simulation.dt", d.get("dt", 0.1))
+    if not dt >= MIN_DT_MS:
+        raise r.fail("simulation.dt", dt, f"must be >= {MIN_DT_MS:g} ms")
     max_rate = d.get("max_rate", 1000.0)
     if max_rate is False or max_rate is None:
         max_rate = None
-    elif not _is_num(max_rate):
-        raise r.fail("simulation.max_rate", max_rate, "must be a number (Hz) or false")
+    else:
+        if not _is_num(max_rate):
+            raise r.fail("simulation.max_rate", max_rate, "must be a number (Hz) or false")
+        max_rate = r.number("simulation.max_rate", max_rate)
     return dict(duration=float(duration), seed=seed, dt=dt, max_rate=max_rate)
 
 
@@ -380,6 +390,9 @@ def _connectivity(r: _Reader, path: str, d) -> Connectivity:
             kwargs[key] = r.integers(kp, d[key], 0, MAX_NEURONS)
         else:
             kwargs[key] = r.number(kp, d[key])
+    p = kwargs.get("p")
+    if p is not None and 0 < p < MIN_NONZERO_P:
+        raise r.fail(_join(path, "p"), p, f"must be 0 or >= {MIN_NONZERO_P:g}")
     if kind == "Pairs" and ("pre" in kwargs) != ("post" in kwargs):
         missing = "post" if "pre" in kwargs else "pre"
         raise r.fail(_join(path, missing), None, "is required when the other of pre/post is given")
@@ -475,6 +488,8 @@ def _monitor(r: _Reader, path: str, d: dict):
             kwargs[key] = None if value is None else r.integers(kp, value, 0, MAX_SYNAPSES)
         else:
             kwargs[key] = r.number(kp, value)
+            if kwargs[key] > MAX_INTERVAL_MS:
+                raise r.fail(kp, value, f"must be <= {MAX_INTERVAL_MS:g} ms")
     return r.build(path, MONITOR_KINDS[kind], kwargs)
 
 
@@ -491,6 +506,37 @@ def _estimated_synapses(model: Model, proj: Projection) -> float:
     if kind == "OneToOne":
         return float(n_pre)
     return float(len(getattr(conn, "pre", ())))
+
+
+def _synapse_count(model: Model, proj: Projection) -> int | None:
+    """The number of synapses a projection creates, when it does not depend on the seed."""
+    conn = proj.connectivity
+    kind = type(conn).__name__
+    n_pre, n_post = model.size(proj.pre), model.size(proj.post)
+    if kind == "AllToAll":
+        same = proj.pre == proj.post and not conn.allow_self
+        return n_pre * n_post - (n_pre if same else 0)
+    if kind == "FixedInDegree":
+        return int(conn.k) * n_post
+    if kind == "OneToOne":
+        return n_pre
+    if kind == "Pairs":
+        return len(conn.pre)
+    return None
+
+
+def _check_synapse_array(r: _Reader, model: Model, proj: Projection, path: str, value) -> None:
+    """A per-synapse list must match the synapse count, which must be known in advance."""
+    if isinstance(value, Distribution) or np.ndim(value) == 0:
+        return
+    count = _synapse_count(model, proj)
+    n = len(value)
+    if count is None:
+        raise r.fail(path, f"list of length {n}",
+                     f"must be a number or a distribution with {type(proj.connectivity).__name__} "
+                     "connectivity (the synapse count depends on the seed)")
+    if n != count:
+        raise r.fail(path, f"list of length {n}", f"must have one value per synapse ({count})")
 
 
 def _model_form(r: _Reader, d: dict) -> RunConfig:
@@ -532,9 +578,17 @@ def _model_form(r: _Reader, d: dict) -> RunConfig:
     except (TypeError, ValueError, KeyError, IndexError) as e:
         raise ValidationError(r.source, "model", type(e).__name__, f"must be a consistent model ({e})") from None
     for proj in model.projections.values():
+        path = owners[f"Projection '{proj.name}'"]
         if _estimated_synapses(model, proj) > MAX_SYNAPSES:
-            raise ValidationError(r.source, owners[f"Projection '{proj.name}'"], proj.name,
-                                  f"must create at most {MAX_SYNAPSES:g} synapses")
+            raise ValidationError(r.source, path, proj.name, f"must create at most {MAX_SYNAPSES:g} synapses")
+        conn = proj.connectivity
+        if (type(conn).__name__ == "FixedInDegree" and proj.pre == proj.post and not conn.allow_self
+                and conn.k > model.size(proj.pre) - 1):
+            raise ValidationError(r.source, _join(path, "connectivity.k"), conn.k,
+                                  f"must be <= {model.size(proj.pre) - 1} (the population size minus "
+                                  "one, as self-connections are excluded)")
+        for key in ("weight", "delay"):
+            _check_synapse_array(r, model, proj, _join(path, key), getattr(proj, key))
     return RunConfig(kind="model", model=model, duration=sim["duration"], seed=sim["seed"])
 
 

@@ -37,6 +37,8 @@ class FixedProbability(Connectivity):
 
     def __post_init__(self):
         v.number("FixedProbability", "p", self.p, ge=0, le=1)
+        if 0 < self.p < 1e-12:
+            raise ValidationError("FixedProbability", "p", self.p, "must be 0 or >= 1e-12")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class Model:
     monitors: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        v.number("Model", "dt", self.dt, gt=0, le=10, unit="ms")
+        v.number("Model", "dt", self.dt, ge=1e-4, le=10, unit="ms")
         if self.max_rate is not None:
             v.number("Model", "max_rate", self.max_rate, gt=0, unit="Hz")
 
@@ -80,8 +80,11 @@ class Model:
         if isinstance(conn, Pairs) and len(conn.pre):
             if max(conn.pre) >= n_pre or max(conn.post) >= n_post:
                 raise ValidationError(o, "connectivity", "Pairs", f"indices must be < {n_pre} (pre) and < {n_post} (post)")
-        if getattr(conn, "k", 0) > n_pre:
-            raise ValidationError(o, "connectivity.k", conn.k, f"must be <= the presynaptic size {n_pre}")
+        self_excluded = proj.pre == proj.post and not getattr(conn, "allow_self", True)
+        k_max = n_pre - 1 if self_excluded else n_pre
+        if getattr(conn, "k", 0) > k_max:
+            why = " (self-connections excluded)" if self_excluded else ""
+            raise ValidationError(o, "connectivity.k", conn.k, f"must be <= {k_max}{why}")
 
     def _check_monitor(self, mon) -> None:
         o = f"{type(mon).__name__} '{mon.name}'"

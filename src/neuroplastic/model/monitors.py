@@ -48,7 +48,7 @@ class StateMonitor:
         object.__setattr__(self, "variables", tuple(self.variables))
         object.__setattr__(self, "name", self.name or f"state_{self.population}")
         o = f"StateMonitor '{self.name}'"
-        v.number(o, "interval", self.interval, gt=0, unit="ms")
+        v.number(o, "interval", self.interval, gt=0, le=1e12, unit="ms")
         if not self.variables:
             raise ValidationError(o, "variables", self.variables, "must name at least one variable")
         _check_indices(o, self.indices)
@@ -69,7 +69,7 @@ class WeightMonitor:
     def __post_init__(self):
         object.__setattr__(self, "projection", _target(self.projection))
         object.__setattr__(self, "name", self.name or f"weights_{self.projection}")
-        v.number(f"WeightMonitor '{self.name}'", "interval", self.interval, gt=0, unit="ms")
+        v.number(f"WeightMonitor '{self.name}'", "interval", self.interval, gt=0, le=1e12, unit="ms")
         _check_indices(f"WeightMonitor '{self.name}'", self.synapses)
 
 
@@ -84,7 +84,7 @@ class RateMonitor:
     def __post_init__(self):
         object.__setattr__(self, "population", _target(self.population))
         object.__setattr__(self, "name", self.name or f"rate_{self.population}")
-        v.number(f"RateMonitor '{self.name}'", "bin", self.bin, gt=0, unit="ms")
+        v.number(f"RateMonitor '{self.name}'", "bin", self.bin, gt=0, le=1e12, unit="ms")
 
 
 def _check_indices(owner: str, indices) -> None:

@@ -55,10 +55,12 @@ class Projection:
             raise ValidationError(o, "connectivity", self.connectivity,
                                   "must be AllToAll, FixedProbability, FixedInDegree, OneToOne or Pairs")
         check_value(o, "weight", self.weight)
-        check_value(o, "delay", self.delay, ge=0, unit="ms")
+        check_value(o, "delay", self.delay, ge=0, le=1e5, unit="ms")
         v.choice(o, "receptor", self.receptor, RECEPTORS)
         object.__setattr__(self, "rules", tuple(self.rules))
         for k, rule in enumerate(self.rules):
             check_rule(o, f"rules[{k}]", rule)
         v.number(o, "w_min", self.w_min, finite=False)
         v.number(o, "w_max", self.w_max, finite=False, ge=self.w_min)
+        object.__setattr__(self, "w_min", float(self.w_min))
+        object.__setattr__(self, "w_max", float(self.w_max))
