@@ -122,6 +122,16 @@ class _Reader:
     def fail(self, path: str, value, allowed: str):
         return ValidationError(self.source, path, _short(value), allowed)
 
+    def choice_key(self, path: str, d: dict, key: str, table) -> str:
+        """The required string ``d[key]``, which must name an entry of ``table``."""
+        allowed = ", ".join(map(repr, table))
+        if key not in d:
+            raise self.fail(_join(path, key), None, f"is required (one of {allowed})")
+        value = self.string(_join(path, key), d[key])
+        if value not in table:
+            raise self.fail(_join(path, key), value, f"must be one of {allowed}")
+        return value
+
     # -- structure ---------------------------------------------------------------
     def table(self, path: str, value) -> dict:
         if not isinstance(value, dict):
@@ -334,11 +344,7 @@ def _population(r: _Reader, path: str, d: dict) -> Population:
 
 
 def _input(r: _Reader, path: str, d: dict):
-    if "kind" not in d:
-        raise r.fail(_join(path, "kind"), None, f"is required (one of {', '.join(map(repr, INPUT_KINDS))})")
-    kind = r.string(_join(path, "kind"), d["kind"])
-    if kind not in INPUT_KINDS:
-        raise r.fail(_join(path, "kind"), kind, f"must be one of {', '.join(map(repr, INPUT_KINDS))}")
+    kind = r.choice_key(path, d, "kind", INPUT_KINDS)
     if kind == "PoissonInput":
         r.keys(path, d, required=("kind", "name", "n"), optional=("rate", "rate_interval"))
         kwargs = dict(name=r.string(_join(path, "name"), d["name"]),
@@ -370,11 +376,7 @@ _CONN_FIELDS = {
 
 def _connectivity(r: _Reader, path: str, d) -> Connectivity:
     r.table(path, d)
-    if "kind" not in d:
-        raise r.fail(_join(path, "kind"), None, f"is required (one of {', '.join(map(repr, CONNECTIVITY))})")
-    kind = r.string(_join(path, "kind"), d["kind"])
-    if kind not in CONNECTIVITY:
-        raise r.fail(_join(path, "kind"), kind, f"must be one of {', '.join(map(repr, CONNECTIVITY))}")
+    kind = r.choice_key(path, d, "kind", CONNECTIVITY)
     spec = _CONN_FIELDS.get(kind, {name: "num" for name in _field_names(CONNECTIVITY[kind])})
     r.keys(path, d, required=("kind",), optional=tuple(spec))
     kwargs = {}
@@ -403,11 +405,7 @@ def _rule(r: _Reader, path: str, d):
     from ..plasticity import RULES
 
     r.table(path, d)
-    if "rule" not in d:
-        raise r.fail(_join(path, "rule"), None, f"is required (one of {', '.join(map(repr, RULES))})")
-    name = r.string(_join(path, "rule"), d["rule"])
-    if name not in RULES:
-        raise r.fail(_join(path, "rule"), name, f"must be one of {', '.join(map(repr, RULES))}")
+    name = r.choice_key(path, d, "rule", RULES)
     cls = RULES[name]
     names = _field_names(cls)
     has_preset = hasattr(cls, "preset") and callable(getattr(cls, "preset"))
@@ -465,11 +463,7 @@ _MON_FIELDS = {
 
 
 def _monitor(r: _Reader, path: str, d: dict):
-    if "kind" not in d:
-        raise r.fail(_join(path, "kind"), None, f"is required (one of {', '.join(map(repr, MONITOR_KINDS))})")
-    kind = r.string(_join(path, "kind"), d["kind"])
-    if kind not in MONITOR_KINDS:
-        raise r.fail(_join(path, "kind"), kind, f"must be one of {', '.join(map(repr, MONITOR_KINDS))}")
+    kind = r.choice_key(path, d, "kind", MONITOR_KINDS)
     spec = _MON_FIELDS[kind]
     r.keys(path, d, required=("kind",) + tuple(k for k, t in spec.items() if t.endswith("!")),
            optional=tuple(k for k, t in spec.items() if not t.endswith("!")))
