@@ -68,6 +68,7 @@ def test_reproduce_exit_code_is_one_when_a_target_is_missed(tmp_path, monkeypatc
     (["run", "stdp-window", "--set", "dt_step"], "key=value"),
     (["run", "no-such-experiment"], "stdp-window"),
     (["show", "/definitely/not/a/run"], "run_dir"),
+    (["run", "stdp-window", "--seed", "-1"], "--seed"),
     (["reproduce"], "--all"),
 ])
 def test_invalid_input_exits_2_with_the_field_named(argv, fragment, tmp_path, capsys):
@@ -96,6 +97,22 @@ def test_model_that_blows_up_exits_3_and_keeps_its_run_directory(tmp_path, capsy
     err = capsys.readouterr().err
     assert "hot" in err and "rate" in err and "step" in err
     run = _only_run_dir(out)
+    assert str(run) in err   # the partial run directory is named on stderr
     assert "stopped" in (run / "run.log").read_text()
     assert (run / "recordings" / "spikes_hot.npz").is_file()
     assert json.loads((run / "metrics.json").read_text())["population"] == "hot"
+
+
+def test_unwritable_out_exits_2_without_a_traceback(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert main(["run", "stdp-window", "--scale", "reduced", "--out", str(blocker / "runs"), "--no-progress"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_config_file_name_with_odd_characters_gives_a_valid_run_name(tmp_path, capsys):
+    config = tmp_path / "my model (v2).toml"
+    config.write_text('[simulation]\nduration = 2.0\n\n[[populations]]\nname = "p"\nn = 2\nmodel = "LIF"\n\n'
+                      '[[monitors]]\nkind = "SpikeMonitor"\npopulation = "p"\n')
+    assert main(["run", str(config), "--out", str(tmp_path / "runs"), "--no-progress"]) == 0
+    assert _only_run_dir(tmp_path / "runs").name.startswith("my_model__v2_-")

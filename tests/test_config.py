@@ -449,3 +449,31 @@ def test_run_directory_config_toml_loads_back(tmp_path):
         d = model_to_dict(cfg.model, duration=cfg.duration, seed=cfg.seed)
         cfg2 = load_config(atomic_write_toml(tmp_path / "config.toml", d))
         assert model_to_dict(cfg2.model, duration=cfg2.duration, seed=cfg2.seed) == d
+
+
+@pytest.mark.parametrize("dist", [
+    {"dist": "uniform", "low": 0.0, "high": -0.0},       # numpy: "high - low < 0"
+    {"dist": "uniform", "low": -0.0, "high": 0},
+    {"dist": "uniform", "low": -1e308, "high": 1e308},   # numpy: range overflows
+])
+@pytest.mark.parametrize("where", ["weight", "delay", "initial"])
+def test_uniform_edge_ranges_are_rejected_or_sampled(dist, where):
+    d = small_config()
+    if where == "initial":
+        d["populations"][0]["initial"]["v"] = dist
+    else:
+        d["projections"][0][where] = dict(dist)
+    try:
+        cfg = config_from_dict(d)
+    except npl.ValidationError as e:
+        assert e.field.startswith("populations[0].initial.v." if where == "initial" else f"projections[0].{where}.")
+        return
+    npl.Network(cfg.model, seed=0).run(1.0, progress=False)
+
+
+def test_toml_error_at_end_of_document_still_names_a_line(tmp_path):
+    f = tmp_path / "unclosed.toml"
+    f.write_text('[simulation]\nduration = 1.0\nseed = [1,\n')
+    with pytest.raises(npl.ValidationError) as info:
+        load_config(f)
+    assert "unclosed.toml" in str(info.value) and "line 3" in str(info.value)

@@ -99,3 +99,10 @@ def test_inputs_that_fuzzing_found_are_rejected_before_running():
         npl.Network(m2)
     proj = npl.Projection("q", "a", "a", npl.AllToAll(), w_max=2 ** 70)
     assert isinstance(proj.w_max, float)
+
+
+def test_uniform_edge_cases_sample_or_are_rejected():
+    rng = np.random.default_rng(0)
+    assert np.all(npl.Uniform(0.0, -0.0).sample(rng, 3) == 0.0)
+    with pytest.raises(ValidationError, match="must be finite"):
+        npl.Uniform(-1e308, 1e308)

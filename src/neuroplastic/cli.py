@@ -8,6 +8,7 @@ was recorded).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -31,7 +32,13 @@ def main(argv=None) -> int:
         return EXIT_INVALID
     except SimulationError as exc:
         err.print(f"[bold red]simulation stopped:[/] {exc}", highlight=False)
+        run_dir = getattr(exc, "run_dir", None)
+        if run_dir is not None:
+            err.print(f"partial results kept in: {run_dir}", highlight=False, soft_wrap=True)
         return EXIT_SIMULATION
+    except OSError as exc:  # e.g. --out not writable: a user problem, not a crash
+        err.print(f"[bold red]cannot write the run directory:[/] {exc}", highlight=False)
+        return EXIT_INVALID
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +80,17 @@ def _overrides(pairs) -> dict:
     return out
 
 
+def _check_seed(args) -> None:
+    if args.seed is not None and args.seed < 0:
+        raise ValidationError("neuroplastic", "--seed", args.seed, "must be a non-negative integer")
+
+
+def _run_name(config_path: str) -> str:
+    """A run-directory name from a config file name (only letters, digits and _ . + = -)."""
+    name = re.sub(r"[^A-Za-z0-9_.+=-]", "_", Path(config_path).stem).replace("..", "_")
+    return name if name[:1].isalnum() else f"model{name}"
+
+
 def _progress(args) -> bool:
     return sys.stderr.isatty() if args.progress is None else args.progress
 
@@ -92,9 +110,14 @@ def _list(args, out: Console) -> int:
 
 # -- run -----------------------------------------------------------------------
 def _run(args, out: Console) -> int:
+    overrides = _overrides(args.set)
+    _check_seed(args)
+    return _run_target(args, out, overrides)
+
+
+def _run_target(args, out: Console, overrides: dict) -> int:
     from .experiments import compare, get, run_experiment
 
-    overrides = _overrides(args.set)
     if args.target.endswith(".toml"):
         from .model.config import load_config
 
@@ -105,7 +128,7 @@ def _run(args, out: Console) -> int:
                 raise ValidationError("neuroplastic run", "--set", args.set, "applies to experiments, not model configs")
             from .experiments.runner import run_model
 
-            rundir = run_model(cfg.model, cfg.duration, seed, args.out, Path(args.target).stem, _progress(args))
+            rundir = run_model(cfg.model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args))
             out.print(f"run directory: {rundir.path}", soft_wrap=True)
             return EXIT_OK
         name, scale = cfg.experiment, args.scale or cfg.scale
@@ -181,6 +204,7 @@ def _reproduce(args, out: Console) -> int:
 
     if bool(args.name) == bool(args.all):
         raise ValidationError("neuroplastic reproduce", "name", args.name, "must be given, or --all (not both)")
+    _check_seed(args)
     experiments = all_experiments() if args.all else [get(args.name)]
     scale, seed, rows = args.scale or "full", args.seed or 0, []
     for exp in experiments:
@@ -189,6 +213,7 @@ def _reproduce(args, out: Console) -> int:
             result, rundir = run_experiment(exp.name, seed=seed, out=args.out, scale=scale, progress=_progress(args))
         except SimulationError as exc:
             rows.append((exp.name, Row("simulation", "completes", "-", str(exc), False)))
+            out.print(f"  [bold red]stopped[/]; partial results in: {getattr(exc, 'run_dir', '?')}", soft_wrap=True)
             continue
         rows += [(exp.name, r) for r in compare(result, exp.targets, scale)]
         out.print(f"  run directory: {rundir.path}", soft_wrap=True)

@@ -31,6 +31,7 @@ def run_experiment(name: str, overrides: dict | None = None, seed: int = 0, out:
         rundir.log(f"stopped: {err}")
         rundir.write_metrics({"error": str(err), "step": err.step, "population": err.population,
                               "variable": err.variable})
+        err.run_dir = rundir.path
         raise
     wall = time.perf_counter() - start
     result.metrics.setdefault("wall_seconds", wall)
@@ -77,6 +78,7 @@ def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", n
         _save_monitors(rundir, net)
         rundir.write_metrics({"error": str(err), "step": err.step, "time_ms": err.time_ms,
                               "population": err.population, "variable": err.variable})
+        err.run_dir = rundir.path
         raise
     wall = time.perf_counter() - start
     metrics = {"duration_ms": net.t, "wall_seconds": wall, "simulated_seconds_per_second": net.t * 1e-3 / max(wall, 1e-12)}

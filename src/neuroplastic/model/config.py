@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,6 +244,13 @@ class _Reader:
         for k, x in kwargs.items():
             if max_abs is not None and abs(x) > max_abs:
                 raise self.fail(_join(path, k), x, f"must be <= {max_abs:g} in magnitude")
+            if x == 0:
+                kwargs[k] = 0.0   # -0.0 -> 0.0: numpy's uniform(0.0, -0.0) raises
+        if name == "uniform":
+            low, high = kwargs.get("low", 0.0), kwargs.get("high", 1.0)
+            if math.isfinite(low) and math.isfinite(high) and not math.isfinite(high - low):
+                raise self.fail(_join(path, "high"), high, f"must be within {sys.float_info.max:g} of low "
+                                "(the range high - low must be finite)")
         return self.build(path, cls, kwargs)
 
     # -- construction ------------------------------------------------------------------
@@ -653,7 +661,10 @@ def load_config(path) -> RunConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ValidationError(source, "toml", str(e), "must be valid TOML") from None
+        msg = str(e)
+        if "(at end of document)" in msg:   # Python < 3.14 gives no line for this case
+            msg = msg.replace("(at end of document)", f"(at end of document, after line {max(1, len(text.rstrip().splitlines()))})")
+        raise ValidationError(source, "toml", msg, "must be valid TOML") from None
     return config_from_dict(data, source=source)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate as v
+from ..errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class Uniform(Distribution):
     def __post_init__(self):
         v.number("Uniform", "low", self.low)
         v.number("Uniform", "high", self.high, ge=self.low)
+        object.__setattr__(self, "low", float(self.low) + 0.0)   # + 0.0 turns -0.0 into 0.0
+        object.__setattr__(self, "high", float(self.high) + 0.0)
+        if not np.isfinite(self.high - self.low):
+            raise ValidationError("Uniform", "high", self.high, f"minus low ({self.low:g}) must be finite")
 
     def sample(self, rng, n):
         return rng.uniform(self.low, self.high, n)
