@@ -30,4 +30,4 @@ def all_experiments() -> list[Experiment]:
 
 
 def _load_all() -> None:
-    from . import coba, sjostrom_triplet, song2000, stdp_window, tsodyks_markram  # noqa: F401
+    from . import coba, sjostrom_triplet, song2000, stdp_window, tsodyks_markram, vogels2011  # noqa: F401
