@@ -14,7 +14,6 @@ def vogels_reduced():
     return exp, {s: exp.run(exp.resolve(scale="reduced"), seed=s) for s in SEEDS}
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_vogels2011_reduced_targets(vogels_reduced, seed):
     exp, results = vogels_reduced
