@@ -51,11 +51,10 @@ the artificial initial conductances.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from .. import (LIF, FixedProbability, Model, Network, Normal, Population, Projection,
                 SpikeMonitor)
-from ..viz import raster
+from ..viz import raster, isi_cv_histogram
 from .base import Experiment, Result, Target
 from .registry import register
 
@@ -105,7 +104,7 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     figures = {
         "raster": raster(i_all[order], t_all[order], n=n_e + n_i, bin_ms=1.0, t_stop=t1,
                          title=f"COBA: exc 0-{n_e - 1}, inh {n_e}-{n_e + n_i - 1}"),
-        "isi_cv": _cv_histogram(cvs[np.isfinite(cvs)], metrics["cv_isi_mean"]),
+        "isi_cv": isi_cv_histogram(cvs[np.isfinite(cvs)], metrics["cv_isi_mean"], target=0.7),
     }
     return Result(
         config=dict(c), metrics=metrics, figures=figures,
@@ -156,19 +155,6 @@ def activity_metrics(i, t, n_exc: int, n_total: int, t0: float, t1: float) -> di
         m[f"pop_fano_{key}"] = float(counts.var() / mean) if mean > 0 else float("nan")
         m[f"pop_rate_cv_poisson_{key}"] = float(1.0 / np.sqrt(mean)) if mean > 0 else float("nan")
     return m
-
-
-def _cv_histogram(cvs: np.ndarray, mean_cv: float) -> Figure:
-    fig = Figure(figsize=(5, 3.5), layout="constrained")
-    ax = fig.add_subplot()
-    ax.hist(cvs, bins=40, color="tab:blue", edgecolor="white", linewidth=0.5)
-    ax.axvline(1.0, color="0.4", linestyle=":", label="Poisson (CV = 1)")
-    ax.axvline(0.7, color="tab:red", linestyle="--", label="target > 0.7")
-    ax.set_xlabel("ISI CV (neurons with >= 3 spikes)")
-    ax.set_ylabel("neurons")
-    ax.set_title(f"mean CV = {mean_cv:.2f}, n = {cvs.size}")
-    ax.legend(fontsize="small")
-    return fig
 
 
 EXPERIMENT = register(Experiment(

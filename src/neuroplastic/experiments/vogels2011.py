@@ -72,7 +72,7 @@ from .. import (LIF, FixedProbability, Model, Network, Population, Projection, S
 from ..plasticity import inhibitory as _istdp
 from ..plasticity.inhibitory import InhibitorySTDP
 from ..plasticity.rule import State
-from ..viz import raster, time_series
+from ..viz import raster, time_series, isi_cv_histogram
 from .base import Experiment, Result, Target
 from .coba import isi_cvs
 from .registry import register
@@ -181,7 +181,8 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
         "weights_over_time": time_series(t_w, {"mean I->E weight (sampled synapses)": w_t.mean(axis=1)},
                                          "w (nS)", title=f"{w_t.shape[1]} I->E synapses; learning on at "
                                                          f"{t_off / 1000:g} s"),
-        "isi_cv": _cv_histogram(cvs_last[np.isfinite(cvs_last)], last["cv"]),
+        "isi_cv": isi_cv_histogram(cvs_last[np.isfinite(cvs_last)], last["cv"], target=0.8,
+                                   xlabel="ISI CV, last window (E neurons with >= 3 spikes)"),
         "raster_before": _raster_excerpt(i_e, t_e, n_e, t_off - c["raster_ms"], t_off, "before learning"),
         "raster_last": _raster_excerpt(i_e, t_e, n_e, duration - c["raster_ms"], duration, "end"),
     }
@@ -237,19 +238,6 @@ def _raster_excerpt(i, t, n, t0, t1, label) -> Figure:
     keep = (t >= t0) & (t < t1) & (i < min(n, 500))
     fig = raster(i[keep], t[keep] - t0, n=min(n, 500), bin_ms=1.0, t_stop=t1 - t0,
                  title=f"E neurons 0-{min(n, 500) - 1}, {label} ({t0 / 1000:g}-{t1 / 1000:g} s)")
-    return fig
-
-
-def _cv_histogram(cvs: np.ndarray, mean_cv: float) -> Figure:
-    fig = Figure(figsize=(5, 3.5), layout="constrained")
-    ax = fig.add_subplot()
-    ax.hist(cvs, bins=40, color="tab:blue", edgecolor="white", linewidth=0.5)
-    ax.axvline(1.0, color="0.4", linestyle=":", label="Poisson (CV = 1)")
-    ax.axvline(0.8, color="tab:red", linestyle="--", label="target > 0.8")
-    ax.set_xlabel("ISI CV, last window (E neurons with >= 3 spikes)")
-    ax.set_ylabel("neurons")
-    ax.set_title(f"mean CV = {mean_cv:.2f}, n = {cvs.size}")
-    ax.legend(fontsize="small")
     return fig
 
 

@@ -6,11 +6,12 @@ nor changes matplotlib's global backend. Axes are labelled with units (ms, Hz,
 nS, ...). Save with ``fig.savefig(path)``, :func:`neuroplastic.io.atomic_save_figure`
 or :meth:`neuroplastic.io.RunDirectory.save_figure`.
 """
-from .curves import bar_ratios, frequency_dependence, stdp_window, time_series
+from .curves import bar_ratios, frequency_dependence, isi_cv_histogram, stdp_window, time_series
 from .raster import population_rate, raster, subsample_indices
 from .weights import weight_fractions, weight_histogram, weight_histogram_over_time
 
 __all__ = [
+    "isi_cv_histogram",
     "raster",
     "population_rate",
     "subsample_indices",

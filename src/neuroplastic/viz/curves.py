@@ -17,7 +17,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["stdp_window", "frequency_dependence", "time_series", "bar_ratios"]
+__all__ = ["stdp_window", "frequency_dependence", "time_series", "bar_ratios", "isi_cv_histogram"]
 
 _DW_LABEL = "relative weight change Δw/w"
 
@@ -184,4 +184,24 @@ def bar_ratios(labels: Sequence[str], measured, analytic, ylabel: str = "ratio (
     if title:
         ax.set_title(title)
     ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def isi_cv_histogram(cvs, mean_cv: float, target: float | None = None,
+                     xlabel: str = "ISI CV (neurons with >= 3 spikes)") -> Figure:
+    """Histogram of per-neuron ISI coefficients of variation (dimensionless).
+
+    Marks the Poisson value (CV = 1) and, if given, the ``target`` threshold.
+    """
+    cvs = np.asarray(cvs, dtype=float)
+    fig = Figure(figsize=(5, 3.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.hist(cvs, bins=40, color="tab:blue", edgecolor="white", linewidth=0.5)
+    ax.axvline(1.0, color="0.4", linestyle=":", label="Poisson (CV = 1)")
+    if target is not None:
+        ax.axvline(target, color="tab:red", linestyle="--", label=f"target > {target:g}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("neurons")
+    ax.set_title(f"mean CV = {mean_cv:.2f}, n = {cvs.size}")
+    ax.legend(fontsize="small")
     return fig
