@@ -222,3 +222,15 @@ def test_exp_reduced_accuracy():
     xs = np.linspace(-EXP_RANGE, EXP_RANGE, 20001)
     vals = njit(lambda a: np.array([exp_reduced(x) for x in a]))(xs)
     assert np.max(np.abs(vals / np.exp(xs) - 1)) < 1e-12
+
+
+def test_rate_recording_stops_where_a_failed_run_stopped():
+    m = npl.Model(dt=0.1, max_rate=200.0)
+    m.add(npl.Population("hot", 10, npl.LIF(t_ref=0.0, i_bias=1e5)))
+    m.add(npl.RateMonitor("hot", bin=10.0))
+    net = npl.Network(m)
+    with pytest.raises(npl.SimulationError):
+        net.run(1000.0)
+    r = net.monitor("rate_hot")
+    assert r["t"][-1] < net.t and len(r["t"]) == int(np.ceil(net.step / 100))
+    assert np.all(r["rate"] > 0)  # every recorded bin saw activity: no phantom zero bins

@@ -148,8 +148,7 @@ class Network:
 
     def _finish_chunk(self, reached):
         for r in self._recorders:
-            if hasattr(r, "trim"):
-                r.trim()
+            r.trim(int(reached))
 
     def _raise(self, code: int):
         step, index, row = (int(x) for x in self._status[1:4])

@@ -41,6 +41,9 @@ class SpikeRecorder:
     def args(self, n0, n1):
         return [self.i, self.t, self.n]
 
+    def trim(self, reached: int):
+        """Nothing to trim: the count ``n`` already marks the end of the data."""
+
     def data(self, dt):
         k = self.n[0]
         return {"i": self.i[:k].copy(), "t": self.t[:k] * dt}
@@ -70,7 +73,7 @@ class StateRecorder:
         self._k = np.zeros(1, np.int64)
         return [self.chunks[-1], self.rows, self.idx, self._k, self.every]
 
-    def trim(self):
+    def trim(self, reached: int):
         """Drop samples a stopped chunk did not reach."""
         if self.chunks:
             k = int(self._k[0])
@@ -133,6 +136,10 @@ class RateRecorder:
             self.counts = np.concatenate([self.counts, np.zeros(last + 1 - len(self.counts), np.int64)])
         self._view = self.counts[first:]
         return [self._view, self.bin, np.int64(first)]
+
+    def trim(self, reached: int):
+        """Drop bins after the step reached (a stopped run must not report zero rates there)."""
+        self.counts = self.counts[: (reached - 1) // int(self.bin) + 1] if reached > 0 else self.counts[:0]
 
     def data(self, dt):
         full = len(self.counts)
