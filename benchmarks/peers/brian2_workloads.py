@@ -39,6 +39,7 @@ from brian2 import (Network, NeuronGroup, PoissonGroup, SpikeMonitor,
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import specs  # noqa: E402  (benchmarks/specs.py)
+from activity import rate_summary, weight_summary  # noqa: E402
 
 BUILD_ROOT = Path(__file__).resolve().parents[1] / "build"
 
@@ -151,35 +152,6 @@ def _stdp_namespace(stdp: dict) -> dict:
     }
 
 
-def _rates(mon: SpikeMonitor, n: int, duration_ms: float) -> dict:
-    """Mean rate (Hz) overall and in the first/last 10 % of the run.
-
-    Also ``pop_rate_cv``: std/mean of the population spike count in 1 ms
-    bins (a crude synchrony index; ~0.1-0.5 asynchronous, >1 bursty).
-    """
-    t = np.asarray(mon.t / ms)
-    win = 0.1 * duration_ms
-    counts, _ = np.histogram(t, bins=max(1, int(duration_ms)), range=(0.0, duration_ms))
-    return {
-        "pop_rate_cv": float(np.std(counts) / max(np.mean(counts), 1e-12)),
-        "mean_rate_hz": float(len(t) / n / (duration_ms / 1000.0)),
-        "rate_first10pct_hz": float(np.sum(t < win) / n / (win / 1000.0)),
-        "rate_last10pct_hz": float(np.sum(t >= duration_ms - win) / n / (win / 1000.0)),
-    }
-
-
-def _weight_stats(w_nS: np.ndarray, w_max_nS: float) -> dict:
-    """Summary of a weight vector (nS): mean, std, fractions near the bounds."""
-    rel = w_nS / w_max_nS
-    hist, _ = np.histogram(rel, bins=10, range=(0.0, 1.0))
-    return {
-        "w_mean_nS": float(np.mean(w_nS)), "w_std_nS": float(np.std(w_nS)),
-        "frac_w_below_0.1max": float(np.mean(rel < 0.1)),
-        "frac_w_above_0.9max": float(np.mean(rel > 0.9)),
-        "w_hist10_rel": hist.tolist(), "n_weights": int(len(w_nS)),
-    }
-
-
 def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
     """W1 COBA (4000 LIF, p=0.02); returns timings (s) and rates (Hz)."""
     spec = specs.W1_COBA
@@ -196,7 +168,7 @@ def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
     net = Network(pop, ce, ci, mon)
     _build_and_run(net, dur, build_dir)
     out = {"workload": "W1", "duration_ms": dur, "seed": seed}
-    out.update(_rates(mon, n_e + n_i, dur))
+    out.update(rate_summary(np.asarray(mon.t / ms), n_e + n_i, dur))
     i = np.asarray(mon.i)
     out["exc_rate_hz"] = float(np.sum(i < n_e) / n_e / (dur / 1000.0))
     out["inh_rate_hz"] = float(np.sum(i >= n_e) / n_i / (dur / 1000.0))
@@ -224,8 +196,8 @@ def run_w2(seed: int = 1, duration_ms: float | None = None) -> dict:
     net = Network(inputs, post, syn, mon)
     _build_and_run(net, dur, build_dir)
     out = {"workload": "W2", "duration_ms": dur, "seed": seed}
-    out.update(_rates(mon, spec["n_out"], dur))
-    out.update(_weight_stats(np.asarray(syn.w / nS), stdp["w_max_nS"]))
+    out.update(rate_summary(np.asarray(mon.t / ms), spec["n_out"], dur))
+    out.update(weight_summary(np.asarray(syn.w / nS), stdp["w_max_nS"]))
     out.update(_timings(t0))
     return out
 
@@ -253,13 +225,14 @@ def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
     net = Network(exc, inh, ee, ei, ie, ii, mon_e, mon_i)
     _build_and_run(net, dur, build_dir)
     out = {"workload": "W3", "duration_ms": dur, "seed": seed}
-    re, ri = _rates(mon_e, n_e, dur), _rates(mon_i, n_i, dur)
+    re = rate_summary(np.asarray(mon_e.t / ms), n_e, dur)
+    ri = rate_summary(np.asarray(mon_i.t / ms), n_i, dur)
     n_tot = n_e + n_i
     for key in re:
         out[key] = (re[key] * n_e + ri[key] * n_i) / n_tot
     out["exc_rate_hz"], out["inh_rate_hz"] = re["mean_rate_hz"], ri["mean_rate_hz"]
     out["pop_rate_cv"] = re["pop_rate_cv"]  # of the excitatory population
-    out.update(_weight_stats(np.asarray(ee.w / nS), stdp["w_max_nS"]))
+    out.update(weight_summary(np.asarray(ee.w / nS), stdp["w_max_nS"]))
     out["n_synapses"] = int(len(ee) + len(ei) + len(ie) + len(ii))
     out.update(_timings(t0))
     return out

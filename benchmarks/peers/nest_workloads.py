@@ -31,6 +31,7 @@ import nest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import specs  # noqa: E402  (benchmarks/specs.py)
+from activity import rate_summary, weight_summary  # noqa: E402
 
 
 def _reset(seed: int, dt_ms: float) -> None:
@@ -91,28 +92,6 @@ def _stdp_model(name: str, stdp: dict) -> str:
     return name
 
 
-def _rates(times_ms: np.ndarray, n: int, dur: float) -> dict:
-    """Mean rate (Hz) overall, in the first/last 10 %, and 1-ms count CV."""
-    win = 0.1 * dur
-    counts, _ = np.histogram(times_ms, bins=max(1, int(dur)), range=(0.0, dur))
-    return {
-        "pop_rate_cv": float(np.std(counts) / max(np.mean(counts), 1e-12)),
-        "mean_rate_hz": float(len(times_ms) / n / (dur / 1000.0)),
-        "rate_first10pct_hz": float(np.sum(times_ms < win) / n / (win / 1000.0)),
-        "rate_last10pct_hz": float(np.sum(times_ms >= dur - win) / n / (win / 1000.0)),
-    }
-
-
-def _weight_stats(w: np.ndarray, w_max: float) -> dict:
-    """Mean/std (nS) and fractions near the bounds of a weight vector."""
-    rel = w / w_max
-    hist, _ = np.histogram(rel, bins=10, range=(0.0, 1.0))
-    return {"w_mean_nS": float(np.mean(w)), "w_std_nS": float(np.std(w)),
-            "frac_w_below_0.1max": float(np.mean(rel < 0.1)),
-            "frac_w_above_0.9max": float(np.mean(rel > 0.9)),
-            "w_hist10_rel": hist.tolist(), "n_weights": int(len(w))}
-
-
 def _simulate(dur: float) -> float:
     """Run ``nest.Simulate`` for ``dur`` ms; returns its wall time (s)."""
     t = time.perf_counter()
@@ -135,7 +114,7 @@ def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
     sim = _simulate(dur)
     ev = rec.get("events")
     out = {"workload": "W1", "duration_ms": dur, "seed": seed}
-    out.update(_rates(np.asarray(ev["times"]), n_e + n_i, dur))
+    out.update(rate_summary(np.asarray(ev["times"]), n_e + n_i, dur))
     out["n_synapses"] = int(nest.num_connections) - (n_e + n_i)  # minus recorder
     out["sim_seconds"], out["total_seconds"] = sim, time.perf_counter() - t0
     return out
@@ -159,9 +138,9 @@ def run_w2(seed: int = 1, duration_ms: float | None = None) -> dict:
     nest.Connect(post, rec)
     sim = _simulate(dur)
     out = {"workload": "W2", "duration_ms": dur, "seed": seed}
-    out.update(_rates(np.asarray(rec.get("events")["times"]), spec["n_out"], dur))
+    out.update(rate_summary(np.asarray(rec.get("events")["times"]), spec["n_out"], dur))
     w = np.asarray(nest.GetConnections(parrots, post).get("weight"))
-    out.update(_weight_stats(w, spec["stdp"]["w_max_nS"]))
+    out.update(weight_summary(w, spec["stdp"]["w_max_nS"]))
     out["sim_seconds"], out["total_seconds"] = sim, time.perf_counter() - t0
     return out
 
@@ -187,12 +166,12 @@ def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
     te = np.asarray(rec_e.get("events")["times"])
     ti = np.asarray(rec_i.get("events")["times"])
     out = {"workload": "W3", "duration_ms": dur, "seed": seed}
-    out.update(_rates(np.concatenate([te, ti]), n_e + n_i, dur))
-    out["pop_rate_cv"] = _rates(te, n_e, dur)["pop_rate_cv"]
+    out.update(rate_summary(np.concatenate([te, ti]), n_e + n_i, dur))
+    out["pop_rate_cv"] = rate_summary(te, n_e, dur)["pop_rate_cv"]
     out["exc_rate_hz"] = float(len(te) / n_e / (dur / 1000.0))
     out["inh_rate_hz"] = float(len(ti) / n_i / (dur / 1000.0))
     w = np.asarray(nest.GetConnections(exc, exc).get("weight"))
-    out.update(_weight_stats(w, spec["stdp_ee"]["w_max_nS"]))
+    out.update(weight_summary(w, spec["stdp_ee"]["w_max_nS"]))
     out["n_synapses"] = int(nest.num_connections) - (n_e + n_i)  # minus recorders
     out["sim_seconds"], out["total_seconds"] = sim, time.perf_counter() - t0
     return out
