@@ -8,9 +8,11 @@ from .errors import SimulationError, ValidationError
 from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbability, Gamma,
                     Izhikevich, LogNormal, Model, Normal, OneToOne, Pairs, PoissonInput, Population,
                     Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
-                    WeightMonitor)
-from .plasticity import (Heterosynaptic, InhibitorySTDP, OnPost, OnPre, PairSTDP, Periodic, PhaseAware, Rule,
-                         State, SynapticScaling, Transmission, TripletSTDP, TsodyksMarkram, WeightNormalization)
+                    WeightMonitor, RateUnit, BinaryUnit, ValueInput)
+from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Heterosynaptic, InhibitorySTDP, NeuronRule,
+                         Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, Rule, State,
+                         SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
+                         TsodyksMarkram, WeightNormalization)
 
 __version__ = "0.1.0"
 
@@ -21,4 +23,6 @@ __all__ = [
     "RateMonitor", "SpikeMonitor", "StateMonitor", "WeightMonitor", "OnPost", "OnPre", "PairSTDP",
     "Periodic", "PhaseAware", "Rule", "State", "Transmission", "TripletSTDP", "TsodyksMarkram",
     "SynapticScaling", "WeightNormalization", "Heterosynaptic", "InhibitorySTDP",
+    "RateUnit", "BinaryUnit", "ValueInput", "Oja", "BCM", "DiscreteSTDP", "NeuronRule", "OnSpike",
+    "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP",
 ]

@@ -11,7 +11,7 @@ from .codegen import PopSpec, ProjSpec
 from .random import seed_state
 from .synapses import SynapseStore, build_store
 from ..model.distributions import draw
-from ..model.inputs import PoissonInput
+from ..model.inputs import PoissonInput, ValueInput
 from ..errors import ValidationError
 from ..model.population import Population
 from ..plasticity.rule import Periodic
@@ -29,6 +29,24 @@ class PopArrays:
     n: int
     arrays: dict = field(default_factory=dict)   # kernel argument suffix -> array
     state_names: tuple = ()
+    activity_name: str | None = None             # state row that is the activity
+    rule_states: list = field(default_factory=list)
+    rule_params: list = field(default_factory=list)
+    rule_periods: list = field(default_factory=list)
+
+    def variable(self, name: str) -> np.ndarray:
+        """Live per-neuron array of a state variable or of ``"activity"``.
+
+        Asking for the activity of a spiking population switches on its
+        maintenance (1.0 in the step a neuron spikes, else 0.0).
+        """
+        if name == "activity":
+            if self.activity_name is not None:
+                return self.arrays["state"][self.state_names.index(self.activity_name)]
+            if self.spec.kind != "values":
+                self.spec.track_activity = True
+            return self.arrays["act"]
+        return self.arrays["state"][self.state_names.index(name)]
 
 
 @dataclass
@@ -51,17 +69,25 @@ def build_population(index: int, part, dt: float, rng: np.random.Generator) -> P
         init = {**part.model.default_initial(), **part.initial}
         state = np.vstack([draw(init.get(v, 0.0), rng, part.n) for v in names])
         rows = tuple(names.index(s) for s in part.model.synaptic_variables)
-        spec = PopSpec(index, "neuron", kernel=kernel, channel_rows=rows)
+        model = part.model
+        spec = PopSpec(index, "neuron", kernel=kernel, channel_rows=rows, graded=model.graded)
         arrays = dict(spk=np.zeros(part.n, np.int64), state=state, par=np.ascontiguousarray(par),
-                      ref=np.zeros(part.n, np.int64), work=np.zeros((3, part.n)))
-        return PopArrays(spec, part.name, part.n, arrays, names)
+                      ref=np.zeros(part.n, np.int64), work=np.zeros((3, part.n)),
+                      act=np.zeros(part.n), nact=np.zeros(1, np.int64))
+        return PopArrays(spec, part.name, part.n, arrays, names, activity_name=model.activity_variable)
+    if isinstance(part, ValueInput):
+        hold = np.int64(max(1, round(part.interval / dt)))
+        arrays = dict(spk=np.zeros(part.n, np.int64), vals=np.ascontiguousarray(part.values), hold=hold,
+                      act=np.zeros(part.n))
+        return PopArrays(PopSpec(index, "values", graded=True), part.name, part.n, arrays)
     if isinstance(part, PoissonInput):
         log_q, acc, interval = inputs.poisson_tables(part, dt)
         arrays = dict(spk=np.zeros(part.n, np.int64), nxt=np.zeros(1, np.int64), logq=log_q,
-                      acc=acc, int=np.int64(interval))
+                      acc=acc, int=np.int64(interval), act=np.zeros(part.n), nact=np.zeros(1, np.int64))
         return PopArrays(PopSpec(index, "poisson"), part.name, part.n, arrays)
     steps, idx, per_step = inputs.spike_schedule(part, dt)
-    arrays = dict(spk=np.zeros(max(per_step, 1), np.int64), steps=steps, idx=idx, ptr=np.zeros(1, np.int64))
+    arrays = dict(spk=np.zeros(max(per_step, 1), np.int64), steps=steps, idx=idx, ptr=np.zeros(1, np.int64),
+                  act=np.zeros(part.n), nact=np.zeros(1, np.int64))
     return PopArrays(PopSpec(index, "spike_times"), part.name, part.n, arrays)
 
 
@@ -79,20 +105,41 @@ def build_projection(index, proj, pops: dict, dt, rng, headroom) -> ProjArrays:
     store = build_store(i, j, w, d, pre.n, post.n, headroom=headroom)
     channel = 0 if proj.receptor == "exc" else 1
     deliver = post.spec.kind == "neuron"
+    direct = deliver and int(d.max(initial=0)) == 0
     spec = ProjSpec(index, pre.spec.index, post.spec.index, channel, deliver=deliver,
-                    row=post.spec.channel_rows[channel] if deliver else -1,
-                    direct=deliver and int(d.max(initial=0)) == 0, rules=list(proj.rules))
+                    row=post.spec.channel_rows[channel] if deliver else -1, direct=direct,
+                    rules=list(proj.rules), graded_pre=pre.spec.graded,
+                    instant=direct and post.spec.graded and pre.spec.index < post.spec.index)
     out = ProjArrays(spec, proj.name, store)
     for rule in proj.rules:
-        out.rule_states.append(rule.new_state(store.capacity, pre.n, post.n))
-        params = rule.kernel_params()
-        steps = None
-        if isinstance(rule, Periodic):
-            steps = np.int64(max(1, round(rule.period / dt)))
-            params = params._replace(period=float(steps * dt))  # the period actually used, in ms
+        src = {name: pre.variable(name) for name in rule.pre_reads}
+        dst = {name: post.variable(name) for name in rule.post_reads}
+        out.rule_states.append(rule.new_state(store.capacity, pre.n, post.n, src, dst))
+        params, steps = _params_and_period(rule, dt)
         out.rule_params.append(params)
         out.rule_periods.append(steps)
     return out
+
+
+def _params_and_period(rule, dt):
+    """A rule's kernel parameters and, for Periodic rules, its period in steps
+    (``params.period`` becomes the period actually used, in ms)."""
+    params = rule.kernel_params()
+    steps = None
+    if isinstance(rule, Periodic):
+        steps = np.int64(max(1, round(rule.period / dt)))
+        params = params._replace(period=float(steps * dt))
+    return params, steps
+
+
+def neuron_rules(pop: PopArrays, part, dt) -> None:
+    """State, parameters and periods of a population's neuron rules."""
+    pop.spec.rules = list(getattr(part, "rules", ()))
+    for rule in pop.spec.rules:
+        pop.rule_states.append(rule.new_state(pop.n, {name: pop.variable(name) for name in rule.reads}))
+        params, steps = _params_and_period(rule, dt)
+        pop.rule_params.append(params)
+        pop.rule_periods.append(steps)
 
 
 def connections(store: SynapseStore) -> Connections:

@@ -48,6 +48,22 @@ def spike_times_step(step, steps, idx, ptr, spk):
     return count
 
 
+@njit(cache=True)
+def values_step(step, values, hold, act, spk):
+    """Activity of a ValueInput at ``step``: row (step // hold) mod n_rows of
+    ``values`` is copied into ``act``; units with a non-zero value are listed
+    in ``spk`` (they send)."""
+    row = (step // hold) % values.shape[0]
+    count = 0
+    for i in range(act.shape[0]):
+        x = values[row, i]
+        act[i] = x
+        if x != 0.0:
+            spk[count] = i
+            count += 1
+    return count
+
+
 def poisson_tables(src: PoissonInput, dt: float):
     """(log(1 - p_max), acceptance table, interval in steps) for a Poisson source."""
     rates = np.asarray(src.rate, dtype=float)

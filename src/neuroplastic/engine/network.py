@@ -40,6 +40,8 @@ class Network:
         rng = np.random.default_rng(self.seed)
         parts = list(model.populations.values())
         self._pops = [build.build_population(k, p, self.dt, rng) for k, p in enumerate(parts)]
+        for pop, part in zip(self._pops, parts):
+            build.neuron_rules(pop, part, self.dt)
         self._pop_index = {p.name: k for k, p in enumerate(self._pops)}
         by_name = {p.name: p for p in self._pops}
         self._projs = [build.build_projection(k, pj, by_name, self.dt, rng, headroom)
@@ -73,15 +75,18 @@ class Network:
         projs = [p.spec for p in self._projs]
         mons = [r.spec for r in self._recorders]
         self.kernel_source = codegen.generate(pops, projs, mons)
-        rule_sources = [type(r).source_fingerprint() for pj in projs for r in pj.rules]
-        self._advance = load_kernel(self.kernel_source, rule_sources, codegen.hook_globals(projs))
+        rule_sources = [type(r).source_fingerprint() for part in pops + projs for r in part.rules]
+        self._advance = load_kernel(self.kernel_source, rule_sources, codegen.hook_globals(projs, pops))
 
     def _mutable(self):
         """Everything ``reset`` must restore (arrays are copied by deepcopy)."""
         return {
             "pops": [p.arrays for p in self._pops],
             "stores": [p.store for p in self._projs],
-            "rules": [p.rule_states for p in self._projs],
+            # rule-owned state only: the trailing parts of a state tuple are views
+            # of neuron variables, restored with the populations
+            "rules": [[st[:4] for st in p.rule_states] for p in self._projs],
+            "neuron_rules": [[st[:2] for st in p.rule_states] for p in self._pops],
             "rng": self._rng, "win": self._win,
         }
 
@@ -133,8 +138,16 @@ class Network:
                 args += [a["state"], a["par"], a["ref"], a["work"]] + [a[f"B{c}"] for c in p.spec.buffered]
             elif p.spec.kind == "poisson":
                 args += [a["nxt"], a["logq"], a["acc"], a["int"]]
+            elif p.spec.kind == "values":
+                args += [a["vals"], a["hold"]]
             else:
                 args += [a["steps"], a["idx"], a["ptr"]]
+            if p.spec.graded:
+                args.append(p.variable("activity"))
+            elif p.spec.track_activity:
+                args += [a["act"], a["nact"]]
+            for rule, st, par, period in zip(p.spec.rules, p.rule_states, p.rule_params, p.rule_periods):
+                args += [st, par] + ([period] if isinstance(rule, Periodic) else [])
         for pj in self._projs:
             s = pj.store
             bounds = np.array([self.model.projections[pj.name].w_min, self.model.projections[pj.name].w_max])
@@ -173,10 +186,9 @@ class Network:
         for pj, store, states in zip(self._projs, fresh["stores"], fresh["rules"]):
             for key, value in vars(store).items():
                 getattr(pj.store, key)[...] = value
-            for live, init in zip(pj.rule_states, states):
-                for part_live, part_init in zip(live, init):
-                    for arr_live, arr_init in zip(part_live, part_init):
-                        arr_live[...] = arr_init
+            _restore(pj.rule_states, states)
+        for p, states in zip(self._pops, fresh["neuron_rules"]):
+            _restore(p.rule_states, states)
         self._rng[...] = fresh["rng"]
         self._win[...] = fresh["win"]
         for r in self._recorders:
@@ -237,3 +249,15 @@ class Network:
     def rule_state(self, projection: str, rule: int = 0):
         """Live state of the projection's ``rule``-th rule (named tuples of arrays)."""
         return self._projs[self._proj_index[projection]].rule_states[rule]
+
+    def neuron_rule_state(self, population: str, rule: int = 0):
+        """Live state ``(neuron, glob, var)`` of the population's ``rule``-th neuron rule."""
+        return self._pops[self._pop_index[population]].rule_states[rule]
+
+
+def _restore(live_states, initial_states) -> None:
+    """Copy initial values into live rule-state arrays, in place."""
+    for live, init in zip(live_states, initial_states):
+        for part_live, part_init in zip(live, init):
+            for arr_live, arr_init in zip(part_live, part_init):
+                arr_live[...] = arr_init

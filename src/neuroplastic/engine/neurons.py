@@ -22,6 +22,7 @@ from numba import njit
 FASTMATH = {"contract", "arcp"}
 
 from ..model.neurons import LIF, AdEx, Izhikevich
+from ..model.units import ACTIVATIONS, BinaryUnit, RateUnit
 
 
 @njit(cache=True)
@@ -38,7 +39,7 @@ def _clamp_or_fire(state, ref_steps, ref, i, v_new, thresh, reset_v, spk, k):
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def lif_current_step(state, par, ref, work, spk, bad):
-    """Exact step of the current-based LIF (rows: v, ie, ii).
+    """Exact step of the current-based LIF (rows: v, ie, ii, theta).
 
     par columns (one row per neuron, or a single shared row): 0 v_reset, 1 ref_steps, 2 v_thresh, 3 v_rest, 4 e^{-dt/tau_m},
     5 bias term R*I_b*(1-e_m), 6 k_e, 7 k_i (current-to-voltage propagators),
@@ -58,7 +59,7 @@ def lif_current_step(state, par, ref, work, spk, bad):
         if not math.isfinite(v_new):
             bad[0] = i
             return -1
-        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2], par[pi, 0], spk, k)
+        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2] + state[3, i], par[pi, 0], spk, k)
     return k
 
 
@@ -103,7 +104,7 @@ def _conductance_candidate(state, par, work, i, pi):
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def lif_conductance_step(state, par, ref, work, spk, bad):
-    """Exponential-Euler step of the conductance-based LIF (rows: v, ge, gi).
+    """Exponential-Euler step of the conductance-based LIF (rows: v, ge, gi, theta).
 
     The conductances enter as their exact average over the step,
     g * tau (1 - e^{-dt/tau}) / dt, which makes the scheme second order in dt
@@ -136,7 +137,7 @@ def lif_conductance_step(state, par, ref, work, spk, bad):
         if not math.isfinite(v_new):
             bad[0] = i
             return -1
-        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2], par[pi, 0], spk, k)
+        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2] + state[3, i], par[pi, 0], spk, k)
     return k
 
 
@@ -204,6 +205,70 @@ def izhikevich_step(state, par, ref, work, spk, bad):
     return k
 
 
+SIGMOID, TANH, LINEAR, RELU = 0, 1, 2, 3
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def rate_step(state, par, ref, work, spk, bad):
+    """Discrete-time step of rate units (rows: r, h, gain, bias, in_e, in_i).
+
+    h = in_e - in_i; the channels are emptied; r relaxes to f(gain h + bias)
+    with factor par[0, 1] = e^{-dt/tau} (0: memoryless). par[0, 0] is the
+    activation code. Units with r != 0 are listed in ``spk`` (they send).
+    """
+    code = int(par[0, 0])
+    keep = par[0, 1]
+    k = 0
+    for i in range(state.shape[1]):
+        h = state[4, i] - state[5, i]
+        state[4, i] = 0.0
+        state[5, i] = 0.0
+        state[1, i] = h
+        u = state[2, i] * h + state[3, i]
+        if code == SIGMOID:
+            f = 1.0 / (1.0 + math.exp(-u)) if u > -700.0 else 0.0
+        elif code == TANH:
+            f = math.tanh(u)
+        elif code == LINEAR:
+            f = u
+        else:
+            f = u if u > 0.0 else 0.0
+        r = f + (state[0, i] - f) * keep
+        if not math.isfinite(r):
+            bad[0] = i
+            return -1
+        state[0, i] = r
+        if r != 0.0:
+            spk[k] = i
+            k += 1
+    return k
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def binary_step(state, par, ref, work, spk, bad):
+    """Discrete-time step of binary threshold units (rows: x, h, theta, in_e, in_i).
+
+    h = in_e - in_i; the channels are emptied; x = 1 if h > theta else 0.
+    Active units are listed in ``spk``.
+    """
+    k = 0
+    for i in range(state.shape[1]):
+        h = state[3, i] - state[4, i]
+        state[3, i] = 0.0
+        state[4, i] = 0.0
+        state[1, i] = h
+        if not math.isfinite(h):
+            bad[0] = i
+            return -2
+        if h > state[2, i]:
+            state[0, i] = 1.0
+            spk[k] = i
+            k += 1
+        else:
+            state[0, i] = 0.0
+    return k
+
+
 def _rows(n, *values):
     """Per-neuron coefficients, neuron-major (n, n_coefficients): one neuron's
     coefficients are contiguous in memory. A population whose neurons all share
@@ -267,4 +332,10 @@ def pack(model, n: int, dt: float):
         return "adex_step", _adex(model, n, dt)
     if isinstance(model, Izhikevich):
         return "izhikevich_step", _izhikevich(model, n, dt)
+    if isinstance(model, RateUnit):
+        code = ACTIVATIONS.index(model.activation)
+        keep = 0.0 if model.tau == 0 else math.exp(-dt / float(model.tau))
+        return "rate_step", np.array([[float(code), keep]])
+    if isinstance(model, BinaryUnit):
+        return "binary_step", np.zeros((1, 1))
     raise TypeError(f"no kernel for neuron model {type(model).__name__}")

@@ -29,5 +29,17 @@ def all_experiments() -> list[Experiment]:
     return [_REGISTRY[k] for k in sorted(_REGISTRY)]
 
 
+#: Modules of this package that are infrastructure, not experiments.
+_NOT_EXPERIMENTS = {"base", "registry", "runner"}
+
+
 def _load_all() -> None:
-    from . import coba, sjostrom_triplet, song2000, stdp_window, tsodyks_markram, vogels2011  # noqa: F401
+    """Import every experiment module of this package (each registers itself)."""
+    import importlib
+    import pkgutil
+
+    from .. import experiments
+
+    for info in pkgutil.iter_modules(experiments.__path__):
+        if info.name not in _NOT_EXPERIMENTS and not info.name.startswith("_"):
+            importlib.import_module(f"{experiments.__name__}.{info.name}")

@@ -2,15 +2,17 @@
 from .connectivity import AllToAll, Connectivity, FixedInDegree, FixedProbability, OneToOne, Pairs
 from .description import Model
 from .distributions import Distribution, Exponential, Gamma, LogNormal, Normal, Uniform
-from .inputs import PoissonInput, SpikeTimes
+from .inputs import PoissonInput, SpikeTimes, ValueInput
 from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .neurons import LIF, AdEx, Izhikevich, NeuronModel
 from .population import Population
 from .projection import Projection
+from .units import BinaryUnit, RateUnit
 
 __all__ = [
     "AllToAll", "Connectivity", "FixedInDegree", "FixedProbability", "OneToOne", "Pairs",
     "Model", "Distribution", "Exponential", "Gamma", "LogNormal", "Normal", "Uniform",
     "PoissonInput", "SpikeTimes", "RateMonitor", "SpikeMonitor", "StateMonitor",
     "WeightMonitor", "LIF", "AdEx", "Izhikevich", "NeuronModel", "Population", "Projection",
+    "ValueInput", "RateUnit", "BinaryUnit",
 ]

@@ -7,13 +7,13 @@ import numpy as np
 
 from . import _validate as v
 from .connectivity import OneToOne, Pairs
-from .inputs import PoissonInput, SpikeTimes
+from .inputs import PoissonInput, SpikeTimes, ValueInput
 from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .population import Population
 from .projection import Projection
 from ..errors import ValidationError
 
-SOURCES = (Population, PoissonInput, SpikeTimes)
+SOURCES = (Population, PoissonInput, SpikeTimes, ValueInput)
 MONITORS = (SpikeMonitor, StateMonitor, WeightMonitor, RateMonitor)
 
 
@@ -48,7 +48,7 @@ class Model:
             table = self.monitors
         else:
             raise ValidationError("Model", "add", type(part).__name__,
-                                  "takes a Population, PoissonInput, SpikeTimes, Projection or monitor")
+                                  "takes a Population, PoissonInput, SpikeTimes, ValueInput, Projection or monitor")
         names = set(self.populations) | set(self.projections) | set(self.monitors)
         if part.name in names:
             raise ValidationError("Model", "name", part.name, "must be unique among populations, projections and monitors")
@@ -67,12 +67,26 @@ class Model:
             self._check_monitor(mon)
         return self
 
+    def _check_rule_reads(self, proj: Projection) -> None:
+        """Variables that the projection's rules read must exist on its ends."""
+        from ..plasticity.rule import readable_variables
+
+        for k, rule in enumerate(proj.rules):
+            for side, names in (("pre", rule.pre_reads), ("post", rule.post_reads)):
+                allowed = readable_variables(self.populations[getattr(proj, side)])
+                for name in names:
+                    if name not in allowed:
+                        raise ValidationError(f"Projection '{proj.name}'", f"rules[{k}] ({type(rule).__name__})",
+                                              f"reads {side} variable {name!r}",
+                                              f"{side} population '{getattr(proj, side)}' has {', '.join(allowed)}")
+
     def _check_projection(self, proj: Projection) -> None:
         o = f"Projection '{proj.name}'"
         for key in ("pre", "post"):
             name = getattr(proj, key)
             if name not in self.populations:
                 raise ValidationError(o, key, name, f"must name a population or input ({_names(self.populations)})")
+        self._check_rule_reads(proj)
         n_pre, n_post = self.size(proj.pre), self.size(proj.post)
         conn = proj.connectivity
         if isinstance(conn, OneToOne) and n_pre != n_post:
@@ -95,6 +109,11 @@ class Model:
         if mon.population not in self.populations:
             raise ValidationError(o, "population", mon.population, f"must name a population ({_names(self.populations)})")
         pop = self.populations[mon.population]
+        graded = isinstance(pop, ValueInput) or getattr(getattr(pop, "model", None), "graded", False)
+        if isinstance(mon, (SpikeMonitor, RateMonitor)) and graded:
+            raise ValidationError(o, "population", mon.population,
+                                  "must be a spiking or binary population (rate units and value inputs do not "
+                                  "spike: record their output with a StateMonitor of 'r')")
         if isinstance(mon, StateMonitor):
             if not isinstance(pop, Population):
                 raise ValidationError(o, "population", mon.population, "must be a neuron population (inputs have no state)")

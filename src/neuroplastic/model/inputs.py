@@ -92,4 +92,40 @@ class SpikeTimes:
         return "spike_times"
 
 
-INPUT_KINDS = {"PoissonInput": PoissonInput, "SpikeTimes": SpikeTimes}
+@dataclass(frozen=True)
+class ValueInput:
+    """A graded input: activity values given over time (for rate units).
+
+    ``values`` is a 2-D array (``n_samples`` x ``n``): row ``k`` is the
+    activity of the ``n`` units during [k, k+1) * ``interval`` ms; after the
+    last row the sequence starts again from row 0. Synapses from a ValueInput
+    carry ``w * value`` every step (like a rate unit's output); rules read the
+    values as the population's ``"activity"``. Dimensionless.
+    """
+
+    name: str
+    values: object = None
+    interval: float = 1.0
+
+    def __post_init__(self):
+        o = f"ValueInput '{self.name}'"
+        v.name(o, "name", self.name)
+        arr = np.asarray(self.values, dtype=float) if self.values is not None else np.zeros((0, 0))
+        if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
+            raise ValidationError(o, "values", f"shape {arr.shape}",
+                                  "must be a 2-D array (samples x units) with at least one of each")
+        if not np.all(np.isfinite(arr)):
+            raise ValidationError(o, "values", "non-finite entries", "must all be finite numbers")
+        v.number(o, "interval", self.interval, gt=0, unit="ms")
+        object.__setattr__(self, "values", arr)
+
+    @property
+    def n(self) -> int:
+        return int(self.values.shape[1])
+
+    @property
+    def kind(self) -> str:
+        return "values"
+
+
+INPUT_KINDS = {"PoissonInput": PoissonInput, "SpikeTimes": SpikeTimes, "ValueInput": ValueInput}

@@ -25,6 +25,8 @@ class NeuronModel:
 
     state_variables = ()          # ordered names of per-neuron state rows
     spike_variable = "v"          # the variable compared with the threshold
+    activity_variable = None      # state row that is the unit's activity (None: spikes)
+    graded = False                # True: synapses carry w * activity, every step
 
     def parameters(self) -> dict:
         """All parameters by name (scalars or per-neuron arrays)."""
@@ -68,7 +70,10 @@ class LIF(NeuronModel):
         c_m dv/dt = g_L (v_rest - v) + ge (e_e - v) + gi (e_i - v) + i_bias
         tau_e dge/dt = -ge,    tau_i dgi/dt = -gi          (nS)
 
-    When v >= v_thresh: a spike, v <- v_reset, and v is clamped for t_ref ms.
+    When v >= v_thresh + theta: a spike, v <- v_reset, and v is clamped for
+    t_ref ms. ``theta`` (mV, state, initially 0) is a threshold offset that
+    stays constant unless an intrinsic-plasticity rule changes it (see
+    ``neuroplastic.plasticity.intrinsic``).
     The current-based form is integrated exactly (linear system); the
     conductance-based form by exponential Euler (exact for constant conductance
     over one step).
@@ -103,10 +108,10 @@ class LIF(NeuronModel):
 
     @property
     def state_variables(self):
-        return ("v",) + self.synaptic_variables
+        return ("v",) + self.synaptic_variables + ("theta",)
 
     def default_initial(self):
-        return {"v": self.v_rest}
+        return {"v": self.v_rest, "theta": 0.0}
 
 
 @dataclass(frozen=True)
@@ -212,4 +217,10 @@ class Izhikevich(NeuronModel):
         return {"v": self.c, "u": np.multiply(self.b, self.c)}
 
 
-NEURON_MODELS = {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich)}
+def _all_models():
+    from .units import BinaryUnit, RateUnit
+
+    return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit)}
+
+
+NEURON_MODELS = _all_models()

@@ -1,15 +1,22 @@
 """Plasticity rules, one module per family, built on :mod:`neuroplastic.plasticity.rule`."""
+from .discrete import DiscreteSTDP
+from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
 from .inhibitory import InhibitorySTDP
-from .rule import OnPost, OnPre, Periodic, PhaseAware, Rule, State, Transmission
+from .intrinsic import AdaptiveThreshold, ThresholdHomeostasis, TrieschIP
+from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule, State, Transmission
 from .stdp import PairSTDP
 from .stp import TsodyksMarkram
 from .triplet import PRESETS as TRIPLET_PRESETS
 from .triplet import TripletSTDP
 
 RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, SynapticScaling,
-                                  WeightNormalization, Heterosynaptic, InhibitorySTDP)}
+                                  WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
+                                  DiscreteSTDP)}
+#: Neuron (intrinsic-plasticity) rules, attached to populations.
+NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP)}
 
 __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transmission",
            "PairSTDP", "TripletSTDP", "TsodyksMarkram", "TRIPLET_PRESETS", "RULES", "SynapticScaling",
-           "WeightNormalization", "Heterosynaptic", "InhibitorySTDP"]
+           "WeightNormalization", "Heterosynaptic", "InhibitorySTDP", "Oja", "BCM", "DiscreteSTDP",
+           "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES"]

@@ -23,10 +23,27 @@ capability        hooks (numba ``@njit`` functions, stored as class attributes)
 ================  ===========================================================
 
 Arguments: ``t`` is the time in ms; ``w`` the synapse's current weight; ``st`` a
-named tuple ``(syn, pre, post, glob)`` of named tuples of arrays holding the state
-the rule declared (per synapse, per presynaptic neuron, per postsynaptic neuron,
-and global 1-element arrays); ``p`` a named tuple of the rule's parameters as
-floats (a mode given as a string is passed as its index in the allowed choices).
+named tuple ``(syn, pre, post, glob, src, dst)``: the state the rule declared
+(per synapse, per presynaptic neuron, per postsynaptic neuron, and global
+1-element arrays), then the neuron variables it reads from the presynaptic
+(``src``) and postsynaptic (``dst``) populations; ``p`` a named tuple of the
+rule's parameters as floats (a mode given as a string is passed as its index in
+the allowed choices).
+
+Reading neurons: a rule lists variable names in ``pre_reads`` / ``post_reads``;
+the engine passes the live per-neuron arrays as ``st.src.<name>`` /
+``st.dst.<name>`` (writes go to the neurons). Any state variable of the
+population's model may be named, plus ``"activity"``, one interface for every
+kind of population: the output ``r`` of a rate unit or value of a
+ValueInput, the state ``x`` of a binary unit, and for spiking neurons and spike
+sources 1.0 in the step the neuron spikes and 0.0 otherwise.
+
+Neuron rules (intrinsic plasticity) attach to a population rather than a
+projection: subclass :class:`NeuronRule`, declare ``neuron_state`` and
+``reads``, and implement ``on_spike(j, t, st, p)`` (:class:`OnSpike`: after
+neuron ``j`` spikes or is active) and/or ``every(t, st, p)`` (:class:`Periodic`);
+``st`` is ``(neuron, glob, var)``. They run right after their population's
+update in the step (``t`` = the step's time).
 
 Composition: the rules of a projection run in list order; their ``dw`` add, and
 the projection's weight bounds are applied once, after all of them. On a
@@ -102,6 +119,12 @@ class Transmission:
     """The rule scales what a presynaptic spike delivers (``efficacy``)."""
 
 
+class OnSpike:
+    """A neuron rule reacting to its neuron's spikes (``on_spike(j, t, st, p)``)."""
+
+    on_spike = _no_neuron_update
+
+
 class Periodic:
     """The rule runs ``every(t, w, conn, st, p)`` at its field ``period`` (ms)."""
 
@@ -131,6 +154,8 @@ class Rule:
     pre_state: ClassVar[tuple] = ()
     post_state: ClassVar[tuple] = ()
     global_state: ClassVar[tuple] = ()
+    pre_reads: ClassVar[tuple] = ()
+    post_reads: ClassVar[tuple] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -138,7 +163,9 @@ class Rule:
             names = [s.name for s in getattr(cls, kind)]
             nt = _named_tuple(cls, f"{kind.split('_')[0].capitalize()}State", names)
             setattr(cls, f"_{kind}_type", nt)
-        cls._state_type = _named_tuple(cls, "RuleState", ["syn", "pre", "post", "glob"])
+        cls._src_type = _named_tuple(cls, "PreVariables", list(cls.pre_reads))
+        cls._dst_type = _named_tuple(cls, "PostVariables", list(cls.post_reads))
+        cls._state_type = _named_tuple(cls, "RuleState", ["syn", "pre", "post", "glob", "src", "dst"])
 
     def __post_init__(self):
         owner = type(self).__name__
@@ -164,15 +191,20 @@ class Rule:
             values.append(float(spec.index(value)) if isinstance(spec, tuple) else float(value))
         return cls._params_type(*values)
 
-    def new_state(self, n_synapses: int, n_pre: int, n_post: int):
-        """Fresh state arrays: per synapse (capacity), per pre/post neuron, global."""
+    def new_state(self, n_synapses: int, n_pre: int, n_post: int, src=None, dst=None):
+        """Fresh state arrays: per synapse (capacity), per pre/post neuron, global;
+        ``src`` / ``dst`` map the names in ``pre_reads`` / ``post_reads`` to the
+        live arrays of the populations (the engine supplies them)."""
         cls = type(self)
         make = lambda decl, n: [np.full(n, s.init, dtype=np.float64) for s in decl]
+        src, dst = src or {}, dst or {}
         return cls._state_type(
             cls._synapse_state_type(*make(cls.synapse_state, n_synapses)),
             cls._pre_state_type(*make(cls.pre_state, n_pre)),
             cls._post_state_type(*make(cls.post_state, n_post)),
             cls._global_state_type(*make(cls.global_state, 1)),
+            cls._src_type(*[src[name] for name in cls.pre_reads]),
+            cls._dst_type(*[dst[name] for name in cls.post_reads]),
         )
 
     @classmethod
@@ -183,7 +215,7 @@ class Rule:
         signature refers to the rule's state types by that name.
         """
         parts = [f"{cls.__module__}.{cls.__qualname__}"]
-        for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every"):
+        for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "on_spike"):
             fn = getattr(cls, hook, None)
             py = getattr(fn, "py_func", None)
             if py is not None:
@@ -192,6 +224,28 @@ class Rule:
                 except (OSError, TypeError):
                     parts.append(f"{py.__module__}.{py.__qualname__}")
         return "\n".join(parts)
+
+
+def readable_variables(part) -> tuple[str, ...]:
+    """Names a rule may read from a population or input: its state variables
+    (neuron populations only) and ``"activity"``."""
+    model = getattr(part, "model", None)
+    return (tuple(model.state_variables) if model is not None else ()) + ("activity",)
+
+
+def check_neuron_rule(owner: str, field: str, rule, model) -> None:
+    """Validate a population's rule: a NeuronRule whose reads exist on ``model``."""
+    if not isinstance(rule, NeuronRule):
+        raise ValidationError(owner, field, type(rule).__name__,
+                              "must be a neuron rule (a NeuronRule subclass, e.g. AdaptiveThreshold); "
+                              "synaptic rules belong on a Projection")
+    if not isinstance(rule, (OnSpike, Periodic)):
+        raise ValidationError(owner, field, type(rule).__name__, "must implement OnSpike and/or Periodic")
+    allowed = tuple(model.state_variables) + ("activity",)
+    for name in rule.reads:
+        if name not in allowed:
+            raise ValidationError(owner, field, f"{type(rule).__name__} reads {name!r}",
+                                  f"the neuron model {type(model).__name__} has {', '.join(allowed)}")
 
 
 def _named_tuple(owner: type, name: str, fields: list[str]):
@@ -203,9 +257,41 @@ def _named_tuple(owner: type, name: str, fields: list[str]):
     return nt
 
 
+@dataclass(frozen=True)
+class NeuronRule(Rule):
+    """Base class of neuron (intrinsic-plasticity) rules, attached to a population.
+
+    Class attributes a subclass declares:
+        neuron_state: tuple of :class:`State`, one value per neuron.
+        global_state: tuple of :class:`State`, 1-element arrays.
+        reads: names of the population's variables the rule reads or writes
+            (state variables of its model, or ``"activity"``).
+
+    Hooks: ``on_spike(j, t, st, p)`` (:class:`OnSpike`) and ``every(t, st, p)``
+    (:class:`Periodic`), with ``st = (neuron, glob, var)``.
+    """
+
+    neuron_state: ClassVar[tuple] = ()
+    reads: ClassVar[tuple] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._neuron_state_type = _named_tuple(cls, "NeuronState", [s.name for s in cls.neuron_state])
+        cls._var_type = _named_tuple(cls, "Variables", list(cls.reads))
+        cls._state_type = _named_tuple(cls, "RuleState", ["neuron", "glob", "var"])
+
+    def new_state(self, n: int, variables: dict):
+        """Fresh state: per neuron, global, and the live population ``variables``."""
+        cls = type(self)
+        make = lambda decl, k: [np.full(k, s.init, dtype=np.float64) for s in decl]
+        return cls._state_type(cls._neuron_state_type(*make(cls.neuron_state, n)),
+                               cls._global_state_type(*make(cls.global_state, 1)),
+                               cls._var_type(*[variables[name] for name in cls.reads]))
+
+
 def rule_capabilities(rule: Rule) -> list[str]:
     """Names of the capabilities a rule has, for messages and docs."""
-    caps = (OnPre, OnPost, Transmission, Periodic, PhaseAware)
+    caps = (OnPre, OnPost, Transmission, Periodic, PhaseAware, OnSpike)
     return [c.__name__ for c in caps if isinstance(rule, c)]
 
 
@@ -213,6 +299,9 @@ def check_rule(owner: str, field: str, rule) -> None:
     """Validate that ``rule`` is a Rule instance with at least one capability."""
     if not isinstance(rule, Rule):
         raise ValidationError(owner, field, rule, "must be a plasticity Rule instance")
+    if isinstance(rule, NeuronRule):
+        raise ValidationError(owner, field, type(rule).__name__,
+                              "is a neuron rule: put it in the postsynaptic Population's rules")
     if not rule_capabilities(rule):
         raise ValidationError(owner, field, type(rule).__name__,
                               "must implement at least one of OnPre, OnPost, Transmission, Periodic, PhaseAware")
