@@ -288,7 +288,7 @@ def test_missing_keys(mutate, field):
     (lambda d: d["projections"][0]["connectivity"].update(p=2.0), "projections[0].connectivity.p"),
     (lambda d: d["projections"][0]["connectivity"].update(kind="Random"), "projections[0].connectivity.kind"),
     (lambda d: d["projections"][0]["rules"][0].update(tau_plus=-5.0), "projections[0].rules[0].tau_plus"),
-    (lambda d: d["projections"][0]["rules"][0].update(rule="BCM"), "projections[0].rules[0].rule"),
+    (lambda d: d["projections"][0]["rules"][0].update(rule="Hopfield"), "projections[0].rules[0].rule"),
     (lambda d: d["projections"][1]["rules"][0].update(preset="nope"), "projections[1].rules[0].preset"),
     (lambda d: d["projections"][0].update(pre="nowhere"), "projections[0].pre"),
     (lambda d: d["projections"][0].update(receptor="gaba"), "projections[0].receptor"),
@@ -477,3 +477,44 @@ def test_toml_error_at_end_of_document_still_names_a_line(tmp_path):
     with pytest.raises(npl.ValidationError) as info:
         load_config(f)
     assert "unclosed.toml" in str(info.value) and "line 3" in str(info.value)
+
+
+# --- rate/binary units, value inputs and neuron rules in configs ---------------
+
+def _units_model():
+    m = npl.Model(dt=1.0, max_rate=None)
+    m.add(npl.ValueInput("x", [[1.0, 0.0], [0.0, 1.0]], interval=2.0))
+    m.add(npl.Population("y", 1, npl.RateUnit("sigmoid", gain=2.0), rules=[npl.TrieschIP(eta=1e-3, mu=0.2)]))
+    m.add(npl.Population("b", 3, npl.BinaryUnit(0.3), initial={"theta": npl.Uniform(0, 0.5)},
+                         rules=[npl.ThresholdHomeostasis(eta=0.01, target_rate=100.0)]))
+    m.add(npl.Projection("xy", "x", "y", npl.AllToAll(), weight=0.5, rules=[npl.Oja(eta=1e-3)]))
+    m.add(npl.Projection("bb", "b", "b", npl.AllToAll(allow_self=False), weight=0.2,
+                         rules=[npl.DiscreteSTDP(eta=1e-3), npl.WeightNormalization(1.0, period=1.0)]))
+    return m
+
+
+def test_units_and_neuron_rules_round_trip():
+    from neuroplastic.model.config import config_from_dict, model_to_dict
+
+    d = model_to_dict(_units_model(), duration=10.0)
+    rc = config_from_dict(d)
+    assert rc.model.populations["y"].rules == (npl.TrieschIP(eta=1e-3, mu=0.2),)
+    assert model_to_dict(rc.model, duration=10.0) == d
+    a = npl.Network(_units_model(), seed=3).run(10.0)
+    b = npl.Network(rc.model, seed=3).run(10.0)
+    np.testing.assert_array_equal(a.weights("bb"), b.weights("bb"))
+    np.testing.assert_array_equal(a.state("y", "gain"), b.state("y", "gain"))
+
+
+def test_neuron_rule_errors_name_the_field():
+    from neuroplastic.model.config import config_from_dict, model_to_dict
+
+    d = model_to_dict(_units_model(), duration=10.0)
+    d["populations"][0]["rules"][0]["rule"] = "PairSTDP"
+    with pytest.raises(npl.ValidationError, match=r"populations\[0\]\.rules\[0\]\.rule must be one of "
+                                                  r"'AdaptiveThreshold', 'ThresholdHomeostasis', 'TrieschIP'"):
+        config_from_dict(d)
+    d = model_to_dict(_units_model(), duration=10.0)
+    d["inputs"][0]["values"] = [[1.0, 0.0], [1.0]]
+    with pytest.raises(npl.ValidationError, match=r"inputs\[0\]\.values .*same length"):
+        config_from_dict(d)

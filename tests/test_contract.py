@@ -37,6 +37,9 @@ RULES = {
     "heterosynaptic": npl.Heterosynaptic(beta=0.5, w_ref=100.0),
     "scaling": npl.SynapticScaling(target_rate=0.0, beta=0.05, tau_a=1000.0, period=50.0),
     "normalization": npl.WeightNormalization(target=2000.0, period=50.0),
+    "oja": npl.Oja(eta=0.02, period=0.1),
+    "bcm": npl.BCM(eta=0.02, tau_theta=50.0, period=0.1),
+    "discrete-stdp": npl.DiscreteSTDP(eta=5.0, step=0.1),
     "identity": Identity(),
 }
 

@@ -43,7 +43,7 @@ from ..errors import ValidationError
 from .connectivity import CONNECTIVITY, Connectivity
 from .description import Model
 from .distributions import DISTRIBUTIONS, Distribution
-from .inputs import INPUT_KINDS, PoissonInput, SpikeTimes
+from .inputs import INPUT_KINDS, PoissonInput, SpikeTimes, ValueInput
 from .monitors import MONITOR_KINDS
 from .neurons import NEURON_MODELS
 from .population import Population
@@ -317,7 +317,7 @@ def _simulation(r: _Reader, d) -> dict:
 
 
 def _population(r: _Reader, path: str, d: dict) -> Population:
-    r.keys(path, d, required=("name", "n", "model"), optional=("params", "initial"))
+    r.keys(path, d, required=("name", "n", "model"), optional=("params", "initial", "rules"))
     name = r.string(_join(path, "name"), d["name"])
     n = r.integer(_join(path, "n"), d["n"], 1, MAX_NEURONS)
     kind = r.string(_join(path, "model"), d["model"])
@@ -348,7 +348,11 @@ def _population(r: _Reader, path: str, d: dict) -> Population:
             raise r.fail(_join(ipath, key), f"list of length {val.shape[0]}",
                          f"must be a number, a distribution or have one value per neuron ({n})")
         initial[key] = val
-    return r.build(path, Population, dict(name=name, n=n, model=neuron, initial=initial))
+    from ..plasticity import NEURON_RULES
+
+    rules = [_rule(r, _join(_join(path, "rules"), k), item, NEURON_RULES)
+             for k, item in enumerate(r.array_of_tables(_join(path, "rules"), d.get("rules", [])))]
+    return r.build(path, Population, dict(name=name, n=n, model=neuron, initial=initial, rules=rules))
 
 
 def _input(r: _Reader, path: str, d: dict):
@@ -362,6 +366,19 @@ def _input(r: _Reader, path: str, d: dict):
         if d.get("rate_interval") is not None:
             kwargs["rate_interval"] = r.number(_join(path, "rate_interval"), d["rate_interval"])
         return r.build(path, PoissonInput, kwargs)
+    if kind == "ValueInput":
+        r.keys(path, d, required=("kind", "name", "values"), optional=("interval",))
+        rows = d["values"]
+        if not isinstance(rows, list) or not rows:
+            raise r.fail(_join(path, "values"), _short(rows), "must be a non-empty list of rows (lists of numbers)")
+        values = [r.numbers(_join(_join(path, "values"), k), row) for k, row in enumerate(rows)]
+        widths = {len(row) for row in values}
+        if len(widths) != 1:
+            raise r.fail(_join(path, "values"), f"rows of lengths {sorted(widths)}", "must all have the same length")
+        kwargs = dict(name=r.string(_join(path, "name"), d["name"]), values=np.vstack(values))
+        if "interval" in d:
+            kwargs["interval"] = r.number(_join(path, "interval"), d["interval"])
+        return r.build(path, ValueInput, kwargs)
     r.keys(path, d, required=("kind", "name", "n"), optional=("indices", "times"))
     n = r.integer(_join(path, "n"), d["n"], 1, MAX_NEURONS)
     kwargs = dict(name=r.string(_join(path, "name"), d["name"]), n=n,
@@ -409,12 +426,13 @@ def _connectivity(r: _Reader, path: str, d) -> Connectivity:
     return r.build(path, CONNECTIVITY[kind], kwargs)
 
 
-def _rule(r: _Reader, path: str, d):
+def _rule(r: _Reader, path: str, d, table=None):
     from ..plasticity import RULES
 
+    table = RULES if table is None else table
     r.table(path, d)
-    name = r.choice_key(path, d, "rule", RULES)
-    cls = RULES[name]
+    name = r.choice_key(path, d, "rule", table)
+    cls = table[name]
     names = _field_names(cls)
     has_preset = hasattr(cls, "preset") and callable(getattr(cls, "preset"))
     r.keys(path, d, required=("rule",), optional=tuple(names) + (("preset",) if has_preset else ()))
@@ -702,6 +720,14 @@ def _fields_dict(obj, skip_none=True) -> dict:
     return out
 
 
+def _rule_to_dict(rule, table: dict, path: str) -> dict:
+    name = type(rule).__name__
+    if table.get(name) is not type(rule):
+        raise ValidationError("model_to_dict", path, name,
+                              f"must be a built-in rule ({', '.join(table)}) to be written to a config")
+    return {"rule": name, **_fields_dict(rule)}
+
+
 def model_to_dict(model: Model, duration=None, seed=0) -> dict:
     """The config dict of ``model`` (the inverse of :func:`config_from_dict`).
 
@@ -709,7 +735,7 @@ def model_to_dict(model: Model, duration=None, seed=0) -> dict:
     (numpy arrays become lists). ``duration`` defaults to 1000 ms. Only the built-in
     rules (``neuroplastic.plasticity.RULES``) can be written.
     """
-    from ..plasticity import RULES
+    from ..plasticity import NEURON_RULES, RULES
 
     sim = {"duration": float(1000.0 if duration is None else duration), "seed": int(seed),
            "dt": _plain(model.dt), "max_rate": False if model.max_rate is None else _plain(model.max_rate)}
@@ -720,7 +746,13 @@ def model_to_dict(model: Model, duration=None, seed=0) -> dict:
                      "params": _fields_dict(part.model)}
             if part.initial:
                 entry["initial"] = {k: _value_to_dict(v) for k, v in part.initial.items()}
+            if part.rules:
+                entry["rules"] = [_rule_to_dict(rule, NEURON_RULES, f"populations[{part.name}].rules[{j}]")
+                                  for j, rule in enumerate(part.rules)]
             populations.append(entry)
+        elif isinstance(part, ValueInput):
+            inputs.append({"kind": "ValueInput", "name": part.name, "values": _plain(part.values),
+                           "interval": _plain(part.interval)})
         elif isinstance(part, PoissonInput):
             entry = {"kind": "PoissonInput", "name": part.name, "n": int(part.n), "rate": _plain(part.rate)}
             if part.rate_interval is not None:
@@ -732,13 +764,7 @@ def model_to_dict(model: Model, duration=None, seed=0) -> dict:
                            "times": [float(t) for t in np.asarray(part.times, dtype=float).reshape(-1)]})
     projections = []
     for k, proj in enumerate(model.projections.values()):
-        rules = []
-        for j, rule in enumerate(proj.rules):
-            name = type(rule).__name__
-            if RULES.get(name) is not type(rule):
-                raise ValidationError("model_to_dict", f"projections[{k}].rules[{j}]", name,
-                                      f"must be a built-in rule ({', '.join(RULES)}) to be written to a config")
-            rules.append({"rule": name, **_fields_dict(rule)})
+        rules = [_rule_to_dict(rule, RULES, f"projections[{k}].rules[{j}]") for j, rule in enumerate(proj.rules)]
         conn = {"kind": type(proj.connectivity).__name__, **_fields_dict(proj.connectivity)}
         if isinstance(conn.get("pre"), list):
             conn["pre"] = [int(x) for x in conn["pre"]]

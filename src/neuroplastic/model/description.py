@@ -76,9 +76,10 @@ class Model:
                 allowed = readable_variables(self.populations[getattr(proj, side)])
                 for name in names:
                     if name not in allowed:
-                        raise ValidationError(f"Projection '{proj.name}'", f"rules[{k}] ({type(rule).__name__})",
-                                              f"reads {side} variable {name!r}",
-                                              f"{side} population '{getattr(proj, side)}' has {', '.join(allowed)}")
+                        raise ValidationError(f"Projection '{proj.name}'",
+                                              f"rules[{k}] ({type(rule).__name__}).{side}_reads", name,
+                                              f"must name a variable of {side} population "
+                                              f"'{getattr(proj, side)}' ({', '.join(allowed)})")
 
     def _check_projection(self, proj: Projection) -> None:
         o = f"Projection '{proj.name}'"

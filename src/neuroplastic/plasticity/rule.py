@@ -244,8 +244,9 @@ def check_neuron_rule(owner: str, field: str, rule, model) -> None:
     allowed = tuple(model.state_variables) + ("activity",)
     for name in rule.reads:
         if name not in allowed:
-            raise ValidationError(owner, field, f"{type(rule).__name__} reads {name!r}",
-                                  f"the neuron model {type(model).__name__} has {', '.join(allowed)}")
+            raise ValidationError(owner, f"{field} ({type(rule).__name__}).reads", name,
+                                  f"must name a variable of the neuron model {type(model).__name__} "
+                                  f"({', '.join(allowed)})")
 
 
 def _named_tuple(owner: type, name: str, fields: list[str]):
