@@ -10,8 +10,8 @@ from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbab
                     Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
                     WeightMonitor, RateUnit, BinaryUnit, ValueInput)
 from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Heterosynaptic, InhibitorySTDP, NeuronRule,
-                         Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, Rule, State,
-                         SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
+                         Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, PruneAndRegrow,
+                         RandomRewire, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
                          TsodyksMarkram, WeightNormalization)
 
 __version__ = "0.1.0"
@@ -24,5 +24,6 @@ __all__ = [
     "Periodic", "PhaseAware", "Rule", "State", "Transmission", "TripletSTDP", "TsodyksMarkram",
     "SynapticScaling", "WeightNormalization", "Heterosynaptic", "InhibitorySTDP",
     "RateUnit", "BinaryUnit", "ValueInput", "Oja", "BCM", "DiscreteSTDP", "NeuronRule", "OnSpike",
-    "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP",
+    "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "Structural", "PruneAndRegrow",
+    "RandomRewire",
 ]

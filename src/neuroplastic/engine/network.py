@@ -14,8 +14,10 @@ import numpy as np
 from . import build, codegen
 from .cache import load_kernel
 from .recorders import make_recorder
+from .structure import Structure, resize_rule_states
 from ..errors import SimulationError, ValidationError
 from ..plasticity.rule import Periodic, PhaseAware
+from ..plasticity.structural import Structural
 
 CHUNK_MS = 1000.0
 RUNAWAY_WINDOW_MS = 100.0
@@ -58,6 +60,10 @@ class Network:
         self.step = 0
         self._initial = copy.deepcopy(self._mutable())
         self._compile()
+        # structural plasticity (engine/structure.py): None when no rule is Structural
+        self._headroom = headroom
+        self._structure = Structure(self) if any(isinstance(r, Structural) for pj in self._projs
+                                                 for r in pj.spec.rules) else None
 
     # -- construction helpers -------------------------------------------------
     def _runaway_setup(self):
@@ -117,7 +123,9 @@ class Network:
 
     def _advance_to(self, target: int) -> None:
         while self.step < target:
-            args = self._arguments(self.step, target)
+            # structural rules: chunks end at each of their period boundaries
+            stop = target if self._structure is None else self._structure.next_stop(self.step, target)
+            args = self._arguments(self.step, stop)
             reached = self._advance(*args)
             self._finish_chunk(reached)
             code = int(self._status[0])
@@ -127,6 +135,8 @@ class Network:
                 self._recorders[int(self._status[2])].grow()
             elif code != codegen.OK:
                 self._raise(code)
+            if self._structure is not None:
+                self._structure.after_chunk(self.step)
 
     def _arguments(self, n0, n1) -> list:
         args = [np.int64(n0), np.int64(n1), self.dt, self._rng, self._status, self._bad,
@@ -184,8 +194,8 @@ class Network:
                 if isinstance(value, np.ndarray) and isinstance(p.arrays.get(key), np.ndarray):
                     p.arrays[key][...] = value
         for pj, store, states in zip(self._projs, fresh["stores"], fresh["rules"]):
-            for key, value in vars(store).items():
-                getattr(pj.store, key)[...] = value
+            pj.store.restore(store)
+            resize_rule_states(pj, states)  # per-synapse state resized by structural growth
             _restore(pj.rule_states, states)
         for p, states in zip(self._pops, fresh["neuron_rules"]):
             _restore(p.rule_states, states)
@@ -193,7 +203,19 @@ class Network:
         self._win[...] = fresh["win"]
         for r in self._recorders:
             r.reset()
+        if self._structure is not None:
+            self._structure.reset()
         self.step = 0
+        return self
+
+    def compact(self, projection: str | None = None) -> "Network":
+        """Lay the synapse store(s) out again with the build-time headroom, moving
+        rule state and monitors along; results do not change (docs/structural.md)."""
+        if self._structure is None:
+            self._structure = Structure(self)
+        names = [projection] if projection is not None else list(self._proj_index)
+        for name in names:
+            self._structure.edit(self._proj_index[name]).compact()
         return self
 
     def set_phase(self, phase: str) -> None:
@@ -232,7 +254,9 @@ class Network:
         return self._projs[self._proj_index[projection]].store
 
     def weights(self, projection: str) -> np.ndarray:
-        """Current weights in build order (a copy)."""
+        """Current weights in build order (a copy). After structural changes:
+        the existing synapses in id order (build order without the removed
+        ones, then the added ones in creation order); see docs/structural.md."""
         s = self._store(projection)
         return s.w[s.build_slots].copy()
 
@@ -242,7 +266,7 @@ class Network:
         s.w[s.build_slots] = np.clip(np.broadcast_to(values, s.build_slots.shape), proj.w_min, proj.w_max)
 
     def synapses(self, projection: str) -> tuple[np.ndarray, np.ndarray]:
-        """(pre, post) indices of the synapses in build order."""
+        """(pre, post) indices of the synapses in build order (id order, as ``weights``)."""
         s = self._store(projection)
         return s.pre[s.build_slots].copy(), s.post[s.build_slots].copy()
 

@@ -4,7 +4,8 @@ from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
 from .inhibitory import InhibitorySTDP
 from .intrinsic import AdaptiveThreshold, ThresholdHomeostasis, TrieschIP
-from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule, State, Transmission
+from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule, State, Structural, Transmission
+from .structural import PruneAndRegrow, RandomRewire
 from .stdp import PairSTDP
 from .stp import TsodyksMarkram
 from .triplet import PRESETS as TRIPLET_PRESETS
@@ -12,11 +13,12 @@ from .triplet import TripletSTDP
 
 RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, SynapticScaling,
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
-                                  DiscreteSTDP)}
+                                  DiscreteSTDP, PruneAndRegrow, RandomRewire)}
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP)}
 
 __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transmission",
            "PairSTDP", "TripletSTDP", "TsodyksMarkram", "TRIPLET_PRESETS", "RULES", "SynapticScaling",
            "WeightNormalization", "Heterosynaptic", "InhibitorySTDP", "Oja", "BCM", "DiscreteSTDP",
-           "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES"]
+           "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES",
+           "Structural", "PruneAndRegrow", "RandomRewire"]

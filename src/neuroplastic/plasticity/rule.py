@@ -129,6 +129,15 @@ class Periodic:
     """The rule runs ``every(t, w, conn, st, p)`` at its field ``period`` (ms)."""
 
 
+class Structural:
+    """The rule edits connectivity every ``period`` ms (field, > 0) through the
+    plain-Python method ``restructure(t, edit, rng)``, called between compiled
+    chunks (see ``neuroplastic.plasticity.structural`` and docs/structural.md)."""
+
+    def restructure(self, t: float, edit, rng) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
 class PhaseAware:
     """The rule reacts to protocol phase changes through ``on_phase``."""
 
@@ -175,7 +184,7 @@ class Rule:
                 v.choice(owner, key, value, spec)
             else:
                 v.number(owner, key, value, **spec)
-        if isinstance(self, Periodic):
+        if isinstance(self, (Periodic, Structural)):
             v.number(owner, "period", getattr(self, "period", None), gt=0, unit="ms")
 
     # -- what the engine asks of a rule --------------------------------------
@@ -292,7 +301,7 @@ class NeuronRule(Rule):
 
 def rule_capabilities(rule: Rule) -> list[str]:
     """Names of the capabilities a rule has, for messages and docs."""
-    caps = (OnPre, OnPost, Transmission, Periodic, PhaseAware, OnSpike)
+    caps = (OnPre, OnPost, Transmission, Periodic, PhaseAware, OnSpike, Structural)
     return [c.__name__ for c in caps if isinstance(rule, c)]
 
 
@@ -305,4 +314,5 @@ def check_rule(owner: str, field: str, rule) -> None:
                               "is a neuron rule: put it in the postsynaptic Population's rules")
     if not rule_capabilities(rule):
         raise ValidationError(owner, field, type(rule).__name__,
-                              "must implement at least one of OnPre, OnPost, Transmission, Periodic, PhaseAware")
+                              "must implement at least one of OnPre, OnPost, Transmission, Periodic, PhaseAware, "
+                              "Structural")
