@@ -1,0 +1,126 @@
+"""``triesch-ip``: intrinsic plasticity makes a sigmoid unit's output exponential.
+
+``n`` sigmoid rate units y = 1 / (1 + exp(-(a h + b))) each receive their own
+Gaussian input h ~ N(0, sigma^2) (a ``ValueInput``, one sample per step, dt =
+1 ms, weight 1, one-to-one). :class:`~neuroplastic.plasticity.intrinsic.TrieschIP`
+adapts gain a and bias b every step::
+
+    db = eta (1 - (2 + 1/mu) y + y^2 / mu)
+    da = eta / a + h db
+
+the stochastic gradient that minimises the Kullback-Leibler divergence between
+the output distribution and an exponential with mean mu (Triesch 2005). A
+sigmoid of a Gaussian can only approximate an exponential, so the fit is
+judged by the Kolmogorov-Smirnov *statistic* D (the largest distance between
+the empirical and the exponential CDF), reported beside the same units without
+intrinsic plasticity (a = 1, b = 0: mean 0.5). With tens of thousands of
+samples the KS p-value rejects any approximation, so it is not used as a
+target (the canonical notes' "p > 0.01" is not attainable at this sample size;
+we say so rather than sub-sample to pass it).
+
+Metrics: ``mean_output`` over the last ``measure_fraction`` of the run, pooled
+over units; ``mean_rel_error`` = |mean - mu| / mu; ``ks_statistic`` vs
+Exponential(mu) on the pooled last-part samples (and ``ks_pvalue`` for
+information); ``ks_statistic_no_ip``; final gains and biases. Targets: mean
+within 5 % of mu (issue); D <= 0.05 and D at most 1/5 of the no-IP value
+(our thresholds: an exponential is matched to within 5 % of probability mass
+everywhere, and IP must be what makes it so).
+
+Scales: full = 10 units x 2e5 steps, eta = 1e-3; reduced = 6e4 steps, eta =
+3e-3. Measured (``neuroplastic reproduce triesch-ip``, seed 0): full mean
+0.1028 (+2.8 %), D = 0.034 (p ~ 1e-100 at 5e5 samples, see above), no-IP
+D = 0.79, ratio 0.043; reduced mean 0.1029, D = 0.035.
+
+References: Triesch J (2005) ICANN, LNCS 3696:65; Triesch J (2007) Neural
+Comput 19:885.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from scipy import stats
+
+from .. import Model, Network, OneToOne, Population, Projection, RateUnit, StateMonitor, TrieschIP, ValueInput
+from .base import Experiment, Result, Target
+from .registry import register
+
+DEFAULTS = dict(n=10, steps=200_000, eta=1e-3, mu=0.1, sigma=1.0, measure_fraction=0.25, record_every=1.0)
+REDUCED = dict(steps=60_000, eta=3e-3)
+
+
+def _model(c, x, plastic: bool) -> Model:
+    model = Model(dt=1.0, max_rate=None)
+    model.add(ValueInput("h", x, interval=1.0))
+    rules = [TrieschIP(eta=c["eta"], mu=c["mu"], period=1.0)] if plastic else []
+    model.add(Population("y", int(c["n"]), RateUnit("sigmoid"), rules=rules))
+    model.add(Projection("hy", "h", "y", OneToOne(), weight=1.0))
+    model.add(StateMonitor("y", ["r", "gain", "bias"], interval=c["record_every"], name="outputs"))
+    return model
+
+
+def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
+    c = config
+    rng = np.random.default_rng(seed)
+    steps = int(c["steps"])
+    x = rng.normal(0.0, c["sigma"], (steps, int(c["n"])))
+    out = {}
+    for plastic in (True, False):
+        net = Network(_model(c, x, plastic), seed=seed).run(float(steps), progress=progress and plastic)
+        out[plastic] = (net.monitor("outputs"), net)
+    mon, net = out[True]
+    r = np.asarray(mon["r"], float)
+    tail = r[int(len(r) * (1 - c["measure_fraction"])):].ravel()
+    tail_no_ip = np.asarray(out[False][0]["r"], float)[int(len(r) * (1 - c["measure_fraction"])):].ravel()
+    ks = stats.kstest(tail, "expon", args=(0.0, c["mu"]))
+    ks0 = stats.kstest(tail_no_ip, "expon", args=(0.0, c["mu"]))
+    mean = float(tail.mean())
+    return Result(
+        config=dict(c),
+        metrics=dict(mean_output=mean, mean_rel_error=abs(mean - c["mu"]) / c["mu"],
+                     ks_statistic=float(ks.statistic), ks_pvalue=float(ks.pvalue),
+                     ks_statistic_no_ip=float(ks0.statistic), ks_ratio=float(ks.statistic / ks0.statistic),
+                     gain_mean=float(net.state("y", "gain").mean()), bias_mean=float(net.state("y", "bias").mean()),
+                     samples=int(tail.size)),
+        figures={"output_histogram": _histogram(tail, tail_no_ip, c["mu"]),
+                 "gain_bias": _gain_bias(mon)},
+        recordings={"units": dict(t=np.asarray(mon["t"])[::100], r=r[::100],
+                                  gain=np.asarray(mon["gain"])[::100], bias=np.asarray(mon["bias"])[::100])},
+    )
+
+
+def _histogram(y, y0, mu) -> Figure:
+    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+    ax = fig.add_subplot()
+    bins = np.linspace(0, 1, 51)
+    ax.hist(y, bins=bins, density=True, alpha=0.6, label="with intrinsic plasticity")
+    ax.hist(y0, bins=bins, density=True, histtype="step", color="0.4", label="without (a = 1, b = 0)")
+    grid = np.linspace(0, 1, 200)
+    ax.plot(grid, np.exp(-grid / mu) / mu, "k--", linewidth=1.0, label=f"exponential, mean {mu:g}")
+    ax.set_yscale("log")
+    ax.set_xlabel("output y (dimensionless)")
+    ax.set_ylabel("probability density")
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def _gain_bias(mon) -> Figure:
+    fig = Figure(figsize=(6.5, 3.5), layout="constrained")
+    ax = fig.add_subplot()
+    t = np.asarray(mon["t"])[::100] / 1000.0
+    ax.plot(t, np.asarray(mon["gain"])[::100].mean(axis=1), label="gain a")
+    ax.plot(t, np.asarray(mon["bias"])[::100].mean(axis=1), label="bias b")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("mean over units (dimensionless)")
+    ax.legend(frameon=False)
+    return fig
+
+
+EXPERIMENT = register(Experiment(
+    name="triesch-ip",
+    summary="Triesch intrinsic plasticity: sigmoid outputs become exponential with mean mu",
+    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    targets=(Target("mean_rel_error", 0.0, 0.05, "output mean = mu +- 5 % (Triesch 2005)"),
+             Target("ks_statistic", 0.0, 0.05, "KS distance to Exponential(mu) <= 0.05 (our threshold)"),
+             Target("ks_ratio", 0.0, 0.2, "KS distance at most 1/5 of the same units without IP")),
+    reference="Triesch J (2005) ICANN, LNCS 3696:65; Triesch J (2007) Neural Comput 19:885",
+))
