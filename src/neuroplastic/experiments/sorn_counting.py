@@ -1,0 +1,408 @@
+"""``sorn-counting``: SORN (Lazar, Pipa & Triesch 2009) on the counting task.
+
+Model (discrete time, one step = dt = 1 ms; all quantities dimensionless)::
+
+    x(t+1) = Theta(W^EE x(t) - W^EI y(t) + u(t) - T^E)        N^E = 200 binary E units
+    y(t+1) = Theta(W^IE x(t) - T^I)                            N^I = 0.2 N^E = 40 binary I units
+
+Theta(h) = 1 if h > 0 (the engine's :class:`~neuroplastic.BinaryUnit`: x = 1 if
+h > theta). Connectivity: W^EE sparse, lambda = 10 random presynaptic E units per
+E unit (no self-connections); W^EI (I -> E) and W^IE (E -> I) all-to-all. Initial
+weights U(0, 1), then each unit's incoming weights are normalised to sum 1
+(separately for W^EE, W^EI and W^IE). Thresholds T^E ~ U(0, T^E_max = 0.5),
+T^I ~ U(0, T^I_max = 0.5). Parameters of SORN_V2 ``CountingTask/param.py``
+(delpapa/SORN_V2, based on chrhartm/SORN): N_e = 200, N_u = 10, eta_STDP =
+eta_IP = 0.001, h_ip = 0.1, input_gain = 1, lamb = 10, T_e_max = T_i_max = 0.5,
+50,000 plastic steps, 5,000 readout-train and 5,000 readout-test steps.
+
+Plasticity during the 50,000 plastic steps (in the engine's rules):
+
+* STDP on W^EE, :class:`~neuroplastic.plasticity.discrete.DiscreteSTDP`:
+  dW_ij = eta_STDP (x_i(t) x_j(t-1) - x_i(t-1) x_j(t)), weights clipped to [0, 1]
+  (no pruning / structural plasticity: the 2009 model has none).
+* Synaptic normalisation of W^EE every step,
+  :class:`~neuroplastic.plasticity.homeostasis.WeightNormalization`
+  (``mode="incoming"``, target 1). W^EI and W^IE are not plastic in SORN, so they are
+  normalised once at construction (which is all a per-step normalisation would do).
+* Intrinsic plasticity of T^E, :class:`~neuroplastic.plasticity.intrinsic.ThresholdHomeostasis`:
+  dT_i = eta_IP (x_i - H_IP); with dt = 1 ms, H_IP = 0.1 is ``target_rate = 100 Hz``.
+  (SORN_V2 uses H_IP = 0.1 = 2 N^U / N^E with N^U = 10.)
+
+Input: six letters a, b, c, d, e, f; each letter owns N^U = 10 E units (disjoint
+random subsets, as SORN_V2's ``CountingSource`` with ``overlap = False``). The
+sequence is a random alternation (p = 1/2 each, independently per word) of the
+words "a b^n c" and "d e^n f". The letter s(t) presented at step t adds
+u = input_gain = 1 to the drive of its N^U units, so they see it at x(t+1) (in the
+engine: a ``SpikeTimes`` input with one spike per step, Pairs projection letter ->
+its units, weight 1; delivery onto binary units is at the next step). With u = 1
+and T^E <= 0.5 the input units fire unless inhibition outweighs input + recurrent
+excitation.
+
+Phases (as SORN_V2 ``CountingTask/experiment.py``): (1) ``steps_plastic`` steps with
+all three rules; (2) plasticity off (STDP and IP), ``steps_train`` steps to train the
+readout, then ``steps_test`` steps to test it. The engine cannot switch a rule off
+inside a running network, so phase 2 runs a second network without rules, built with
+the same structure and loaded with the weights and thresholds that phase 1 ended
+with; the input sequence is a fresh random continuation, the first ``washout`` steps
+of it are discarded (the copied network starts from x = y = 0). The *static
+reservoir* is the same phase-2 network loaded with the initial (normalised) weights
+and initial thresholds, i.e. the identical construction with plasticity off for the
+whole run; it sees the same phase-2 input sequence.
+
+Readout (stated exactly): features = the E state x(t+1) (binary, 200 values) right
+after letter s(t) was presented, i.e. the state that includes the response to the
+current letter; label = the next letter s(t+1) (6 classes). Classifier (``readout``):
+``"pinv"`` (default) = linear least squares on one-hot targets with a bias column
+(Moore-Penrose pseudo-inverse, class = argmax; the paper's linear readout), or
+``"logistic"`` = ``sklearn.linear_model.LogisticRegression(C=readout_c,
+max_iter=2000)`` (as SORN_V2; much slower on these binary states); trained on the
+``steps_train`` samples, scored on the ``steps_test`` samples. Metrics per n:
+
+* ``acc_all_n{n}``: fraction of test steps whose next letter is predicted correctly.
+* ``acc_n{n}`` (the headline, "performance"): the same over steps whose next letter
+  is *predictable*, i.e. excluding the steps whose next letter starts a word (a or
+  d, a fair coin flip). A memoryless readout that only knows the current letter
+  scores n/(n+1) on these steps (it never predicts c/f, always b/e after b/e);
+  a perfect counter scores 1. So on this metric **the SORN-static gap cannot exceed
+  1/(n+1)** (9.1 points at n = 10, 7.7 at n = 12), whenever the static readout at
+  least identifies the current letter.
+* ``acc_end_n{n}``: accuracy on the "word end" steps only (current letter is the n-th
+  b or e, next is c or f): what actually requires counting. Memoryless score 0.
+* ``acc_pos_n{n}``: a second readout (same classifier, same features) decoding the
+  position of the current letter within its word (0 .. n+1) -- a direct count
+  readout; chance among the b's is 1/n.
+* the same with ``static_`` prefix, and ``gap_*_n{n}`` = SORN - static (fraction;
+  x100 = percentage points).
+
+Other metrics: ``mean_activity_e`` (mean E activity in the last 5,000 plastic steps;
+IP drives it to H_IP = 0.1), ``mean_activity_e_test``, ``mean_activity_e_static``,
+``wsum_ee_max_error`` = max |sum_j W^EE_ij - 1| over E units after phase 1,
+``frac_ee_zero`` (fraction of W^EE at 0), threshold mean/std.
+
+Target (issue): SORN beats the static reservoir by >= 10 percentage points at n >= 10.
+It is registered on the headline metric (``min_gap_n_ge_10`` = min over n >= 10 of
+``acc_n{n} - static_acc_n{n}``, full scale). **It is NOT met**, and on this metric it
+cannot be: the static readout already reaches the memoryless level n/(n+1), so the
+largest possible gap is 1/(n+1) <= 9.1 points for n >= 10. No parameter was tuned.
+
+Results (measured; full scale = the defaults above, ``neuroplastic run sorn-counting
+--seed S``, readout ``pinv`` on x only; 6-8 s for the whole command on 2 cores after
+numba compilation, about 45 s more on a cold numba cache; up to 2 min when the
+machine is loaded). Next-letter accuracy on predictable steps, n = 4, 8, 12, 16, 20
+(memoryless level 0.800 0.889 0.923 0.941 0.952)::
+
+    seed  SORN                              static
+    0     0.952 0.942 0.939 0.853 0.931     0.800 0.894 0.946 0.941 0.952
+    1     1.000 0.993 0.984 0.984 0.865     0.911 0.889 0.923 0.941 0.952
+    2     1.000 0.986 0.937 0.921 0.848     0.973 0.946 0.943 0.941 0.952
+    3     1.000 0.978 1.000 0.663 0.917     0.951 0.939 0.923 0.945 0.952
+    4     0.995 0.914 0.954 0.870 0.960     1.000 0.889 0.923 0.941 0.952
+    mean  0.989 0.963 0.963 0.858 0.904     0.927 0.911 0.932 0.942 0.952
+
+``min_gap_n_ge_10`` = -0.088, -0.087, -0.104, -0.282, -0.071 (seeds 0-4): in every seed the
+SORN readout is *below* the memoryless level at n = 16 or n = 20, because IP raises the
+thresholds of the b/e input units (their letter is on ~45 % of the time, H_IP = 10 %)
+until the input alone no longer drives them (seed 0, n = 16: T^E of the b and e pools
+1.01 and 1.02, min 1.00, = the input gain; other pools 0.32-0.40, rest 0.23), so the
+current letter is only
+represented through the recurrent dynamics, which at n >= 16 are not reliable.
+SORN does count better where counting is needed: word-end accuracy ``acc_end``
+(predict c/f after the n-th b/e; memoryless 0), n = 4 .. 20, seeds 0-4:
+SORN 1.00/1.00/1.00/1.00/0.99, 0.48/0.95/1.00/0.82/0.62, 0.78/0.85/0.50/1.00/0.65,
+0.01/0.86/0.19/0.00/0.00, 0.00/0.00/0.26/0.00/0.25; static 0.51/0.82/0.86/1.00/1.00,
+0.05/0.00/0.51/0.56/0.00, 0.53/0.00/0.43/0.00/0.00, 0.00/0.00/0.00/0.10/0.00, all 0 at
+n = 20. So the SORN advantage is >= 10 points at n = 12 in 4 of 5 seeds (0.25, 0.85,
+0.07, 1.00, 0.65) but only in 2 of 5 at n = 16 and at n = 20; ``min_gap_end_n_ge_10`` =
+0.00, 0.00, 0.07, -0.10, 0.00 (seeds 0-4). Position decoding ``acc_pos`` at n = 12/16/20, SORN vs
+static, seed means 0.87/0.62/0.58 vs 0.63/0.42/0.33 (SORN higher in 14 of 15 cases).
+Mean E activity after IP 0.0999-0.1015 (target H_IP = 0.1); max |sum_j W^EE_ij - 1| =
+4.4e-16; 23-40 % of W^EE at 0 after 50k steps; T^E mean 0.30-0.35, std 0.25-0.27
+(initially 0.25, 0.14). With ``--set readout_input=true`` (current letter added to the
+features) SORN never falls below the memoryless level (seeds 0-2, n = 4 .. 20:
+1.000 0.942 0.965 0.942 0.952 / 1.000 0.997 0.988 0.984 0.952 / 1.000 0.986 0.954
+0.952 0.965), and the gap at n >= 10 is then 0.0-6.5 points, within the 1/(n+1) bound.
+
+Reduced scale (``--scale reduced``: n = 4, 12; 20,000 plastic, 3,000 + 3,000 readout
+steps; ~1.5 s after compilation), seeds 0-3: acc n = 4 SORN 0.972/1.000/1.000/1.000
+vs static 0.800/0.913/0.972/0.951; n = 12 SORN 0.931/0.952/0.873/0.957 vs static
+0.937/0.923/0.950/0.923; acc_end n = 12 SORN 0.70/0.60/0.30/0.97 vs 0.19/0.00/0.46/0.49;
+mean E activity 0.102-0.105.
+
+Engine check: a dense numpy SORN driven by the same structure and letters reproduces
+the engine's raster exactly for 3,000 steps with IP only; with STDP the engine
+matches a reference in which x(t+1) is computed with the weights *before* the
+plasticity update of step t (spikes are transmitted with the weights they were emitted
+with, and the rules run after), i.e. weight changes reach the dynamics one step later
+than in SORN's update order -- an O(eta) difference (first raster mismatch after
+~2,000 steps, at a unit 4e-4 from threshold).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .. import (BinaryUnit, DiscreteSTDP, Model, Network, Pairs, Population, Projection, SpikeMonitor,
+                SpikeTimes, ThresholdHomeostasis, WeightNormalization)
+from .base import Experiment, Result, Target
+from .registry import register
+
+DEFAULTS = dict(
+    n_values=(4, 8, 12, 16, 20),     # word lengths n ("a b^n c")
+    n_e=200, n_i_frac=0.2, n_u=10, lam=10,
+    eta_stdp=0.001, eta_ip=0.001, h_ip=0.1,     # per step; H_IP = activity per step (0.1 = 100 Hz at dt = 1 ms)
+    t_e_max=0.5, t_i_max=0.5, input_gain=1.0,
+    steps_plastic=50_000, steps_train=5_000, steps_test=5_000, washout=100,   # steps (= ms)
+    readout="pinv", readout_c=1.0,    # "pinv" (least squares) or "logistic" (C = readout_c)
+    readout_input=False,              # also give the readout the current letter (one-hot u(t))
+    raster_steps=200,
+)
+
+REDUCED = dict(n_values=(4, 12), steps_plastic=20_000, steps_train=3_000, steps_test=3_000)
+
+N_LETTERS = 6   # a b c d e f
+
+
+def counting_sequence(n: int, n_steps: int, rng: np.random.Generator):
+    """Letters (0..5 = a..f) and the position within the word, for ``n_steps`` steps."""
+    length = n + 2
+    n_words = n_steps // length + 2
+    which = rng.integers(0, 2, n_words)
+    word = np.array([0] + [1] * n + [2])
+    letters = (word[None, :] + 3 * which[:, None]).ravel()[:n_steps]
+    pos = np.tile(np.arange(length), n_words)[:n_steps]
+    return letters.astype(np.int64), pos.astype(np.int64)
+
+
+def _structure(c, rng):
+    """Connectivity, normalised initial weights, thresholds and input pools (numpy, seeded)."""
+    n_e = int(c["n_e"])
+    n_i = int(np.floor(c["n_i_frac"] * n_e))
+    lam = int(c["lam"])
+    pre_ee = np.concatenate([rng.choice(np.delete(np.arange(n_e), j), lam, replace=False) for j in range(n_e)])
+    post_ee = np.repeat(np.arange(n_e), lam)
+    w_ee = rng.uniform(0.0, 1.0, pre_ee.size)
+    w_ee /= np.bincount(post_ee, w_ee, n_e)[post_ee]
+    # I -> E and E -> I all-to-all, incoming sums 1.
+    pre_ei, post_ei = np.tile(np.arange(n_i), n_e), np.repeat(np.arange(n_e), n_i)
+    w_ei = rng.uniform(0.0, 1.0, pre_ei.size)
+    w_ei /= np.bincount(post_ei, w_ei, n_e)[post_ei]
+    pre_ie, post_ie = np.tile(np.arange(n_e), n_i), np.repeat(np.arange(n_i), n_e)
+    w_ie = rng.uniform(0.0, 1.0, pre_ie.size)
+    w_ie /= np.bincount(post_ie, w_ie, n_i)[post_ie]
+    theta_e = rng.uniform(0.0, c["t_e_max"], n_e)
+    theta_i = rng.uniform(0.0, c["t_i_max"], n_i)
+    pools = rng.permutation(n_e)[:N_LETTERS * int(c["n_u"])].reshape(N_LETTERS, int(c["n_u"]))
+    return dict(n_e=n_e, n_i=n_i, ee=(pre_ee, post_ee), w_ee=w_ee, ei=(pre_ei, post_ei), w_ei=w_ei,
+                ie=(pre_ie, post_ie), w_ie=w_ie, theta_e=theta_e, theta_i=theta_i, pools=pools)
+
+
+def _model(c, s, letters, w_ee, theta_e, plastic: bool) -> Model:
+    m = Model(dt=1.0, max_rate=None)
+    m.add(SpikeTimes("U", N_LETTERS, indices=letters, times=np.arange(letters.size, dtype=float)))
+    e_rules = [ThresholdHomeostasis(eta=c["eta_ip"], target_rate=c["h_ip"] * 1000.0, period=1.0)] \
+        if plastic and c["eta_ip"] > 0 else []
+    m.add(Population("E", s["n_e"], BinaryUnit(), initial={"theta": theta_e}, rules=e_rules))
+    m.add(Population("I", s["n_i"], BinaryUnit(), initial={"theta": s["theta_i"]}))
+    pools = s["pools"]
+    m.add(Projection("UE", "U", "E", Pairs(np.repeat(np.arange(N_LETTERS), pools.shape[1]), pools.ravel()),
+                     weight=float(c["input_gain"])))
+    ee_rules = [DiscreteSTDP(eta=c["eta_stdp"], step=1.0), WeightNormalization(target=1.0, mode="incoming",
+                                                                                period=1.0)] if plastic else []
+    m.add(Projection("EE", "E", "E", Pairs(*s["ee"]), weight=w_ee, rules=ee_rules, w_min=0.0, w_max=1.0))
+    m.add(Projection("EI", "I", "E", Pairs(*s["ei"]), weight=s["w_ei"], receptor="inh"))
+    m.add(Projection("IE", "E", "I", Pairs(*s["ie"]), weight=s["w_ie"]))
+    m.add(SpikeMonitor("E"))
+    return m
+
+
+def _states(net, n_e: int, n_steps: int) -> np.ndarray:
+    """Binary E state matrix X[k] = x at step k (k = 0 .. n_steps)."""
+    i, t = (np.asarray(a) for a in net.spikes("E"))
+    x = np.zeros((n_steps + 1, n_e), dtype=np.float32)
+    k = np.rint(t).astype(np.int64)
+    ok = k <= n_steps
+    x[k[ok], i[ok].astype(np.int64)] = 1.0
+    return x
+
+
+def _fit_predict(kind: str, c_reg: float, x_tr, y_tr, x_te, n_classes: int):
+    """Linear readout: ``"pinv"`` = least squares on one-hot targets (Moore-Penrose
+    pseudo-inverse, with a bias column), class = argmax; ``"logistic"`` = sklearn
+    LogisticRegression(C=c_reg)."""
+    if kind == "logistic":
+        from sklearn.linear_model import LogisticRegression
+        clf = LogisticRegression(C=c_reg, max_iter=2000).fit(x_tr, y_tr)
+        return clf.predict(x_te)
+    a_tr = np.hstack([x_tr, np.ones((x_tr.shape[0], 1))])
+    a_te = np.hstack([x_te, np.ones((x_te.shape[0], 1))])
+    w = np.linalg.pinv(a_tr) @ np.eye(n_classes)[y_tr]
+    return np.argmax(a_te @ w, axis=1)
+
+
+def _readout(x, letters, pos, c, n):
+    """Train/test the next-letter and position readouts on one phase-2 run."""
+    w0, n_tr, n_te = int(c["washout"]), int(c["steps_train"]), int(c["steps_test"])
+    # sample k: features x(k+1) (after letter s(k)), label s(k+1)
+    k = np.arange(w0, w0 + n_tr + n_te)
+    feats, nxt, cur_pos = x[k + 1].astype(float), letters[k + 1], pos[k]
+    if c["readout_input"]:
+        feats = np.hstack([feats, np.eye(N_LETTERS)[letters[k]]])
+    tr, te = slice(0, n_tr), slice(n_tr, n_tr + n_te)
+    kind, c_reg = str(c["readout"]), float(c["readout_c"])
+    pred = _fit_predict(kind, c_reg, feats[tr], nxt[tr], feats[te], N_LETTERS)
+    ok = pred == nxt[te]
+    predictable = pos[k + 1][te] != 0
+    end = cur_pos[te] == n
+    pred_pos = _fit_predict(kind, c_reg, feats[tr], cur_pos[tr], feats[te], n + 2)
+    return dict(acc_all=float(ok.mean()), acc=float(ok[predictable].mean()), acc_end=float(ok[end].mean()),
+                acc_pos=float((pred_pos == cur_pos[te]).mean()))
+
+
+def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
+    """SORN vs static reservoir on the counting task for each n in ``n_values``."""
+    c = dict(config)
+    n_values = [int(v) for v in c["n_values"]]
+    n_plastic = int(c["steps_plastic"])
+    n_read = int(c["washout"]) + int(c["steps_train"]) + int(c["steps_test"]) + 2
+    metrics, curves, recordings, figures = {}, {}, {}, {}
+    t_start = time.perf_counter()
+    for n_idx, n in enumerate(n_values):
+        rng = np.random.default_rng([seed, n])
+        s = _structure(c, rng)
+        letters_p, _ = counting_sequence(n, n_plastic, rng)
+        letters_r, pos_r = counting_sequence(n, n_read + 1, rng)
+        net_seed = int(rng.integers(2**31))
+
+        net = Network(_model(c, s, letters_p, s["w_ee"], s["theta_e"], plastic=True), seed=net_seed)
+        net.run(float(n_plastic), progress=progress)
+        w_ee, theta_e = net.weights("EE"), net.state("E", "theta").copy()
+        x_p = _states(net, s["n_e"], n_plastic)
+
+        res = {}
+        xs = {}
+        for label, (w, th) in (("sorn", (w_ee, theta_e)), ("static", (s["w_ee"], s["theta_e"]))):
+            rnet = Network(_model(c, s, letters_r, w, th, plastic=False), seed=net_seed + 1)
+            rnet.run(float(n_read))
+            xs[label] = _states(rnet, s["n_e"], n_read)
+            res[label] = _readout(xs[label], letters_r, pos_r, c, n)
+        for key in ("acc", "acc_all", "acc_end", "acc_pos"):
+            metrics[f"{key}_n{n}"] = res["sorn"][key]
+            metrics[f"static_{key}_n{n}"] = res["static"][key]
+            metrics[f"gap_{key[4:] + '_' if key != 'acc' else ''}n{n}"] = res["sorn"][key] - res["static"][key]
+        curves[n] = res
+        wsum = np.bincount(s["ee"][1], w_ee, s["n_e"])
+        metrics[f"mean_activity_e_n{n}"] = float(x_p[-5000:].mean())
+        metrics[f"wsum_ee_max_error_n{n}"] = float(np.max(np.abs(wsum - 1.0)))
+        metrics[f"frac_ee_zero_n{n}"] = float(np.mean(w_ee <= 1e-12))
+        metrics[f"mean_activity_e_test_n{n}"] = float(xs["sorn"][int(c["washout"]):].mean())
+        metrics[f"mean_activity_e_static_n{n}"] = float(xs["static"][int(c["washout"]):].mean())
+        metrics[f"theta_e_mean_n{n}"] = float(theta_e.mean())
+        metrics[f"theta_e_std_n{n}"] = float(theta_e.std())
+        recordings[f"n{n}"] = dict(w_ee_initial=s["w_ee"], w_ee_final=w_ee, theta_e_initial=s["theta_e"],
+                                   theta_e_final=theta_e, letters_readout=letters_r,
+                                   activity_plastic=x_p.mean(axis=1).astype(np.float32))
+        if n_idx == len(n_values) - 1 or n == max(n_values):
+            figures["activity"] = _activity_figure(x_p, xs, letters_r, s["pools"], n, c)
+            figures["thresholds_weights"] = _hist_figure(s, w_ee, theta_e, n)
+    # summary over n >= 10
+    big = [n for n in n_values if n >= 10]
+    for key, name in (("acc", "gap"), ("acc_end", "gap_end"), ("acc_all", "gap_all"), ("acc_pos", "gap_pos")):
+        gaps = [curves[n]["sorn"][key] - curves[n]["static"][key] for n in big]
+        metrics[f"min_{name}_n_ge_10"] = float(min(gaps)) if gaps else float("nan")
+    metrics["mean_activity_e"] = float(np.mean([metrics[f"mean_activity_e_n{n}"] for n in n_values]))
+    metrics["wsum_ee_max_error"] = float(max(metrics[f"wsum_ee_max_error_n{n}"] for n in n_values))
+    metrics["wall_s"] = time.perf_counter() - t_start
+    figures["accuracy_vs_n"] = _curve_figure(n_values, curves)
+    recordings["curve"] = dict(n=np.array(n_values),
+                               **{f"{lab}_{key}": np.array([curves[n][lab][key] for n in n_values])
+                                  for lab in ("sorn", "static") for key in ("acc", "acc_all", "acc_end", "acc_pos")})
+    return Result(config=c, metrics=metrics, figures=figures, recordings=recordings,
+                  notes=[f"readout: {c['readout']} on x(t+1) (E state after letter s(t)) -> s(t+1); "
+                         "acc = predictable steps, acc_end = word-end steps, acc_pos = position decoding",
+                         "phase 2 (readout) runs a rule-free copy loaded with the phase-1 weights/thresholds; "
+                         "static = same copy with the initial weights/thresholds"])
+
+
+def _curve_figure(n_values, curves) -> Figure:
+    fig = Figure(figsize=(10, 3.5), layout="constrained")
+    for k, (key, title) in enumerate((("acc", "next letter, predictable steps"),
+                                      ("acc_end", "next letter at word end (c/f)"),
+                                      ("acc_pos", "position within word"))):
+        ax = fig.add_subplot(1, 3, k + 1)
+        for lab, style in (("sorn", "o-"), ("static", "s--")):
+            ax.plot(n_values, [curves[n][lab][key] for n in n_values], style, label=lab.upper()
+                    if lab == "sorn" else "static reservoir")
+        if key == "acc":
+            ax.plot(n_values, [n / (n + 1) for n in n_values], ":", color="0.5", label="memoryless n/(n+1)")
+        ax.set_xlabel("n (word 'a b^n c')")
+        ax.set_ylabel("test accuracy")
+        ax.set_ylim(0, 1.02)
+        ax.set_title(title, fontsize="medium")
+        ax.legend(fontsize="small")
+    return fig
+
+
+def _activity_figure(x_p, xs, letters, pools, n, c) -> Figure:
+    fig = Figure(figsize=(10, 6), layout="constrained")
+    ax = fig.add_subplot(2, 1, 1)
+    a = x_p[1:].mean(axis=1)
+    b = 100
+    m = a[: a.size // b * b].reshape(-1, b).mean(axis=1)
+    ax.plot(np.arange(m.size) * b, m, linewidth=0.8, label="SORN, plastic phase (100-step means)")
+    ax.axhline(c["h_ip"], color="tab:red", linestyle="--", label=f"H_IP = {c['h_ip']:g}")
+    ax.set_xlabel("step")
+    ax.set_ylabel("mean E activity")
+    ax.legend(fontsize="small")
+    order = np.concatenate([pools.ravel(), np.setdiff1d(np.arange(x_p.shape[1]), pools.ravel())])
+    t0 = int(c["washout"]) + int(c["steps_train"])
+    t1 = t0 + int(c["raster_steps"])
+    for k, lab in enumerate(("sorn", "static")):
+        ax = fig.add_subplot(2, 2, 3 + k)
+        seg = xs[lab][t0:t1][:, order]
+        tt, ii = np.nonzero(seg)
+        ax.scatter(tt + t0, ii, s=1.0, color="k", marker="|")
+        ax.axhline(pools.size - 0.5, color="tab:blue", linewidth=0.6)
+        ax.set_title(f"{'SORN' if lab == 'sorn' else 'static reservoir'}, test phase, n = {n} "
+                     f"(input pools below the line)", fontsize="small")
+        ax.set_xlabel("step")
+        ax.set_ylabel("E unit (sorted)")
+    return fig
+
+
+def _hist_figure(s, w_ee, theta_e, n) -> Figure:
+    fig = Figure(figsize=(9, 3.2), layout="constrained")
+    ax = fig.add_subplot(1, 2, 1)
+    ax.hist(s["theta_e"], bins=30, alpha=0.6, label="initial")
+    ax.hist(theta_e, bins=30, alpha=0.6, label="after plastic phase")
+    ax.set_xlabel("E threshold T^E")
+    ax.set_ylabel("units")
+    ax.legend(fontsize="small")
+    ax = fig.add_subplot(1, 2, 2)
+    bins = np.linspace(0, 1, 41)
+    ax.hist(s["w_ee"], bins=bins, alpha=0.6, label="initial")
+    ax.hist(w_ee, bins=bins, alpha=0.6, label="after plastic phase")
+    ax.set_yscale("log")
+    ax.set_xlabel("W^EE weight")
+    ax.set_ylabel("synapses")
+    ax.set_title(f"n = {n}", fontsize="small")
+    ax.legend(fontsize="small")
+    return fig
+
+
+EXPERIMENT = register(Experiment(
+    name="sorn-counting",
+    summary="SORN (Lazar et al. 2009) counting task: STDP + normalisation + IP vs static reservoir",
+    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    targets=(
+        # The issue's target, on the headline metric; NOT met (see the module docstring: the gap
+        # on next-letter accuracy is bounded by 1/(n+1) < 0.1 at n >= 10).
+        Target("min_gap_n_ge_10", 0.10, None,
+               "SORN beats the static reservoir by >= 10 points at every n >= 10 (next-letter "
+               "accuracy, predictable steps); measured -0.07 to -0.28, seeds 0-4", scales=("full",)),
+        Target("mean_activity_e", 0.08, 0.12, "IP holds mean E activity near H_IP = 0.1"),
+        Target("wsum_ee_max_error", None, 1e-9, "incoming W^EE sums = 1 after normalisation"),
+    ),
+    reference="Lazar A, Pipa G, Triesch J (2009) Front Comput Neurosci 3:23; delpapa/SORN_V2 CountingTask",
+))

@@ -1,0 +1,91 @@
+"""sorn-counting: SORN (Lazar, Pipa & Triesch 2009) on the counting task."""
+import numpy as np
+import pytest
+
+from neuroplastic import experiments
+from neuroplastic.experiments.sorn_counting import _fit_predict, _structure, counting_sequence
+
+TINY = dict(n_values="4", steps_plastic=3000, steps_train=1000, steps_test=1000)
+
+
+@pytest.fixture(scope="module")
+def sorn_reduced():
+    exp = experiments.get("sorn-counting")
+    return exp, exp.run(exp.resolve(scale="reduced"), seed=0)
+
+
+def test_sorn_reduced_targets_and_sanity(sorn_reduced):
+    exp, result = sorn_reduced
+    rows = experiments.compare(result, exp.targets, "reduced")
+    assert rows
+    failed = [(r.metric, r.measured, r.tolerance) for r in rows if not r.passed]
+    assert not failed, failed
+    m, c = result.metrics, result.config
+    assert [int(n) for n in c["n_values"]] == [4, 12] and c["steps_plastic"] == 20_000
+    for n in (4, 12):
+        # IP: mean E activity over the last 5,000 plastic steps close to H_IP = 0.1
+        assert m[f"mean_activity_e_n{n}"] == pytest.approx(0.1, abs=0.01)
+        # synaptic normalisation: incoming W^EE sums are 1
+        assert m[f"wsum_ee_max_error_n{n}"] < 1e-9
+        # STDP + normalisation prune part of W^EE to 0, but not all of it
+        assert 0.05 < m[f"frac_ee_zero_n{n}"] < 0.6
+        for key in ("acc", "acc_all", "acc_end", "acc_pos"):
+            assert 0.0 <= m[f"{key}_n{n}"] <= 1.0 and 0.0 <= m[f"static_{key}_n{n}"] <= 1.0
+    # n = 4 (measured, seed 0): SORN 0.97 vs static 0.80 on the predictable steps; the static
+    # reservoir is at the memoryless level n/(n+1) = 0.8 and cannot predict the word end.
+    assert m["acc_n4"] > m["static_acc_n4"] + 0.05
+    assert m["acc_end_n4"] > 0.9 > m["static_acc_end_n4"]
+    rec = result.recordings["n4"]
+    assert rec["w_ee_final"].min() >= 0.0 and rec["w_ee_final"].max() <= 1.0
+    assert set(result.figures) == {"accuracy_vs_n", "activity", "thresholds_weights"}
+
+
+def test_sorn_reproducible():
+    exp = experiments.get("sorn-counting")
+    c = exp.resolve(TINY, scale="reduced")
+    a, b = exp.run(c, seed=3), exp.run(c, seed=3)
+    assert a.metrics.keys() == b.metrics.keys()
+    for key in a.metrics:
+        if key != "wall_s":
+            assert a.metrics[key] == b.metrics[key] or (np.isnan(a.metrics[key]) and np.isnan(b.metrics[key])), key
+    assert np.array_equal(a.recordings["n4"]["w_ee_final"], b.recordings["n4"]["w_ee_final"])
+
+
+def test_structure_and_sequence():
+    exp = experiments.get("sorn-counting")
+    c = exp.resolve(scale="full")
+    s = _structure(c, np.random.default_rng(0))
+    n_e, n_i = s["n_e"], s["n_i"]
+    assert (n_e, n_i) == (200, 40)
+    pre, post = s["ee"]
+    assert np.all(np.bincount(post, minlength=n_e) == 10) and not np.any(pre == post)
+    assert np.allclose(np.bincount(post, s["w_ee"], n_e), 1.0, atol=1e-12)
+    assert np.allclose(np.bincount(s["ei"][1], s["w_ei"], n_e), 1.0, atol=1e-12)
+    assert np.allclose(np.bincount(s["ie"][1], s["w_ie"], n_i), 1.0, atol=1e-12)
+    assert s["theta_e"].min() >= 0 and s["theta_e"].max() <= 0.5
+    assert np.unique(s["pools"]).size == 60          # disjoint input pools of 10 units
+    letters, pos = counting_sequence(3, 1000, np.random.default_rng(1))
+    text = "".join("abcdef"[k] for k in letters)
+    words = [w for w in text.replace("c", "c ").replace("f", "f ").split()]
+    assert all(w in ("abbbc", "deeef") for w in words[:-1])
+    assert np.all(pos[letters % 3 == 0] == 0) and np.all(pos[letters % 3 == 2] == 4)
+
+
+def test_pinv_readout_learns_linear_classes():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 4, 500)
+    x = np.eye(4)[y] + 0.1 * rng.standard_normal((500, 4))
+    pred = _fit_predict("pinv", 1.0, x[:400], y[:400], x[400:], 4)
+    assert np.mean(pred == y[400:]) > 0.95
+
+
+@pytest.mark.slow
+def test_sorn_full_scale_curve():
+    exp = experiments.get("sorn-counting")
+    result = exp.run(exp.resolve(scale="full"), seed=0)
+    m = result.metrics
+    assert m["mean_activity_e"] == pytest.approx(0.1, abs=0.01)
+    assert m["wsum_ee_max_error"] < 1e-9
+    # The issue's target (>= 10 points at n >= 10) is NOT met on the next-letter
+    # accuracy (see the module docstring); what holds at full scale is the small-n advantage.
+    assert m["acc_n4"] > m["static_acc_n4"]
