@@ -8,10 +8,10 @@ from .errors import SimulationError, ValidationError
 from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbability, Gamma,
                     Izhikevich, LogNormal, Model, Normal, OneToOne, Pairs, PoissonInput, Population,
                     Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
-                    WeightMonitor, RateUnit, BinaryUnit, ValueInput)
+                    WeightMonitor, RateUnit, BinaryUnit, ValueInput, Modulator, ModulatorMonitor)
 from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Heterosynaptic, InhibitorySTDP, NeuronRule,
                          Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, PruneAndRegrow,
-                         RandomRewire, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
+                         RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
                          TsodyksMarkram, WeightNormalization)
 
 __version__ = "0.1.0"
@@ -25,5 +25,5 @@ __all__ = [
     "SynapticScaling", "WeightNormalization", "Heterosynaptic", "InhibitorySTDP",
     "RateUnit", "BinaryUnit", "ValueInput", "Oja", "BCM", "DiscreteSTDP", "NeuronRule", "OnSpike",
     "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "Structural", "PruneAndRegrow",
-    "RandomRewire",
+    "RandomRewire", "Modulator", "ModulatorMonitor", "RewardModulatedSTDP",
 ]

@@ -91,7 +91,7 @@ def build_population(index: int, part, dt: float, rng: np.random.Generator) -> P
     return PopArrays(PopSpec(index, "spike_times"), part.name, part.n, arrays)
 
 
-def build_projection(index, proj, pops: dict, dt, rng, headroom) -> ProjArrays:
+def build_projection(index, proj, pops: dict, dt, rng, headroom, mods=None) -> ProjArrays:
     """Synapses, delays and rule state of one projection."""
     pre, post = pops[proj.pre], pops[proj.post]
     i, j = connect.pairs(proj.connectivity, pre.n, post.n, proj.pre == proj.post, rng)
@@ -114,7 +114,8 @@ def build_projection(index, proj, pops: dict, dt, rng, headroom) -> ProjArrays:
     for rule in proj.rules:
         src = {name: pre.variable(name) for name in rule.pre_reads}
         dst = {name: post.variable(name) for name in rule.post_reads}
-        out.rule_states.append(rule.new_state(store.capacity, pre.n, post.n, src, dst))
+        mod = mods.views_for(rule) if mods is not None else None
+        out.rule_states.append(rule.new_state(store.capacity, pre.n, post.n, src, dst, mod))
         params, steps = _params_and_period(rule, dt)
         out.rule_params.append(params)
         out.rule_periods.append(steps)
@@ -132,11 +133,12 @@ def _params_and_period(rule, dt):
     return params, steps
 
 
-def neuron_rules(pop: PopArrays, part, dt) -> None:
+def neuron_rules(pop: PopArrays, part, dt, mods=None) -> None:
     """State, parameters and periods of a population's neuron rules."""
     pop.spec.rules = list(getattr(part, "rules", ()))
     for rule in pop.spec.rules:
-        pop.rule_states.append(rule.new_state(pop.n, {name: pop.variable(name) for name in rule.reads}))
+        mod = mods.views_for(rule) if mods is not None else None
+        pop.rule_states.append(rule.new_state(pop.n, {name: pop.variable(name) for name in rule.reads}, mod))
         params, steps = _params_and_period(rule, dt)
         pop.rule_params.append(params)
         pop.rule_periods.append(steps)

@@ -12,6 +12,7 @@ import copy
 import numpy as np
 
 from . import build, codegen
+from .modulation import build_modulators
 from .cache import load_kernel
 from .recorders import make_recorder
 from .structure import Structure, resize_rule_states
@@ -42,16 +43,18 @@ class Network:
         rng = np.random.default_rng(self.seed)
         parts = list(model.populations.values())
         self._pops = [build.build_population(k, p, self.dt, rng) for k, p in enumerate(parts)]
-        for pop, part in zip(self._pops, parts):
-            build.neuron_rules(pop, part, self.dt)
         self._pop_index = {p.name: k for k, p in enumerate(self._pops)}
+        self._mods = build_modulators(model, self._pop_index, self.dt)
+        for pop, part in zip(self._pops, parts):
+            build.neuron_rules(pop, part, self.dt, self._mods)
         by_name = {p.name: p for p in self._pops}
-        self._projs = [build.build_projection(k, pj, by_name, self.dt, rng, headroom)
+        self._projs = [build.build_projection(k, pj, by_name, self.dt, rng, headroom, self._mods)
                        for k, pj in enumerate(model.projections.values())]
         self._proj_index = {p.name: k for k, p in enumerate(self._projs)}
         build.delay_buffers(self._pops, self._projs)
         self._recorders = [make_recorder(k, m, by_name, self._pop_index,
-                                         {p.name: p for p in self._projs}, self._proj_index, self.dt)
+                                         {p.name: p for p in self._projs}, self._proj_index, self.dt,
+                                         self._mods)
                            for k, m in enumerate(model.monitors.values())]
         self._runaway_setup()
         self._rng = build.rng_state(self.seed)
@@ -80,7 +83,9 @@ class Network:
         pops = [p.spec for p in self._pops]
         projs = [p.spec for p in self._projs]
         mons = [r.spec for r in self._recorders]
-        self.kernel_source = codegen.generate(pops, projs, mons)
+        mods = codegen.ModSpec(self._mods.count, [q is not None for q in self._mods.schedules],
+                               [(k, pop) for k, pop, _ in self._mods.sources])
+        self.kernel_source = codegen.generate(pops, projs, mons, mods)
         rule_sources = [type(r).source_fingerprint() for part in pops + projs for r in part.rules]
         self._advance = load_kernel(self.kernel_source, rule_sources, codegen.hook_globals(projs, pops))
 
@@ -94,6 +99,8 @@ class Network:
             "rules": [[st[:4] for st in p.rule_states] for p in self._projs],
             "neuron_rules": [[st[:2] for st in p.rule_states] for p in self._pops],
             "rng": self._rng, "win": self._win,
+            "mod_level": self._mods.level,
+            "mod_ptr": [q[2] for q in self._mods.schedules if q is not None],
         }
 
     # -- running --------------------------------------------------------------
@@ -141,6 +148,11 @@ class Network:
     def _arguments(self, n0, n1) -> list:
         args = [np.int64(n0), np.int64(n1), self.dt, self._rng, self._status, self._bad,
                 self._win, self._win_steps, self._win_limit]
+        if self._mods.count:
+            args += [self._mods.level, self._mods.keep, self._mods.base, self._mods.spike_amounts]
+            for q in self._mods.schedules:
+                if q is not None:
+                    args += list(q)
         for p in self._pops:
             a = p.arrays
             args.append(a["spk"])
@@ -201,6 +213,9 @@ class Network:
             _restore(p.rule_states, states)
         self._rng[...] = fresh["rng"]
         self._win[...] = fresh["win"]
+        self._mods.level[...] = fresh["mod_level"]
+        for ptr, init in zip([q[2] for q in self._mods.schedules if q is not None], fresh["mod_ptr"]):
+            ptr[...] = init
         for r in self._recorders:
             r.reset()
         if self._structure is not None:
@@ -273,6 +288,22 @@ class Network:
     def rule_state(self, projection: str, rule: int = 0):
         """Live state of the projection's ``rule``-th rule (named tuples of arrays)."""
         return self._projs[self._proj_index[projection]].rule_states[rule]
+
+    def release(self, modulator: str, amount: float) -> None:
+        """Add ``amount`` to a modulator's level now (rewards, environments,
+        novelty signals computed in Python between runs)."""
+        if modulator not in self._mods.names:
+            raise ValidationError("Network.release", "modulator", modulator,
+                                  f"must name a modulator ({', '.join(self._mods.names) or 'none defined'})")
+        if isinstance(amount, bool) or not np.isfinite(amount):
+            raise ValidationError("Network.release", "amount", amount, "must be a finite number")
+        self._mods.view(modulator)[0] += float(amount)
+
+    def modulator(self, name: str) -> float:
+        """The current level of a modulator."""
+        if name not in self._mods.names:
+            raise KeyError(f"no modulator named {name!r}; have {self._mods.names}")
+        return float(self._mods.view(name)[0])
 
     def neuron_rule_state(self, population: str, rule: int = 0):
         """Live state ``(neuron, glob, var)`` of the population's ``rule``-th neuron rule."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .codegen import MonitorSpec
+from ..model.modulators import ModulatorMonitor
 from ..model.monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 
 
@@ -147,8 +148,42 @@ class RateRecorder:
         return {"t": t, "rate": self.counts / (self.n * self.bin * dt * 1e-3)}
 
 
-def make_recorder(index, monitor, pops_by_name, pop_index, projs_by_name, proj_index, dt):
+class ModulatorRecorder:
+    """Samples of one modulator's level every ``every`` steps."""
+
+    kind = "modulator"
+
+    def __init__(self, index, monitor: ModulatorMonitor, target: int, dt):
+        self.spec, self.monitor = MonitorSpec(index, "modulator", target), monitor
+        self.every = np.int64(max(1, round(monitor.interval / dt)))
+        self.reset()
+
+    def reset(self):
+        self.chunks, self.steps = [], []
+
+    def args(self, n0, n1):
+        count = _samples_between(n0, n1, int(self.every))
+        self.chunks.append(np.zeros(count))
+        first = -(-n0 // int(self.every)) * int(self.every)
+        self.steps.append(np.arange(first, n1, int(self.every)))
+        self._k = np.zeros(1, np.int64)
+        return [self.chunks[-1], self._k, self.every]
+
+    def trim(self, reached: int):
+        if self.chunks:
+            k = int(self._k[0])
+            self.chunks[-1], self.steps[-1] = self.chunks[-1][:k], self.steps[-1][:k]
+
+    def data(self, dt):
+        level = np.concatenate(self.chunks) if self.chunks else np.zeros(0)
+        t = (np.concatenate(self.steps) if self.steps else np.zeros(0)) * dt
+        return {"t": t, "level": level}
+
+
+def make_recorder(index, monitor, pops_by_name, pop_index, projs_by_name, proj_index, dt, mods=None):
     """The recorder for a monitor description."""
+    if isinstance(monitor, ModulatorMonitor):
+        return ModulatorRecorder(index, monitor, mods.names.index(monitor.modulator), dt)
     if isinstance(monitor, SpikeMonitor):
         return SpikeRecorder(index, monitor, pop_index[monitor.population])
     if isinstance(monitor, RateMonitor):

@@ -44,6 +44,7 @@ from .connectivity import CONNECTIVITY, Connectivity
 from .description import Model
 from .distributions import DISTRIBUTIONS, Distribution
 from .inputs import INPUT_KINDS, PoissonInput, SpikeTimes, ValueInput
+from .modulators import Modulator, ModulatorMonitor
 from .monitors import MONITOR_KINDS
 from .neurons import NEURON_MODELS
 from .population import Population
@@ -277,7 +278,7 @@ class _Reader:
 # the model form
 # ---------------------------------------------------------------------------
 
-_TOP_MODEL = ("simulation", "populations", "inputs", "projections", "monitors")
+_TOP_MODEL = ("simulation", "populations", "inputs", "modulators", "projections", "monitors")
 _TOP_EXPERIMENT = ("experiment", "seed", "scale", "parameters")
 
 
@@ -485,11 +486,13 @@ _MON_FIELDS = {
                      "name": "str"},
     "WeightMonitor": {"projection": "str!", "synapses": "ints?", "interval": "num", "name": "str"},
     "RateMonitor": {"population": "str!", "bin": "num", "name": "str"},
+    "ModulatorMonitor": {"modulator": "str!", "interval": "num", "name": "str"},
 }
 
 
 def _monitor(r: _Reader, path: str, d: dict):
-    kind = r.choice_key(path, d, "kind", MONITOR_KINDS)
+    kinds = {**MONITOR_KINDS, "ModulatorMonitor": ModulatorMonitor}
+    kind = r.choice_key(path, d, "kind", kinds)
     spec = _MON_FIELDS[kind]
     r.keys(path, d, required=("kind",) + tuple(k for k, t in spec.items() if t.endswith("!")),
            optional=tuple(k for k, t in spec.items() if not t.endswith("!")))
@@ -510,7 +513,24 @@ def _monitor(r: _Reader, path: str, d: dict):
             kwargs[key] = r.number(kp, value)
             if kwargs[key] > MAX_INTERVAL_MS:
                 raise r.fail(kp, value, f"must be <= {MAX_INTERVAL_MS:g} ms")
-    return r.build(path, MONITOR_KINDS[kind], kwargs)
+    return r.build(path, kinds[kind], kwargs)
+
+
+def _modulator(r: _Reader, path: str, d: dict) -> Modulator:
+    r.table(path, d)
+    r.keys(path, d, required=("name",), optional=("tau", "baseline", "initial", "release_times",
+                                                   "release_amounts", "source", "per_spike"))
+    kwargs = {"name": r.string(_join(path, "name"), d["name"])}
+    for key in ("tau", "baseline", "initial", "per_spike"):
+        if key in d:
+            kwargs[key] = r.number(_join(path, key), d[key])
+    if "release_times" in d:
+        kwargs["release_times"] = r.numbers(_join(path, "release_times"), d["release_times"])
+    if "release_amounts" in d:
+        kwargs["release_amounts"] = r.num_or_numbers(_join(path, "release_amounts"), d["release_amounts"])
+    if "source" in d:
+        kwargs["source"] = r.string(_join(path, "source"), d["source"])
+    return r.build(path, Modulator, kwargs)
 
 
 def _estimated_synapses(model: Model, proj: Projection) -> float:
@@ -575,7 +595,7 @@ def _model_form(r: _Reader, d: dict) -> RunConfig:
         except ValidationError as e:
             raise r.rewrap(path, e) from None
 
-    for section, reader in (("inputs", _input), ("populations", _population)):
+    for section, reader in (("inputs", _input), ("populations", _population), ("modulators", _modulator)):
         for k, item in enumerate(r.array_of_tables(section, d.get(section, []))):
             path = _join(section, k)
             add(path, reader(r, path, item))
@@ -780,8 +800,10 @@ def model_to_dict(model: Model, duration=None, seed=0) -> dict:
             if key in entry:
                 entry[key] = [int(x) for x in np.asarray(entry[key]).reshape(-1)]
         monitors.append(entry)
+    modulators = [{k: v for k, v in _fields_dict(mod).items() if v is not None}
+                  for mod in model.modulators.values()]
     out = {"simulation": sim}
-    for key, items in (("populations", populations), ("inputs", inputs),
+    for key, items in (("populations", populations), ("inputs", inputs), ("modulators", modulators),
                        ("projections", projections), ("monitors", monitors)):
         if items:
             out[key] = items

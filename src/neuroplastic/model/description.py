@@ -8,13 +8,14 @@ import numpy as np
 from . import _validate as v
 from .connectivity import OneToOne, Pairs
 from .inputs import PoissonInput, SpikeTimes, ValueInput
+from .modulators import Modulator, ModulatorMonitor
 from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .population import Population
 from .projection import Projection
 from ..errors import ValidationError
 
 SOURCES = (Population, PoissonInput, SpikeTimes, ValueInput)
-MONITORS = (SpikeMonitor, StateMonitor, WeightMonitor, RateMonitor)
+MONITORS = (SpikeMonitor, StateMonitor, WeightMonitor, RateMonitor, ModulatorMonitor)
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Model:
     populations: dict = field(default_factory=dict)
     projections: dict = field(default_factory=dict)
     monitors: dict = field(default_factory=dict)
+    modulators: dict = field(default_factory=dict)
 
     def __post_init__(self):
         v.number("Model", "dt", self.dt, ge=1e-4, le=10, unit="ms")
@@ -46,12 +48,15 @@ class Model:
             table = self.projections
         elif isinstance(part, MONITORS):
             table = self.monitors
+        elif isinstance(part, Modulator):
+            table = self.modulators
         else:
             raise ValidationError("Model", "add", type(part).__name__,
-                                  "takes a Population, PoissonInput, SpikeTimes, ValueInput, Projection or monitor")
-        names = set(self.populations) | set(self.projections) | set(self.monitors)
+                                  "takes a Population, PoissonInput, SpikeTimes, ValueInput, Projection, Modulator or monitor")
+        names = set(self.populations) | set(self.projections) | set(self.monitors) | set(self.modulators)
         if part.name in names:
-            raise ValidationError("Model", "name", part.name, "must be unique among populations, projections and monitors")
+            raise ValidationError("Model", "name", part.name,
+                                  "must be unique among populations, projections, modulators and monitors")
         table[part.name] = part
         return part
 
@@ -65,7 +70,24 @@ class Model:
             self._check_projection(proj)
         for mon in self.monitors.values():
             self._check_monitor(mon)
+        for mod in self.modulators.values():
+            if mod.source is not None and mod.source not in self.populations:
+                raise ValidationError(f"Modulator '{mod.name}'", "source", mod.source,
+                                      f"must name a population or input ({_names(self.populations)})")
+        for owner, rules in self._all_rules():
+            for k, rule in enumerate(rules):
+                for fld in rule.modulated_by:
+                    name = getattr(rule, fld)
+                    if name not in self.modulators:
+                        raise ValidationError(owner, f"rules[{k}] ({type(rule).__name__}).{fld}", name,
+                                              f"must name a modulator of the model ({_names(self.modulators)})")
         return self
+
+    def _all_rules(self):
+        for pop in self.populations.values():
+            yield f"Population '{pop.name}'", getattr(pop, "rules", ())
+        for proj in self.projections.values():
+            yield f"Projection '{proj.name}'", proj.rules
 
     def _check_rule_reads(self, proj: Projection) -> None:
         """Variables that the projection's rules read must exist on its ends."""
@@ -103,6 +125,10 @@ class Model:
 
     def _check_monitor(self, mon) -> None:
         o = f"{type(mon).__name__} '{mon.name}'"
+        if isinstance(mon, ModulatorMonitor):
+            if mon.modulator not in self.modulators:
+                raise ValidationError(o, "modulator", mon.modulator, f"must name a modulator ({_names(self.modulators)})")
+            return
         if isinstance(mon, WeightMonitor):
             if mon.projection not in self.projections:
                 raise ValidationError(o, "projection", mon.projection, f"must name a projection ({_names(self.projections)})")

@@ -4,6 +4,7 @@ from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
 from .inhibitory import InhibitorySTDP
 from .intrinsic import AdaptiveThreshold, ThresholdHomeostasis, TrieschIP
+from .neuromodulated import RewardModulatedSTDP
 from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule, State, Structural, Transmission
 from .structural import PruneAndRegrow, RandomRewire
 from .stdp import PairSTDP
@@ -13,7 +14,7 @@ from .triplet import TripletSTDP
 
 RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, SynapticScaling,
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
-                                  DiscreteSTDP, PruneAndRegrow, RandomRewire)}
+                                  DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP)}
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP)}
 
@@ -21,4 +22,4 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
            "PairSTDP", "TripletSTDP", "TsodyksMarkram", "TRIPLET_PRESETS", "RULES", "SynapticScaling",
            "WeightNormalization", "Heterosynaptic", "InhibitorySTDP", "Oja", "BCM", "DiscreteSTDP",
            "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES",
-           "Structural", "PruneAndRegrow", "RandomRewire"]
+           "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP"]

@@ -15,7 +15,9 @@ time constant of the sliding threshold, both in ms. Oja's rule drives the
 weight vector of a linear unit to the unit-norm principal eigenvector of the
 input correlation matrix E[x x^T]. BCM's threshold tracks E[y^2]; with K
 equiprobable orthonormal input patterns the stable state responds y = K to
-one pattern and 0 to the others (``experiments/bcm_selectivity.py``).
+one pattern and 0 to the others, in this discrete-time form (theta updated
+before w) on average y = K / (1 + (K - 1) P / tau_theta); it is stable only
+if eta * tau_theta / P < 1 (``experiments/bcm_selectivity.py``).
 
 References: Oja E (1982) J Math Biol 15:267. Bienenstock EL, Cooper LN, Munro
 PW (1982) J Neurosci 2:32. Intrator N, Cooper LN (1992) Neural Netw 5:3.
@@ -101,7 +103,7 @@ class BCM(Rule, Periodic):
             raise ValidationError("BCM", "period", self.period,
                                   f"must be <= tau_theta ({self.tau_theta:g} ms) for a stable threshold update")
 
-    def new_state(self, n_synapses, n_pre, n_post, src=None, dst=None):
-        st = super().new_state(n_synapses, n_pre, n_post, src, dst)
+    def new_state(self, n_synapses, n_pre, n_post, src=None, dst=None, mod=None):
+        st = super().new_state(n_synapses, n_pre, n_post, src, dst, mod)
         st.post.theta[:] = self.theta0
         return st

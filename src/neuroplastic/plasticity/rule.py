@@ -23,12 +23,18 @@ capability        hooks (numba ``@njit`` functions, stored as class attributes)
 ================  ===========================================================
 
 Arguments: ``t`` is the time in ms; ``w`` the synapse's current weight; ``st`` a
-named tuple ``(syn, pre, post, glob, src, dst)``: the state the rule declared
-(per synapse, per presynaptic neuron, per postsynaptic neuron, and global
-1-element arrays), then the neuron variables it reads from the presynaptic
-(``src``) and postsynaptic (``dst``) populations; ``p`` a named tuple of the
+named tuple ``(syn, pre, post, glob, src, dst, mod)``: the state the rule
+declared (per synapse, per presynaptic neuron, per postsynaptic neuron, and
+global 1-element arrays), then the neuron variables it reads from the
+presynaptic (``src``) and postsynaptic (``dst``) populations, then the
+modulator levels it reads; ``p`` a named tuple of the
 rule's parameters as floats (a mode given as a string is passed as its index in
 the allowed choices).
+
+Reading modulators: a rule lists in ``modulated_by`` the names of its fields
+that hold modulator names (e.g. a field ``modulator = "dopamine"``); the hooks
+read the level as ``st.mod.<field>[0]`` (a neuron rule likewise). Those fields
+are not passed in ``p``.
 
 Reading neurons: a rule lists variable names in ``pre_reads`` / ``post_reads``;
 the engine passes the live per-neuron arrays as ``st.src.<name>`` /
@@ -42,7 +48,7 @@ Neuron rules (intrinsic plasticity) attach to a population rather than a
 projection: subclass :class:`NeuronRule`, declare ``neuron_state`` and
 ``reads``, and implement ``on_spike(j, t, st, p)`` (:class:`OnSpike`: after
 neuron ``j`` spikes or is active) and/or ``every(t, st, p)`` (:class:`Periodic`);
-``st`` is ``(neuron, glob, var)``. They run right after their population's
+``st`` is ``(neuron, glob, var, mod)``. They run right after their population's
 update in the step (``t`` = the step's time).
 
 Composition: the rules of a projection run in list order; their ``dw`` add, and
@@ -165,6 +171,7 @@ class Rule:
     global_state: ClassVar[tuple] = ()
     pre_reads: ClassVar[tuple] = ()
     post_reads: ClassVar[tuple] = ()
+    modulated_by: ClassVar[tuple] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -174,7 +181,8 @@ class Rule:
             setattr(cls, f"_{kind}_type", nt)
         cls._src_type = _named_tuple(cls, "PreVariables", list(cls.pre_reads))
         cls._dst_type = _named_tuple(cls, "PostVariables", list(cls.post_reads))
-        cls._state_type = _named_tuple(cls, "RuleState", ["syn", "pre", "post", "glob", "src", "dst"])
+        cls._mod_type = _named_tuple(cls, "Modulators", list(cls.modulated_by))
+        cls._state_type = _named_tuple(cls, "RuleState", ["syn", "pre", "post", "glob", "src", "dst", "mod"])
 
     def __post_init__(self):
         owner = type(self).__name__
@@ -192,21 +200,23 @@ class Rule:
         """Parameters as a named tuple of floats (modes as their index)."""
         cls = type(self)
         if "_params_type" not in cls.__dict__:
-            cls._params_type = _named_tuple(cls, "Params", [f.name for f in dataclasses.fields(self)])
+            cls._params_type = _named_tuple(cls, "Params", [f.name for f in _param_fields(self)])
         values = []
-        for f in dataclasses.fields(self):
+        for f in _param_fields(self):
             value = getattr(self, f.name)
             spec = self.constraints.get(f.name)
             values.append(float(spec.index(value)) if isinstance(spec, tuple) else float(value))
         return cls._params_type(*values)
 
-    def new_state(self, n_synapses: int, n_pre: int, n_post: int, src=None, dst=None):
+    def new_state(self, n_synapses: int, n_pre: int, n_post: int, src=None, dst=None, mod=None):
         """Fresh state arrays: per synapse (capacity), per pre/post neuron, global;
         ``src`` / ``dst`` map the names in ``pre_reads`` / ``post_reads`` to the
-        live arrays of the populations (the engine supplies them)."""
+        live arrays of the populations, ``mod`` the fields in ``modulated_by`` to
+        1-element views of modulator levels (the engine supplies them)."""
         cls = type(self)
         make = lambda decl, n: [np.full(n, s.init, dtype=np.float64) for s in decl]
         src, dst = src or {}, dst or {}
+        mod = mod or {f: np.zeros(1) for f in cls.modulated_by}
         return cls._state_type(
             cls._synapse_state_type(*make(cls.synapse_state, n_synapses)),
             cls._pre_state_type(*make(cls.pre_state, n_pre)),
@@ -214,6 +224,7 @@ class Rule:
             cls._global_state_type(*make(cls.global_state, 1)),
             cls._src_type(*[src[name] for name in cls.pre_reads]),
             cls._dst_type(*[dst[name] for name in cls.post_reads]),
+            cls._mod_type(*[mod[f] for f in cls.modulated_by]),
         )
 
     @classmethod
@@ -233,6 +244,11 @@ class Rule:
                 except (OSError, TypeError):
                     parts.append(f"{py.__module__}.{py.__qualname__}")
         return "\n".join(parts)
+
+
+def _param_fields(rule):
+    """The dataclass fields passed to kernels (modulator names are bound, not passed)."""
+    return [f for f in dataclasses.fields(rule) if f.name not in type(rule).modulated_by]
 
 
 def readable_variables(part) -> tuple[str, ...]:
@@ -288,15 +304,18 @@ class NeuronRule(Rule):
         super().__init_subclass__(**kwargs)
         cls._neuron_state_type = _named_tuple(cls, "NeuronState", [s.name for s in cls.neuron_state])
         cls._var_type = _named_tuple(cls, "Variables", list(cls.reads))
-        cls._state_type = _named_tuple(cls, "RuleState", ["neuron", "glob", "var"])
+        cls._state_type = _named_tuple(cls, "RuleState", ["neuron", "glob", "var", "mod"])
 
-    def new_state(self, n: int, variables: dict):
-        """Fresh state: per neuron, global, and the live population ``variables``."""
+    def new_state(self, n: int, variables: dict, mod=None):
+        """Fresh state: per neuron, global, the live population ``variables`` and
+        the modulator levels named by the fields in ``modulated_by``."""
         cls = type(self)
         make = lambda decl, k: [np.full(k, s.init, dtype=np.float64) for s in decl]
+        mod = mod or {f: np.zeros(1) for f in cls.modulated_by}
         return cls._state_type(cls._neuron_state_type(*make(cls.neuron_state, n)),
                                cls._global_state_type(*make(cls.global_state, 1)),
-                               cls._var_type(*[variables[name] for name in cls.reads]))
+                               cls._var_type(*[variables[name] for name in cls.reads]),
+                               cls._mod_type(*[mod[f] for f in cls.modulated_by]))
 
 
 def rule_capabilities(rule: Rule) -> list[str]:
