@@ -96,6 +96,10 @@ def main(argv=None):
     from compile_time import measure
     results["compile"] = measure()
     print("\ncompile:", json.dumps(results["compile"]))
+    import stability_cost
+    cost = stability_cost.measure(10_000.0, 3)
+    results["stability_cost"] = {k: cost[k] for k in cost if not k.endswith("_all")}
+    print("\nstability (b)/(a):", json.dumps({k: v for k, v in cost.items() if "ratio" in k}))
     from neuroplastic.io import atomic_write_json
     atomic_write_json(args.out, results)
     print(f"\nwrote {args.out}")
