@@ -4,6 +4,7 @@ from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
 from .inhibitory import InhibitorySTDP
 from .intrinsic import AdaptiveThreshold, ThresholdHomeostasis, TrieschIP
+from .gated import GatedSTDP, ModulatedGain, ModulatedThreshold
 from .neuromodulated import RewardModulatedSTDP
 from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule, State, Structural, Transmission
 from .structural import PruneAndRegrow, RandomRewire
@@ -14,12 +15,14 @@ from .triplet import TripletSTDP
 
 RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, SynapticScaling,
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
-                                  DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP)}
+                                  DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
-NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP)}
+NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
+                                         ModulatedThreshold)}
 
 __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transmission",
            "PairSTDP", "TripletSTDP", "TsodyksMarkram", "TRIPLET_PRESETS", "RULES", "SynapticScaling",
            "WeightNormalization", "Heterosynaptic", "InhibitorySTDP", "Oja", "BCM", "DiscreteSTDP",
            "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES",
-           "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP"]
+           "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP",
+           "GatedSTDP", "ModulatedGain", "ModulatedThreshold"]
