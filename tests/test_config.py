@@ -518,3 +518,18 @@ def test_neuron_rule_errors_name_the_field():
     d["inputs"][0]["values"] = [[1.0, 0.0], [1.0]]
     with pytest.raises(npl.ValidationError, match=r"inputs\[0\]\.values .*same length"):
         config_from_dict(d)
+
+
+def test_noise_input_round_trip():
+    from neuroplastic.model.config import config_from_dict, model_to_dict
+
+    m = npl.Model(dt=1.0)
+    m.add(npl.NoiseInput("thal", 4, low=-6.5, high=6.5, interval=1.0))
+    m.add(npl.Population("n", 4, npl.Izhikevich(tau_e=1e-3, tau_i=1e-3)))
+    m.add(npl.Projection("tn", "thal", "n", npl.OneToOne(), weight=1.0))
+    d = model_to_dict(m, duration=10.0)
+    rc = config_from_dict(d)
+    assert rc.model.populations["thal"] == m.populations["thal"]
+    a = npl.Network(m, seed=4).run(20.0).state("n", "v").copy()
+    b = npl.Network(rc.model, seed=4).run(20.0).state("n", "v").copy()
+    np.testing.assert_array_equal(a, b)

@@ -8,7 +8,7 @@ from .errors import SimulationError, ValidationError
 from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbability, Gamma,
                     Izhikevich, LogNormal, Model, Normal, OneToOne, Pairs, PoissonInput, Population,
                     Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
-                    WeightMonitor, RateUnit, BinaryUnit, ValueInput, Modulator, ModulatorMonitor)
+                    WeightMonitor, RateUnit, BinaryUnit, ValueInput, Modulator, ModulatorMonitor, NoiseInput)
 from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, GatedSTDP, ModulatedGain, ModulatedThreshold, Heterosynaptic, InhibitorySTDP, NeuronRule,
                          Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, PruneAndRegrow,
                          RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
@@ -26,5 +26,5 @@ __all__ = [
     "RateUnit", "BinaryUnit", "ValueInput", "Oja", "BCM", "DiscreteSTDP", "NeuronRule", "OnSpike",
     "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "Structural", "PruneAndRegrow",
     "RandomRewire", "Modulator", "ModulatorMonitor", "RewardModulatedSTDP", "GatedSTDP",
-    "ModulatedGain", "ModulatedThreshold",
+    "ModulatedGain", "ModulatedThreshold", "NoiseInput",
 ]

@@ -11,7 +11,7 @@ from .codegen import PopSpec, ProjSpec
 from .random import seed_state
 from .synapses import SynapseStore, build_store
 from ..model.distributions import draw
-from ..model.inputs import PoissonInput, ValueInput
+from ..model.inputs import NoiseInput, PoissonInput, ValueInput
 from ..errors import ValidationError
 from ..model.population import Population
 from ..plasticity.rule import Periodic
@@ -43,7 +43,7 @@ class PopArrays:
         if name == "activity":
             if self.activity_name is not None:
                 return self.arrays["state"][self.state_names.index(self.activity_name)]
-            if self.spec.kind != "values":
+            if self.spec.kind not in ("values", "noise"):
                 self.spec.track_activity = True
             return self.arrays["act"]
         return self.arrays["state"][self.state_names.index(name)]
@@ -80,6 +80,11 @@ def build_population(index: int, part, dt: float, rng: np.random.Generator) -> P
         arrays = dict(spk=np.zeros(part.n, np.int64), vals=np.ascontiguousarray(part.values), hold=hold,
                       act=np.zeros(part.n))
         return PopArrays(PopSpec(index, "values", graded=True), part.name, part.n, arrays)
+    if isinstance(part, NoiseInput):
+        hold = np.int64(1 if part.interval is None else max(1, round(part.interval / dt)))
+        arrays = dict(spk=np.zeros(part.n, np.int64), bounds=np.array([part.low, part.high]), hold=hold,
+                      act=np.zeros(part.n))
+        return PopArrays(PopSpec(index, "noise", graded=True), part.name, part.n, arrays)
     if isinstance(part, PoissonInput):
         log_q, acc, interval = inputs.poisson_tables(part, dt)
         arrays = dict(spk=np.zeros(part.n, np.int64), nxt=np.zeros(1, np.int64), logq=log_q,

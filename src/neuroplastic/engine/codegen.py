@@ -26,7 +26,7 @@ class PopSpec:
     """Structure of one population as the generator sees it."""
 
     index: int
-    kind: str               # "neuron", "poisson", "spike_times" or "values"
+    kind: str               # "neuron", "poisson", "spike_times", "values" or "noise"
     kernel: str = ""        # neuron kernel name
     channel_rows: tuple = ()  # state rows receiving exc / inh input
     buffered: tuple = ()    # channels (0 exc, 1 inh) that have a delay buffer
@@ -101,6 +101,8 @@ def argument_names(pops, projs, mons, mods=None) -> list[str]:
             names += [f"P{k}_nxt", f"P{k}_logq", f"P{k}_acc", f"P{k}_int"]
         elif p.kind == "values":
             names += [f"P{k}_vals", f"P{k}_hold"]
+        elif p.kind == "noise":
+            names += [f"P{k}_bounds", f"P{k}_hold"]
         else:
             names += [f"P{k}_steps", f"P{k}_idx", f"P{k}_ptr"]
         if p.graded:
@@ -153,7 +155,7 @@ def generate(pops, projs, mons, mods=None) -> str:
     w(0, "from numba import njit")
     w(0, "from neuroplastic.engine.neurons import lif_current_step, lif_conductance_step, adex_step, izhikevich_step")
     w(0, "from neuroplastic.engine.neurons import rate_step, binary_step")
-    w(0, "from neuroplastic.engine.inputs import poisson_step, spike_times_step, values_step")
+    w(0, "from neuroplastic.engine.inputs import poisson_step, spike_times_step, values_step, noise_step")
     w(0, "")
     w(0, "")
     w(0, "@njit(cache=True, nogil=True, error_model=\"numpy\")")
@@ -251,6 +253,8 @@ def _emit_population(w, p):
         w(2, f"c{k} = poisson_step(n, rng, P{k}_nxt, P{k}_logq, P{k}_acc, P{k}_int, P{k}_spk)")
     elif p.kind == "values":
         w(2, f"c{k} = values_step(n, P{k}_vals, P{k}_hold, P{k}_act, P{k}_spk)")
+    elif p.kind == "noise":
+        w(2, f"c{k} = noise_step(n, P{k}_hold, rng, P{k}_bounds, P{k}_act, P{k}_spk)")
     else:
         w(2, f"c{k} = spike_times_step(n, P{k}_steps, P{k}_idx, P{k}_ptr, P{k}_spk)")
     if p.track_activity:

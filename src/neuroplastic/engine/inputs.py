@@ -64,6 +64,20 @@ def values_step(step, values, hold, act, spk):
     return count
 
 
+@njit(cache=True)
+def noise_step(step, hold, rng, bounds, act, spk):
+    """Activity of a NoiseInput: at steps that are multiples of ``hold``, one
+    uniform draw on [bounds[0], bounds[1]) per unit into ``act`` (held until
+    the next draw); every unit is listed in ``spk`` (all send)."""
+    if step % hold == 0:
+        low, width = bounds[0], bounds[1] - bounds[0]
+        for i in range(act.shape[0]):
+            act[i] = low + width * uniform(rng)
+    for i in range(act.shape[0]):
+        spk[i] = i
+    return act.shape[0]
+
+
 def poisson_tables(src: PoissonInput, dt: float):
     """(log(1 - p_max), acceptance table, interval in steps) for a Poisson source."""
     rates = np.asarray(src.rate, dtype=float)

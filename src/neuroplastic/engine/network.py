@@ -162,6 +162,8 @@ class Network:
                 args += [a["nxt"], a["logq"], a["acc"], a["int"]]
             elif p.spec.kind == "values":
                 args += [a["vals"], a["hold"]]
+            elif p.spec.kind == "noise":
+                args += [a["bounds"], a["hold"]]
             else:
                 args += [a["steps"], a["idx"], a["ptr"]]
             if p.spec.graded:

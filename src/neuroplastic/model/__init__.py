@@ -2,7 +2,7 @@
 from .connectivity import AllToAll, Connectivity, FixedInDegree, FixedProbability, OneToOne, Pairs
 from .description import Model
 from .distributions import Distribution, Exponential, Gamma, LogNormal, Normal, Uniform
-from .inputs import PoissonInput, SpikeTimes, ValueInput
+from .inputs import NoiseInput, PoissonInput, SpikeTimes, ValueInput
 from .modulators import Modulator, ModulatorMonitor
 from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .neurons import LIF, AdEx, Izhikevich, NeuronModel
@@ -15,5 +15,5 @@ __all__ = [
     "Model", "Distribution", "Exponential", "Gamma", "LogNormal", "Normal", "Uniform",
     "PoissonInput", "SpikeTimes", "RateMonitor", "SpikeMonitor", "StateMonitor",
     "WeightMonitor", "LIF", "AdEx", "Izhikevich", "NeuronModel", "Population", "Projection",
-    "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor",
+    "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput",
 ]

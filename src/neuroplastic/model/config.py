@@ -43,7 +43,7 @@ from ..errors import ValidationError
 from .connectivity import CONNECTIVITY, Connectivity
 from .description import Model
 from .distributions import DISTRIBUTIONS, Distribution
-from .inputs import INPUT_KINDS, PoissonInput, SpikeTimes, ValueInput
+from .inputs import INPUT_KINDS, NoiseInput, PoissonInput, SpikeTimes, ValueInput
 from .modulators import Modulator, ModulatorMonitor
 from .monitors import MONITOR_KINDS
 from .neurons import NEURON_MODELS
@@ -367,6 +367,14 @@ def _input(r: _Reader, path: str, d: dict):
         if d.get("rate_interval") is not None:
             kwargs["rate_interval"] = r.number(_join(path, "rate_interval"), d["rate_interval"])
         return r.build(path, PoissonInput, kwargs)
+    if kind == "NoiseInput":
+        r.keys(path, d, required=("kind", "name", "n"), optional=("low", "high", "interval"))
+        kwargs = dict(name=r.string(_join(path, "name"), d["name"]),
+                      n=r.integer(_join(path, "n"), d["n"], 1, MAX_NEURONS))
+        for key in ("low", "high", "interval"):
+            if d.get(key) is not None:
+                kwargs[key] = r.number(_join(path, key), d[key])
+        return r.build(path, NoiseInput, kwargs)
     if kind == "ValueInput":
         r.keys(path, d, required=("kind", "name", "values"), optional=("interval",))
         rows = d["values"]
@@ -770,6 +778,8 @@ def model_to_dict(model: Model, duration=None, seed=0) -> dict:
                 entry["rules"] = [_rule_to_dict(rule, NEURON_RULES, f"populations[{part.name}].rules[{j}]")
                                   for j, rule in enumerate(part.rules)]
             populations.append(entry)
+        elif isinstance(part, NoiseInput):
+            inputs.append({"kind": "NoiseInput", **_fields_dict(part)})
         elif isinstance(part, ValueInput):
             inputs.append({"kind": "ValueInput", "name": part.name, "values": _plain(part.values),
                            "interval": _plain(part.interval)})

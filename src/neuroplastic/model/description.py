@@ -7,14 +7,14 @@ import numpy as np
 
 from . import _validate as v
 from .connectivity import OneToOne, Pairs
-from .inputs import PoissonInput, SpikeTimes, ValueInput
+from .inputs import NoiseInput, PoissonInput, SpikeTimes, ValueInput
 from .modulators import Modulator, ModulatorMonitor
 from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .population import Population
 from .projection import Projection
 from ..errors import ValidationError
 
-SOURCES = (Population, PoissonInput, SpikeTimes, ValueInput)
+SOURCES = (Population, PoissonInput, SpikeTimes, ValueInput, NoiseInput)
 MONITORS = (SpikeMonitor, StateMonitor, WeightMonitor, RateMonitor, ModulatorMonitor)
 
 
@@ -52,7 +52,8 @@ class Model:
             table = self.modulators
         else:
             raise ValidationError("Model", "add", type(part).__name__,
-                                  "takes a Population, PoissonInput, SpikeTimes, ValueInput, Projection, Modulator or monitor")
+                                  "takes a Population, PoissonInput, SpikeTimes, ValueInput, NoiseInput, Projection, Modulator "
+                                  "or monitor")
         names = set(self.populations) | set(self.projections) | set(self.monitors) | set(self.modulators)
         if part.name in names:
             raise ValidationError("Model", "name", part.name,
@@ -136,7 +137,7 @@ class Model:
         if mon.population not in self.populations:
             raise ValidationError(o, "population", mon.population, f"must name a population ({_names(self.populations)})")
         pop = self.populations[mon.population]
-        graded = isinstance(pop, ValueInput) or getattr(getattr(pop, "model", None), "graded", False)
+        graded = isinstance(pop, (ValueInput, NoiseInput)) or getattr(getattr(pop, "model", None), "graded", False)
         if isinstance(mon, (SpikeMonitor, RateMonitor)) and graded:
             raise ValidationError(o, "population", mon.population,
                                   "must be a spiking or binary population (rate units and value inputs do not "

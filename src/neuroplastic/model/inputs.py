@@ -128,4 +128,42 @@ class ValueInput:
         return "values"
 
 
-INPUT_KINDS = {"PoissonInput": PoissonInput, "SpikeTimes": SpikeTimes, "ValueInput": ValueInput}
+@dataclass(frozen=True)
+class NoiseInput:
+    """A graded noise source: ``n`` units whose activity in every step is an
+    independent uniform draw on [``low``, ``high``).
+
+    Like a :class:`ValueInput`, synapses from a NoiseInput carry ``w * value``
+    every step (connect it ``OneToOne`` with weight 1 to add the draw to the
+    target's synaptic variable, e.g. Izhikevich's thalamic noise current
+    13 (rand - 0.5): ``low=-6.5, high=6.5``). With ``interval`` (ms) set, new
+    values are drawn only every ``interval`` ms (rounded to whole steps) and held
+    in between (noise that is constant over each ms, whatever dt). The draws come
+    from the network's own random stream, so runs are reproducible from the
+    seed. Dimensionless (the weight carries the unit).
+    """
+
+    name: str
+    n: int
+    low: float = 0.0
+    high: float = 1.0
+    interval: float | None = None
+
+    def __post_init__(self):
+        o = f"NoiseInput '{self.name}'"
+        v.name(o, "name", self.name)
+        v.integer(o, "n", self.n, ge=1)
+        v.number(o, "low", self.low)
+        v.number(o, "high", self.high, ge=self.low)
+        if self.interval is not None:
+            v.number(o, "interval", self.interval, gt=0, unit="ms")
+        object.__setattr__(self, "low", float(self.low))
+        object.__setattr__(self, "high", float(self.high))
+
+    @property
+    def kind(self) -> str:
+        return "noise"
+
+
+INPUT_KINDS = {"PoissonInput": PoissonInput, "SpikeTimes": SpikeTimes, "ValueInput": ValueInput,
+               "NoiseInput": NoiseInput}
