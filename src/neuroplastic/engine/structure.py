@@ -50,6 +50,10 @@ class Edit:
             synapses have meaning. Arrays are replaced when the store grows and
             slots change on removal: read them again after an edit.
         w_min, w_max: the projection's weight bounds.
+        rules, rule_states: the projection's rules and their live state.
+        neuron_rule_states(side): live state of the neuron rules of the pre or
+            post population (read-only by contract), e.g. a calcium trace for
+            activity-dependent structural rules (``plasticity.msp``).
 
     Costs: ``remove``/``add`` are O(1) per synapse edited (plus an amortised
     re-layout when the store grows), ``exists`` O(min(row, column length)) per
@@ -86,6 +90,24 @@ class Edit:
     def rule_states(self) -> list:
         """Live state tuples of the projection's rules (index = rule position)."""
         return self._net._projs[self._k].rule_states
+
+    @property
+    def rules(self) -> tuple:
+        """The projection's rules (index = position in :attr:`rule_states`), so a
+        rule finds its own state at the position of ``self`` (compare by
+        identity, ``r is self``: equal rules may appear twice)."""
+        return tuple(self._net._projs[self._k].spec.rules)
+
+    def neuron_rule_states(self, side: str) -> list:
+        """Live states ``(neuron, glob, var, mod)`` of the neuron rules of the
+        presynaptic (``side="pre"``) or postsynaptic (``"post"``) population, in
+        the population's rule order (empty for inputs). Read-only by contract:
+        structural rules read them (e.g. a calcium trace) and must not write."""
+        if side not in ("pre", "post"):
+            raise ValueError("side must be 'pre' or 'post'")
+        spec = self._net._projs[self._k].spec
+        pop = self._net._pops[spec.pre if side == "pre" else spec.post]
+        return list(getattr(pop, "rule_states", None) or [])
 
     pre = property(lambda self: self.store.pre)
     post = property(lambda self: self.store.post)

@@ -5,6 +5,7 @@ from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
 from .inhibitory import InhibitorySTDP
 from .intrinsic import AdaptiveThreshold, ThresholdHomeostasis, TrieschIP
 from .gated import GatedSTDP, ModulatedGain, ModulatedThreshold
+from .msp import Calcium, MSPGrowth
 from .neuromodulated import RewardModulatedSTDP
 from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule, State, Structural, Transmission
 from .structural import PruneAndRegrow, RandomRewire
@@ -18,11 +19,11 @@ RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, Synaptic
                                   DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
-                                         ModulatedThreshold)}
+                                         ModulatedThreshold, Calcium)}
 
 __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transmission",
            "PairSTDP", "TripletSTDP", "TsodyksMarkram", "TRIPLET_PRESETS", "RULES", "SynapticScaling",
            "WeightNormalization", "Heterosynaptic", "InhibitorySTDP", "Oja", "BCM", "DiscreteSTDP",
            "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES",
            "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP",
-           "GatedSTDP", "ModulatedGain", "ModulatedThreshold"]
+           "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
