@@ -128,3 +128,19 @@ def test_stp_depression_ratios_match_closed_form():
     assert amps[1] / amps[0] == pytest.approx(1 - 0.5 * math.exp(-50 / 800), abs=1e-6)
     x_ss = steady_state_depression(0.5, 800.0, 50.0)
     assert amps[-1] / amps[0] == pytest.approx(x_ss, abs=1e-4)
+
+
+def test_izhikevich_half_step_scheme_matches_reference_update():
+    """v_substeps=2 is Izhikevich's code: two 0.5 ms v half-steps, then u with the new v."""
+    import neuroplastic as npl2
+
+    m = npl2.Model(dt=1.0, max_rate=None)
+    m.add(npl2.Population("n", 3, npl2.Izhikevich(v_substeps=2, i_bias=4.0),
+                          initial={"v": np.array([-70.0, -60.0, -55.0]), "u": np.array([-14.0, -12.0, -10.0])}))
+    net = npl2.Network(m).run(1.0)
+    v, u = np.array([-70.0, -60.0, -55.0]), np.array([-14.0, -12.0, -10.0])
+    for _ in range(2):
+        v = v + 0.5 * (0.04 * v * v + 5 * v + 140 - u + 4.0)
+    u = u + 0.02 * (0.2 * v - u)
+    np.testing.assert_allclose(net.state("n", "v"), v, rtol=1e-14)
+    np.testing.assert_allclose(net.state("n", "u"), u, rtol=1e-14)

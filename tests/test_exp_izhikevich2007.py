@@ -87,7 +87,7 @@ def test_short_run_bookkeeping(short_runs):
     assert w["rewarded"][0] == 0.0                      # the rewarded synapse starts at 0
     ee = res.recordings["weights_final"]["ee"]
     assert ee.min() >= 0.0 and ee.max() <= c["w_max"]
-    assert 0.8 <= m["rate_mean"] <= 2.5                  # measured 1.5 Hz (Euler, dt = 1 ms)
+    assert 0.8 <= m["rate_mean"] <= 2.5                  # measured 1.2 Hz (half steps), 1.5 Hz (Euler)
     # every pairing (n2 within 20 ms after n1) scheduled one reward 1-3 s later,
     # delivered exactly then if within the run
     pairs, due = res.recordings["pairings"]["t"], res.recordings["pairings"]["due"]
@@ -127,9 +127,10 @@ def reduced_runs():
 
 @pytest.mark.slow
 def test_reduced_targets_and_control(reduced_runs):
-    """10 simulated minutes, seed 0 (about 25 s each on one core). Measured (seeds 0 / 1):
-    dopamine on: rewarded late mean (minutes 5-10) 0.38 / 2.03, other excitatory weights
-    0.69 / 0.71; control: rewarded late mean 0.018 / 0.017, late_rank 0 / 0, others 0.81 / 0.81.
+    """10 simulated minutes, seed 0 (about 25 s each on one core). Measured with forward
+    Euler (seeds 0 / 1): dopamine on: rewarded late mean (minutes 5-10) 0.38 / 2.03, other
+    excitatory weights 0.69 / 0.71; control: rewarded late mean 0.018 / 0.017, late_rank 0 / 0,
+    others 0.81 / 0.81. With the default half-step scheme, seed 0: on 0.19, control 0.031.
     Ten minutes are too short for the rewarded synapse to be singled out in every seed
     (seed 0: late_rank 0.4), so only the control and the on/off difference are asserted."""
     exp, r = reduced_runs
@@ -144,4 +145,5 @@ def test_reduced_targets_and_control(reduced_runs):
     assert off["w_rewarded_late"] < 0.1 and off["late_rank"] <= 0.05 and off["rewarded_above_p99"] == 0.0
     # reward dopamine potentiates it
     assert on["n_rewards_released"] == on["n_rewards"] > 0
-    assert on["w_rewarded_late"] > off["w_rewarded_late"] + 0.2
+    assert on["w_rewarded_late"] > off["w_rewarded_late"] + 0.1
+    assert on["w_rewarded_late"] > 3 * off["w_rewarded_late"]

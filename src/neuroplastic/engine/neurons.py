@@ -181,7 +181,7 @@ def izhikevich_step(state, par, ref, work, spk, bad):
     """Forward-Euler step of the Izhikevich model (rows: v, u, ie, ii).
 
     par columns (one row per neuron, or a single shared row): 0 c, 1 ref_steps, 2 v_peak, 3 a, 4 b, 5 d, 6 dt, 7 i_bias,
-    8 e^{-dt/tau_e}, 9 e^{-dt/tau_i}.
+    8 e^{-dt/tau_e}, 9 e^{-dt/tau_i}, 10 v sub-steps (1: plain Euler; see the model's docstring).
     """
     k = 0
     uniform = par.shape[0] == 1
@@ -194,8 +194,16 @@ def izhikevich_step(state, par, ref, work, spk, bad):
             ref[i] -= 1
             continue
         dt = par[pi, 6]
-        v_new = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + ie + ii + par[pi, 7])
-        state[1, i] = u + dt * par[pi, 3] * (par[pi, 4] * v - u)
+        subs = int(par[pi, 10])
+        if subs == 1:
+            v_new = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + ie + ii + par[pi, 7])
+            state[1, i] = u + dt * par[pi, 3] * (par[pi, 4] * v - u)
+        else:  # Izhikevich's scheme: v in sub-steps, then u with the new v
+            h = dt / subs
+            v_new = v
+            for _ in range(subs):
+                v_new = v_new + h * (0.04 * v_new * v_new + 5.0 * v_new + 140.0 - u + ie + ii + par[pi, 7])
+            state[1, i] = u + dt * par[pi, 3] * (par[pi, 4] * v_new - u)
         if not (math.isfinite(v_new) and math.isfinite(state[1, i])):
             bad[0] = i
             return -1
@@ -319,7 +327,8 @@ def _adex(m, n, dt):
 
 def _izhikevich(m, n, dt):
     return _rows(n, m.c, np.round(np.asarray(m.t_ref) / dt), m.v_peak, m.a, m.b, m.d, dt, m.i_bias,
-                 np.exp(-dt / np.asarray(m.tau_e, float)), np.exp(-dt / np.asarray(m.tau_i, float)))
+                 np.exp(-dt / np.asarray(m.tau_e, float)), np.exp(-dt / np.asarray(m.tau_i, float)),
+                 float(m.v_substeps))
 
 
 def pack(model, n: int, dt: float):

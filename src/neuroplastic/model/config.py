@@ -331,8 +331,11 @@ def _population(r: _Reader, path: str, d: dict) -> Population:
     kwargs = {}
     for key, value in params.items():
         kp = _join(ppath, key)
-        if isinstance(_field_default(cls, key), str):
+        default = _field_default(cls, key)
+        if isinstance(default, str):
             kwargs[key] = r.string(kp, value)
+        elif isinstance(default, int) and not isinstance(default, bool):
+            kwargs[key] = r.integer(kp, value, 1, 100)
         else:
             arr = r.num_or_numbers(kp, value)
             if isinstance(arr, np.ndarray) and arr.shape[0] != n:

@@ -184,7 +184,13 @@ class Izhikevich(NeuronModel):
     Integrated by forward Euler on the engine's step.
 
     Defaults: regular spiking (a 0.02, b 0.2, c -65, d 8); fast spiking is
-    a 0.1, d 2. References: Izhikevich EM (2003) IEEE Trans Neural Netw 14:1569.
+    a 0.1, d 2. ``v_substeps`` > 1 uses the scheme of Izhikevich's own code
+    (2003, 2007): v advances in ``v_substeps`` Euler sub-steps of dt/v_substeps
+    with u and the input held, then u advances one step using the new v (his
+    networks use dt = 1 ms with two 0.5 ms sub-steps, for numerical stability).
+    With the default 1, (v, u) advance together by one forward-Euler step.
+    References: Izhikevich EM (2003) IEEE Trans Neural Netw 14:1569;
+    Izhikevich EM (2007) Cereb Cortex 17:2443.
     """
 
     a: object = 0.02
@@ -199,9 +205,11 @@ class Izhikevich(NeuronModel):
     e_e: object = 0.0
     e_i: object = -80.0
     i_bias: object = 0.0
+    v_substeps: int = 1
 
     def __post_init__(self):
         o = "Izhikevich"
+        v.integer(o, "v_substeps", self.v_substeps, ge=1, le=100)
         v.number(o, "a", self.a, gt=0)
         for key in ("b", "c", "d", "v_peak"):
             v.number(o, key, getattr(self, key))
