@@ -63,22 +63,12 @@ def _gated_on_pre(s, i, j, t, w, st, p):
 
 
 @njit(cache=True, inline="always")
-def _gated_pre_spike(i, t, st, p):
-    st.pre.x[i] = traces.bump(st.pre.x[i], st.pre.t_last[i], t, p.tau_plus, 0.0)
-    st.pre.t_last[i] = t
-
-
-@njit(cache=True, inline="always")
 def _gated_on_post(s, i, j, t, w, st, p):
     x = traces.read(st.pre.x[i], st.pre.t_last[i], t, p.tau_plus)
     g = _gate(st.mod.modulator[0], p) if p.target != 2.0 else 1.0   # 2 = "ltd": LTP ungated
     return p.a_plus * x * g
 
 
-@njit(cache=True, inline="always")
-def _gated_post_spike(j, t, st, p):
-    st.post.y[j] = traces.bump(st.post.y[j], st.post.t_last[j], t, p.tau_minus, 0.0)
-    st.post.t_last[j] = t
 
 
 @dataclass(frozen=True)
@@ -108,8 +98,8 @@ class GatedSTDP(Rule, OnPre, OnPost):
     pre_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     post_state = (State("y", 0.0, "1"), State("t_last", 0.0, "ms"))
     modulated_by = ("modulator",)
-    on_pre, pre_spike = _gated_on_pre, _gated_pre_spike
-    on_post, post_spike = _gated_on_post, _gated_post_spike
+    on_pre, pre_spike = _gated_on_pre, traces.pre_trace_spike
+    on_post, post_spike = _gated_on_post, traces.post_trace_spike
 
     def gate(self, level: float) -> float:
         """g(M) for a modulator level (for docs and tests)."""

@@ -48,12 +48,6 @@ def _rstdp_on_pre(s, i, j, t, w, st, p):
 
 
 @njit(cache=True, inline="always")
-def _rstdp_pre_spike(i, t, st, p):
-    st.pre.x[i] = traces.bump(st.pre.x[i], st.pre.t_last[i], t, p.tau_plus, 0.0)
-    st.pre.t_last[i] = t
-
-
-@njit(cache=True, inline="always")
 def _rstdp_on_post(s, i, j, t, w, st, p):
     x = traces.read(st.pre.x[i], st.pre.t_last[i], t, p.tau_plus)
     st.syn.e[s] = _eligibility_now(st, s, t, p.tau_e) + p.a_plus * x
@@ -61,10 +55,6 @@ def _rstdp_on_post(s, i, j, t, w, st, p):
     return 0.0
 
 
-@njit(cache=True, inline="always")
-def _rstdp_post_spike(j, t, st, p):
-    st.post.y[j] = traces.bump(st.post.y[j], st.post.t_last[j], t, p.tau_minus, 0.0)
-    st.post.t_last[j] = t
 
 
 @njit(cache=True, inline="always")
@@ -109,6 +99,6 @@ class RewardModulatedSTDP(Rule, OnPre, OnPost, Periodic):
     pre_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     post_state = (State("y", 0.0, "1"), State("t_last", 0.0, "ms"))
     modulated_by = ("modulator",)
-    on_pre, pre_spike = _rstdp_on_pre, _rstdp_pre_spike
-    on_post, post_spike = _rstdp_on_post, _rstdp_post_spike
+    on_pre, pre_spike = _rstdp_on_pre, traces.pre_trace_spike
+    on_post, post_spike = _rstdp_on_post, traces.post_trace_spike
     every = _rstdp_every

@@ -23,3 +23,25 @@ def bump(x, t_last, t, tau, nearest):
     if nearest > 0.5:
         return 1.0
     return x * math.exp(-(t - t_last) / tau) + 1.0
+
+
+# Neuron-level hooks shared by pair-trace rules that declare
+# ``pre_state = (State("x"), State("t_last"))`` and
+# ``post_state = (State("y"), State("t_last"))`` with parameters ``tau_plus``
+# and ``tau_minus`` (ms): all-to-all traces, +1 per spike. Like the default
+# no-op hooks they are called with many rules' state types, so they are not
+# disk-cached (numba's index would record types from modules another process
+# may not import); the generated loop's cache holds their machine code.
+
+@njit(inline="always")
+def pre_trace_spike(i, t, st, p):
+    """``pre_spike`` hook: bump the presynaptic trace x (tau_plus)."""
+    st.pre.x[i] = bump(st.pre.x[i], st.pre.t_last[i], t, p.tau_plus, 0.0)
+    st.pre.t_last[i] = t
+
+
+@njit(inline="always")
+def post_trace_spike(j, t, st, p):
+    """``post_spike`` hook: bump the postsynaptic trace y (tau_minus)."""
+    st.post.y[j] = bump(st.post.y[j], st.post.t_last[j], t, p.tau_minus, 0.0)
+    st.post.t_last[j] = t
