@@ -66,13 +66,16 @@ class StateRecorder:
     def reset(self):
         self.chunks, self.steps = [], []
 
-    def args(self, n0, n1):
-        count = _samples_between(n0, n1, int(self.every))
-        self.chunks.append(np.zeros((count, len(self.rows), len(self.idx))))
-        first = -(-n0 // int(self.every)) * int(self.every)
-        self.steps.append(np.arange(first, n1, int(self.every)))
+    def _window(self, n0, n1, shape=()) -> np.ndarray:
+        """A fresh sample buffer (and sample steps) for steps [n0, n1); resets the count."""
+        every = int(self.every)
+        self.chunks.append(np.zeros((_samples_between(n0, n1, every),) + tuple(shape)))
+        self.steps.append(np.arange(-(-n0 // every) * every, n1, every))
         self._k = np.zeros(1, np.int64)
-        return [self.chunks[-1], self.rows, self.idx, self._k, self.every]
+        return self.chunks[-1]
+
+    def args(self, n0, n1):
+        return [self._window(n0, n1, (len(self.rows), len(self.idx))), self.rows, self.idx, self._k, self.every]
 
     def trim(self, reached: int):
         """Drop samples a stopped chunk did not reach."""
@@ -103,12 +106,7 @@ class WeightRecorder(StateRecorder):
         self.reset()
 
     def args(self, n0, n1):
-        count = _samples_between(n0, n1, int(self.every))
-        self.chunks.append(np.zeros((count, len(self.slots))))
-        first = -(-n0 // int(self.every)) * int(self.every)
-        self.steps.append(np.arange(first, n1, int(self.every)))
-        self._k = np.zeros(1, np.int64)
-        return [self.chunks[-1], self.slots, self._k, self.every]
+        return [self._window(n0, n1, (len(self.slots),)), self.slots, self._k, self.every]
 
     def data(self, dt):
         w = np.concatenate(self.chunks) if self.chunks else np.zeros((0, len(self.slots)))
@@ -148,7 +146,7 @@ class RateRecorder:
         return {"t": t, "rate": self.counts / (self.n * self.bin * dt * 1e-3)}
 
 
-class ModulatorRecorder:
+class ModulatorRecorder(StateRecorder):
     """Samples of one modulator's level every ``every`` steps."""
 
     kind = "modulator"
@@ -158,21 +156,8 @@ class ModulatorRecorder:
         self.every = np.int64(max(1, round(monitor.interval / dt)))
         self.reset()
 
-    def reset(self):
-        self.chunks, self.steps = [], []
-
     def args(self, n0, n1):
-        count = _samples_between(n0, n1, int(self.every))
-        self.chunks.append(np.zeros(count))
-        first = -(-n0 // int(self.every)) * int(self.every)
-        self.steps.append(np.arange(first, n1, int(self.every)))
-        self._k = np.zeros(1, np.int64)
-        return [self.chunks[-1], self._k, self.every]
-
-    def trim(self, reached: int):
-        if self.chunks:
-            k = int(self._k[0])
-            self.chunks[-1], self.steps[-1] = self.chunks[-1][:k], self.steps[-1][:k]
+        return [self._window(n0, n1), self._k, self.every]
 
     def data(self, dt):
         level = np.concatenate(self.chunks) if self.chunks else np.zeros(0)
