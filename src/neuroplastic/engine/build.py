@@ -73,7 +73,8 @@ def build_population(index: int, part, dt: float, rng: np.random.Generator) -> P
         spec = PopSpec(index, "neuron", kernel=kernel, channel_rows=rows, graded=model.graded)
         arrays = dict(spk=np.zeros(part.n, np.int64), state=state, par=np.ascontiguousarray(par),
                       ref=np.zeros(part.n, np.int64), work=np.zeros((3, part.n)),
-                      act=np.zeros(part.n), nact=np.zeros(1, np.int64))
+                      act=np.zeros(part.n), nact=np.zeros(1, np.int64), cnt=np.zeros(part.n, np.int64),
+                      alive=np.ones(part.n, np.bool_), ndead=np.zeros(1, np.int64))
         return PopArrays(spec, part.name, part.n, arrays, names, activity_name=model.activity_variable)
     if isinstance(part, ValueInput):
         hold = np.int64(max(1, round(part.interval / dt)))
@@ -88,11 +89,12 @@ def build_population(index: int, part, dt: float, rng: np.random.Generator) -> P
     if isinstance(part, PoissonInput):
         log_q, acc, interval = inputs.poisson_tables(part, dt)
         arrays = dict(spk=np.zeros(part.n, np.int64), nxt=np.zeros(1, np.int64), logq=log_q,
-                      acc=acc, int=np.int64(interval), act=np.zeros(part.n), nact=np.zeros(1, np.int64))
+                      acc=acc, int=np.int64(interval), act=np.zeros(part.n), nact=np.zeros(1, np.int64),
+                      cnt=np.zeros(part.n, np.int64))
         return PopArrays(PopSpec(index, "poisson"), part.name, part.n, arrays)
     steps, idx, per_step = inputs.spike_schedule(part, dt)
     arrays = dict(spk=np.zeros(max(per_step, 1), np.int64), steps=steps, idx=idx, ptr=np.zeros(1, np.int64),
-                  act=np.zeros(part.n), nact=np.zeros(1, np.int64))
+                  act=np.zeros(part.n), nact=np.zeros(1, np.int64), cnt=np.zeros(part.n, np.int64))
     return PopArrays(PopSpec(index, "spike_times"), part.name, part.n, arrays)
 
 

@@ -93,9 +93,9 @@ def argument_names(pops, projs, mons, mods=None) -> list[str]:
         names += [f"Q{m}_{x}" for m, on in enumerate(mods.scheduled) if on for x in ("steps", "amt", "ptr")]
     for p in pops:
         k = p.index
-        names += [f"P{k}_spk"]
+        names += [f"P{k}_spk"] + ([f"P{k}_cnt"] if counts_spikes(p) else [])
         if p.kind == "neuron":
-            names += [f"P{k}_state", f"P{k}_par", f"P{k}_ref", f"P{k}_work"]
+            names += [f"P{k}_state", f"P{k}_par", f"P{k}_ref", f"P{k}_work", f"P{k}_alive", f"P{k}_ndead"]
             names += [f"B{k}_{c}" for c in p.buffered]
         elif p.kind == "poisson":
             names += [f"P{k}_nxt", f"P{k}_logq", f"P{k}_acc", f"P{k}_int"]
@@ -128,6 +128,13 @@ def argument_names(pops, projs, mons, mods=None) -> list[str]:
             "modulator": [f"M{m.index}_data", f"M{m.index}_k", f"M{m.index}_every"],
         }[m.kind]
     return names
+
+
+def counts_spikes(p) -> bool:
+    """Whether the loop keeps per-neuron spike counts for ``p`` (every
+    population that spikes; graded units and value/noise inputs send every
+    step and have no spike count)."""
+    return not p.graded and p.kind in ("neuron", "poisson", "spike_times")
 
 
 def hook_globals(projs, pops=()) -> dict:
@@ -249,6 +256,13 @@ def _emit_population(w, p):
         w(2, f"if c{k} < 0:")
         w(3, f"status[0] = {NONFINITE}; status[1] = n; status[2] = {k}; status[3] = -c{k} - 1")
         w(3, "return n")
+        w(2, f"if P{k}_ndead[0] > 0:")  # removed neurons stay silent (their spikes are dropped)
+        w(3, "m = 0")
+        w(3, f"for a in range(c{k}):")
+        w(4, f"if P{k}_alive[P{k}_spk[a]]:")
+        w(5, f"P{k}_spk[m] = P{k}_spk[a]")
+        w(5, "m += 1")
+        w(3, f"c{k} = m")
     elif p.kind == "poisson":
         w(2, f"c{k} = poisson_step(n, rng, P{k}_nxt, P{k}_logq, P{k}_acc, P{k}_int, P{k}_spk)")
     elif p.kind == "values":
@@ -261,6 +275,9 @@ def _emit_population(w, p):
         w(2, f"for a in range(c{k}):")
         w(3, f"P{k}_act[P{k}_spk[a]] = 1.0")
         w(2, f"P{k}_nact[0] = c{k}")
+    if counts_spikes(p):
+        w(2, f"for a in range(c{k}):")
+        w(3, f"P{k}_cnt[P{k}_spk[a]] += 1")
     if not p.graded:  # graded units send every step: not spikes, not runaway
         w(2, f"win[{k}] += c{k}")
 

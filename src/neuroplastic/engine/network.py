@@ -156,8 +156,11 @@ class Network:
         for p in self._pops:
             a = p.arrays
             args.append(a["spk"])
+            if codegen.counts_spikes(p.spec):
+                args.append(a["cnt"])
             if p.spec.kind == "neuron":
-                args += [a["state"], a["par"], a["ref"], a["work"]] + [a[f"B{c}"] for c in p.spec.buffered]
+                args += [a["state"], a["par"], a["ref"], a["work"], a["alive"], a["ndead"]]
+                args += [a[f"B{c}"] for c in p.spec.buffered]
             elif p.spec.kind == "poisson":
                 args += [a["nxt"], a["logq"], a["acc"], a["int"]]
             elif p.spec.kind == "values":
@@ -205,8 +208,11 @@ class Network:
         fresh = copy.deepcopy(self._initial)
         for p, arrays in zip(self._pops, fresh["pops"]):
             for key, value in arrays.items():
-                if isinstance(value, np.ndarray) and isinstance(p.arrays.get(key), np.ndarray):
-                    p.arrays[key][...] = value
+                live = p.arrays.get(key)
+                if isinstance(value, np.ndarray) and isinstance(live, np.ndarray) and live.shape == value.shape:
+                    live[...] = value
+                else:  # scalars (a Poisson source's log_q after set_rates), resized arrays
+                    p.arrays[key] = value
         for pj, store, states in zip(self._projs, fresh["stores"], fresh["rules"]):
             pj.store.restore(store)
             resize_rule_states(pj, states)  # per-synapse state resized by structural growth
@@ -290,6 +296,49 @@ class Network:
     def rule_state(self, projection: str, rule: int = 0):
         """Live state of the projection's ``rule``-th rule (named tuples of arrays)."""
         return self._projs[self._proj_index[projection]].rule_states[rule]
+
+    def spike_counts(self, population: str, clear: bool = False) -> np.ndarray:
+        """Spikes of each neuron of a spiking population (or Poisson/spike-time
+        input) since the start, the last ``reset`` or the last ``clear=True``
+        call (a copy; int64, one per neuron). Kept by the compiled loop at one
+        increment per spike, so closed-loop controllers, reward functions and
+        structural rules read activity without a SpikeMonitor."""
+        p = self._population(population)
+        if "cnt" not in p.arrays or not codegen.counts_spikes(p.spec):
+            raise ValidationError("Network.spike_counts", "population", population,
+                                  "must be a spiking population or input (rate units and value/noise "
+                                  "inputs have no spikes)")
+        out = p.arrays["cnt"].copy()
+        if clear:
+            p.arrays["cnt"][...] = 0
+        return out
+
+    def set_rates(self, population: str, rates) -> None:
+        """Change the rates (Hz) of a PoissonInput from now on: a scalar or one
+        rate per neuron. Closed-loop tasks use it to encode observations. Only
+        for inputs built with per-neuron rates (no ``rate_interval``); ``reset``
+        restores the built rates."""
+        p = self._population(population)
+        src = self.model.populations[population]
+        if p.spec.kind != "poisson" or int(p.arrays["int"]) != 0:
+            raise ValidationError("Network.set_rates", "population", population,
+                                  "must be a PoissonInput without rate_interval")
+        rates = np.asarray(rates, dtype=float)
+        if rates.ndim > 1 or (rates.ndim == 1 and rates.size != p.n) or not np.all(np.isfinite(rates)) \
+                or np.any(rates < 0):
+            raise ValidationError("Network.set_rates", "rates", f"shape {rates.shape}",
+                                  f"must be finite rates >= 0 Hz: one number or {p.n} values")
+        from .inputs import poisson_tables
+        from .random import geometric_gap
+
+        log_q, acc, _ = poisson_tables(type(src)(src.name, src.n, np.broadcast_to(rates, (p.n,)).copy()), self.dt)
+        p.arrays["logq"], p.arrays["acc"] = log_q, acc
+        p.arrays["nxt"][0] = self.step * p.n + geometric_gap(self._rng, log_q)
+
+    def _population(self, name: str):
+        if name not in self._pop_index:
+            raise KeyError(f"no population named {name!r}; have {list(self._pop_index)}")
+        return self._pops[self._pop_index[name]]
 
     def release(self, modulator: str, amount: float) -> None:
         """Add ``amount`` to a modulator's level now (rewards, environments,
