@@ -1,0 +1,12 @@
+"""Closed-loop signals computed between runs: rewards with prediction error,
+novelty, and environments (gymnasium) driving a network.
+
+The compiled loop runs in chunks; these helpers read activity after a chunk
+(``Network.spike_counts``), compute a signal in Python (cost per chunk, not per
+step or neuron) and feed it back through ``Network.release`` (modulators) or
+``Network.set_rates`` (inputs).
+"""
+from .reward import RewardPredictionError
+from .novelty import NoveltyDetector
+
+__all__ = ["RewardPredictionError", "NoveltyDetector"]
