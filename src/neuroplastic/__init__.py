@@ -9,7 +9,7 @@ from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbab
                     Izhikevich, LogNormal, Model, Normal, OneToOne, Pairs, PoissonInput, Population,
                     Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
                     WeightMonitor, RateUnit, BinaryUnit, ValueInput, Modulator, ModulatorMonitor, NoiseInput)
-from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, GatedSTDP, ModulatedGain, ModulatedThreshold, Heterosynaptic, InhibitorySTDP, NeuronRule,
+from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP, ModulatedGain, ModulatedThreshold, Heterosynaptic, InhibitorySTDP, NeuronRule,
                          Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, PruneAndRegrow,
                          RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
                          TsodyksMarkram, WeightNormalization)
@@ -25,6 +25,6 @@ __all__ = [
     "SynapticScaling", "WeightNormalization", "Heterosynaptic", "InhibitorySTDP",
     "RateUnit", "BinaryUnit", "ValueInput", "Oja", "BCM", "DiscreteSTDP", "NeuronRule", "OnSpike",
     "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "Structural", "PruneAndRegrow",
-    "RandomRewire", "Modulator", "ModulatorMonitor", "RewardModulatedSTDP", "GatedSTDP",
+    "RandomRewire", "Modulator", "ModulatorMonitor", "RewardModulatedSTDP", "Gated", "GatedSTDP",
     "ModulatedGain", "ModulatedThreshold", "NoiseInput",
 ]

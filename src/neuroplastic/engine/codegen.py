@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..plasticity.gating import GatedRule
 from ..plasticity.rule import OnPost, OnPre, OnSpike, Periodic, Transmission
 
 OK, NONFINITE, RUNAWAY, BUFFER_FULL = 0, 1, 2, 3
@@ -311,7 +312,13 @@ def _emit_weight_update(w, depth, j, hook):
     w(depth, "dw = 0.0")
     for r, rule in enumerate(j.rules):
         if isinstance(rule, OnPre if hook == "on_pre" else OnPost):
-            w(depth, f"dw += J{k}R{r}_{hook}(s, i, j, t, J{k}_w[s], J{k}R{r}_st, J{k}R{r}_p)")
+            call = f"J{k}R{r}_{hook}(s, i, j, t, J{k}_w[s], J{k}R{r}_st, J{k}R{r}_p)"
+            if isinstance(rule, GatedRule) and rule.gates(hook):  # plasticity/gating.py: g(M) * dw
+                st, p = f"J{k}R{r}_st", f"J{k}R{r}_p"
+                w(depth, f"g = 1.0 + {p}.gate_gain * ({st}.mod.gate_modulator[0] - {p}.gate_reference)")
+                w(depth, f"dw += max(g, 0.0) * {call}")
+            else:
+                w(depth, f"dw += {call}")
     w(depth, f"J{k}_w[s] = min(max(J{k}_w[s] + dw, J{k}_bounds[0]), J{k}_bounds[1])")
 
 

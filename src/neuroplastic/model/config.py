@@ -447,7 +447,9 @@ def _rule(r: _Reader, path: str, d, table=None):
     cls = table[name]
     names = _field_names(cls)
     has_preset = hasattr(cls, "preset") and callable(getattr(cls, "preset"))
-    r.keys(path, d, required=("rule",), optional=tuple(names) + (("preset",) if has_preset else ()))
+    gate_ok = table is RULES
+    r.keys(path, d, required=("rule",),
+           optional=tuple(names) + (("preset",) if has_preset else ()) + (("gate",) if gate_ok else ()))
     kwargs = {}
     if "preset" in d:
         preset = r.string(_join(path, "preset"), d["preset"])
@@ -464,7 +466,27 @@ def _rule(r: _Reader, path: str, d, table=None):
             kwargs[key] = r.string(kp, d[key])
         else:
             kwargs[key] = r.number(kp, d[key])
-    return r.build(path, cls, kwargs)
+    rule = r.build(path, cls, kwargs)
+    return _gate(r, _join(path, "gate"), d["gate"], rule) if "gate" in d else rule
+
+
+def _gate(r: _Reader, path: str, d, rule):
+    """``gate = {modulator = "acetylcholine", gain = 1.0, reference = 0.0, events = "both"}``
+    wraps the rule in :func:`~neuroplastic.plasticity.gating.Gated`."""
+    from ..plasticity.gating import Gated
+
+    r.table(path, d)
+    r.keys(path, d, required=("modulator",), optional=("gain", "reference", "events"))
+    kwargs = {"modulator": r.string(_join(path, "modulator"), d["modulator"])}
+    for key in ("gain", "reference"):
+        if key in d:
+            kwargs[key] = r.number(_join(path, key), d[key])
+    if "events" in d:
+        kwargs["events"] = r.string(_join(path, "events"), d["events"])
+    try:
+        return Gated(rule, **kwargs)
+    except ValidationError as e:
+        raise r.fail(_join(path, e.field.replace("gate_", "")), e.value, e.allowed) from None
 
 
 def _projection(r: _Reader, path: str, d: dict) -> Projection:
@@ -752,6 +774,12 @@ def _fields_dict(obj, skip_none=True) -> dict:
 
 
 def _rule_to_dict(rule, table: dict, path: str) -> dict:
+    from ..plasticity.gating import GatedRule
+
+    if isinstance(rule, GatedRule):
+        gate = {"modulator": rule.gate_modulator, "gain": _plain(rule.gate_gain),
+                "reference": _plain(rule.gate_reference), "events": rule.gate_events}
+        return {**_rule_to_dict(rule.inner(), table, path), "gate": gate}
     name = type(rule).__name__
     if table.get(name) is not type(rule):
         raise ValidationError("model_to_dict", path, name,

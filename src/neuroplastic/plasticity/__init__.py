@@ -5,6 +5,7 @@ from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
 from .inhibitory import InhibitorySTDP
 from .intrinsic import AdaptiveThreshold, ThresholdHomeostasis, TrieschIP
 from .gated import GatedSTDP, ModulatedGain, ModulatedThreshold
+from .gating import Gated, GatedRule
 from .msp import Calcium, MSPGrowth
 from .neuromodulated import RewardModulatedSTDP
 from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule, State, Structural, Transmission
@@ -26,4 +27,4 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
            "WeightNormalization", "Heterosynaptic", "InhibitorySTDP", "Oja", "BCM", "DiscreteSTDP",
            "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES",
            "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP",
-           "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
+           "Gated", "GatedRule", "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
