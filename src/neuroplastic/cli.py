@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run an experiment by name, or a config.toml")
     run.add_argument("target", help="experiment name (see 'list') or path to a .toml config")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
+    run.add_argument("--lesion", action="append", default=[], metavar="TARGET:FRACTION@MS",
+                     help="model configs: remove FRACTION of the neurons of population TARGET (or of the "
+                          "synapses of projection TARGET) at time MS, e.g. exc:0.3@5000")
     _common(run)
     run.set_defaults(handler=_run)
     show = sub.add_parser("show", help="summarise a run directory")
@@ -128,12 +131,15 @@ def _run_target(args, out: Console, overrides: dict) -> int:
                 raise ValidationError("neuroplastic run", "--set", args.set, "applies to experiments, not model configs")
             from .experiments.runner import run_model
 
-            rundir = run_model(cfg.model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args))
+            model = _with_lesions(cfg.model, args.lesion)
+            rundir = run_model(model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args))
             out.print(f"run directory: {rundir.path}", soft_wrap=True)
             return EXIT_OK
+        _no_lesions(args)
         name, scale = cfg.experiment, args.scale or cfg.scale
         overrides = {**cfg.parameters, **overrides}
     else:
+        _no_lesions(args)
         name, scale, seed = args.target, args.scale or "full", args.seed or 0
     exp = get(name)
     result, rundir = run_experiment(name, overrides, seed=seed, out=args.out, scale=scale, progress=_progress(args))
@@ -141,6 +147,37 @@ def _run_target(args, out: Console, overrides: dict) -> int:
     _print_targets(out, [(name, r) for r in compare(result, exp.targets, scale)])  # informative; see reproduce
     out.print(f"run directory: {rundir.path}", soft_wrap=True)
     return EXIT_OK
+
+
+def _no_lesions(args) -> None:
+    if args.lesion:
+        raise ValidationError("neuroplastic run", "--lesion", args.lesion,
+                              "applies to model configs (.toml with populations); experiments take their "
+                              "lesion parameters with --set (e.g. lesion-recovery)")
+
+
+def _with_lesions(model, specs):
+    """A copy of ``model`` with a Lesion event per ``TARGET:FRACTION@MS``."""
+    import copy
+
+    from .model.topology import Lesion
+
+    if not specs:
+        return model
+    model = copy.copy(model)
+    model.events = dict(model.events)
+    for spec in specs:
+        try:
+            target, rest = spec.split(":", 1)
+            fraction, time = (float(x) for x in rest.split("@", 1))
+        except ValueError:
+            raise ValidationError("neuroplastic run", "--lesion", spec,
+                                  "must be TARGET:FRACTION@MS, e.g. exc:0.3@5000") from None
+        if target in model.projections:
+            model.add(Lesion(time, fraction, projection=target))
+        else:
+            model.add(Lesion(time, fraction, population=target))
+    return model.validate()
 
 
 def _print_metrics(out: Console, metrics: dict) -> None:

@@ -15,7 +15,10 @@ from . import build, codegen
 from .modulation import build_modulators
 from .cache import load_kernel
 from .recorders import make_recorder
+from . import topology
 from .structure import Structure, resize_rule_states
+from .topology import Topology
+from ..model.topology import Lesion
 from ..errors import SimulationError, ValidationError
 from ..plasticity.rule import Periodic, PhaseAware
 from ..plasticity.structural import Structural
@@ -40,6 +43,14 @@ class Network:
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValidationError("Network", "seed", seed, "must be a non-negative integer")
         self.model, self.seed, self.dt = model.validate(), int(seed), float(model.dt)
+        self._headroom = headroom
+        self._build()
+        self._compile()
+
+    def _build(self):
+        """Arrays, rule state, recorders and the structural/topology helpers
+        from the model and seed (again on ``reset`` after neurogenesis)."""
+        model, headroom = self.model, self._headroom
         rng = np.random.default_rng(self.seed)
         parts = list(model.populations.values())
         self._pops = [build.build_population(k, p, self.dt, rng) for k, p in enumerate(parts)]
@@ -62,11 +73,12 @@ class Network:
         self._status, self._bad = np.zeros(4, np.int64), np.zeros(1, np.int64)
         self.step = 0
         self._initial = copy.deepcopy(self._mutable())
-        self._compile()
         # structural plasticity (engine/structure.py): None when no rule is Structural
-        self._headroom = headroom
         self._structure = Structure(self) if any(isinstance(r, Structural) for pj in self._projs
                                                  for r in pj.spec.rules) else None
+        # lesions, neurogenesis, silent-neuron removal (engine/topology.py): made when first needed
+        self._topology = Topology(self) if model.events else None
+        self._count_base = {}   # population -> counts at the last spike_counts(clear=True)
 
     # -- construction helpers -------------------------------------------------
     def _runaway_setup(self):
@@ -131,7 +143,11 @@ class Network:
     def _advance_to(self, target: int) -> None:
         while self.step < target:
             # structural rules: chunks end at each of their period boundaries
+            if self._topology is not None:
+                self._topology.run_due(self.step)
             stop = target if self._structure is None else self._structure.next_stop(self.step, target)
+            if self._topology is not None:
+                stop = min(stop, self._topology.next_stop(self.step, target))
             args = self._arguments(self.step, stop)
             reached = self._advance(*args)
             self._finish_chunk(reached)
@@ -204,7 +220,11 @@ class Network:
 
     def reset(self) -> "Network":
         """Restore the initial state, weights, rule state, random stream and
-        clear recordings; nothing is rebuilt or recompiled."""
+        clear recordings; nothing is recompiled (after neurogenesis the arrays
+        are built again, with the same seed)."""
+        if self._topology is not None and self._topology.resized:
+            self._build()
+            return self
         fresh = copy.deepcopy(self._initial)
         for p, arrays in zip(self._pops, fresh["pops"]):
             for key, value in arrays.items():
@@ -228,6 +248,9 @@ class Network:
             r.reset()
         if self._structure is not None:
             self._structure.reset()
+        if self._topology is not None:
+            self._topology.reset_state()
+        self._count_base = {}
         self.step = 0
         return self
 
@@ -308,9 +331,13 @@ class Network:
             raise ValidationError("Network.spike_counts", "population", population,
                                   "must be a spiking population or input (rate units and value/noise "
                                   "inputs have no spikes)")
-        out = p.arrays["cnt"].copy()
+        total = p.arrays["cnt"]
+        base = self._count_base.get(population)
+        out = total.copy()
+        if base is not None:
+            out[: len(base)] -= base
         if clear:
-            p.arrays["cnt"][...] = 0
+            self._count_base[population] = total.copy()
         return out
 
     def set_rates(self, population: str, rates) -> None:
@@ -334,6 +361,51 @@ class Network:
         log_q, acc, _ = poisson_tables(type(src)(src.name, src.n, np.broadcast_to(rates, (p.n,)).copy()), self.dt)
         p.arrays["logq"], p.arrays["acc"] = log_q, acc
         p.arrays["nxt"][0] = self.step * p.n + geometric_gap(self._rng, log_q)
+
+    # -- topology: neurons added and removed, lesions (engine/topology.py) --------
+    def _topo(self) -> Topology:
+        if self._topology is None:
+            self._topology = Topology(self)
+        return self._topology
+
+    def add_neurons(self, population: str, n: int) -> np.ndarray:
+        """Add ``n`` neurons to a population now (neurogenesis); returns their
+        indices. Every projection from or to it draws their synapses with its
+        own connectivity, weights and delays (docs/structural.md)."""
+        return self._topo().grow(population, n, self.step)
+
+    def remove_neurons(self, population: str, indices) -> np.ndarray:
+        """Remove neurons now: they lose their synapses and never spike again;
+        their indices stay (recordings keep them). Returns those removed."""
+        idx = topology.remove_neurons(self, population, indices)
+        self._topo().log.append(dict(t=self.t, event="python", kind="remove", target=population,
+                                     indices=idx.tolist()))
+        return idx
+
+    def lesion(self, fraction: float, population: str | None = None, projection: str | None = None) -> np.ndarray:
+        """Remove a random ``fraction`` (seeded) of the living neurons of a
+        population (returns their indices) or of the synapses of a projection
+        (returns their ids) now."""
+        event = Lesion(self.t, fraction, population, projection, name="python")
+        topo = self._topo()
+        before = len(topo.log)
+        topo.apply(event, self.step)
+        entry = topo.log[before]
+        return np.asarray(entry.get("indices", entry.get("ids")), np.int64)
+
+    def alive(self, population: str) -> np.ndarray:
+        """Which neurons of a population exist (a bool copy; False once removed)."""
+        p = self._population(population)
+        return p.arrays["alive"].copy() if "alive" in p.arrays else np.ones(p.n, bool)
+
+    def size(self, population: str) -> int:
+        """Current number of neuron indices of a population (removed ones included)."""
+        return self._population(population).n
+
+    @property
+    def topology_log(self) -> list:
+        """Every lesion, neurogenesis and removal so far (dicts; see engine/topology.py)."""
+        return [] if self._topology is None else list(self._topology.log)
 
     def _population(self, name: str):
         if name not in self._pop_index:

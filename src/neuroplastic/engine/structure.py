@@ -66,7 +66,6 @@ class Edit:
         pj = net._projs[k]
         proj = net.model.projections[pj.name]
         self.name, self.dt, self.t = pj.name, net.dt, net.t
-        self.n_pre, self.n_post = net._pops[pj.spec.pre].n, net._pops[pj.spec.post].n
         self.recurrent = pj.spec.pre == pj.spec.post
         self.w_min, self.w_max = proj.w_min, proj.w_max
         self.headroom = getattr(net, "_headroom", 0.25)
@@ -82,6 +81,16 @@ class Edit:
         self._ev = (np.zeros(0, np.int64), np.zeros(0, np.int64))
 
     # -- reading ----------------------------------------------------------------
+    @property
+    def n_pre(self) -> int:
+        """Size of the presynaptic population (grows with neurogenesis)."""
+        return self._net._pops[self._net._projs[self._k].spec.pre].n
+
+    @property
+    def n_post(self) -> int:
+        """Size of the postsynaptic population (grows with neurogenesis)."""
+        return self._net._pops[self._net._projs[self._k].spec.post].n
+
     @property
     def store(self):
         return self._net._projs[self._k].store

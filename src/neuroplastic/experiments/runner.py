@@ -83,6 +83,12 @@ def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", n
     wall = time.perf_counter() - start
     metrics = {"duration_ms": net.t, "wall_seconds": wall, "simulated_seconds_per_second": net.t * 1e-3 / max(wall, 1e-12)}
     metrics.update(_save_monitors(rundir, net))
+    if net.topology_log:
+        metrics["topology"] = [{"t_ms": e["t"], "event": e["event"], "kind": e["kind"], "target": e["target"],
+                                "count": len(e.get("indices", e.get("ids", [])))} for e in net.topology_log]
+        for pop in net.model.populations:
+            if "alive" in net._population(pop).arrays:
+                metrics[f"neurons_{pop}"] = int(net.alive(pop).sum())
     rundir.write_metrics(metrics)
     rundir.log(f"done in {wall:.2f} s")
     return rundir
@@ -97,7 +103,7 @@ def _save_monitors(rundir: RunDirectory, net) -> dict:
         data = net.monitor(mon.name)
         kind = type(mon).__name__
         if kind == "SpikeMonitor":
-            n = net.model.populations[mon.population].n
+            n = net.size(mon.population)
             rundir.save_spikes(mon.population, data["i"], data["t"])
             metrics[f"spikes_{mon.population}"] = int(len(data["t"]))
             metrics[f"rate_{mon.population}_hz"] = len(data["t"]) / (n * max(net.t, net.dt) * 1e-3)

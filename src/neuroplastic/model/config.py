@@ -278,7 +278,7 @@ class _Reader:
 # the model form
 # ---------------------------------------------------------------------------
 
-_TOP_MODEL = ("simulation", "populations", "inputs", "modulators", "projections", "monitors")
+_TOP_MODEL = ("simulation", "populations", "inputs", "modulators", "projections", "monitors", "events")
 _TOP_EXPERIMENT = ("experiment", "seed", "scale", "parameters")
 
 
@@ -566,6 +566,38 @@ def _modulator(r: _Reader, path: str, d: dict) -> Modulator:
     return r.build(path, Modulator, kwargs)
 
 
+_EVENT_FIELDS = {  # [[events]] type -> field -> kind ("!" = required)
+    "Lesion": {"time": "num!", "fraction": "num!", "population": "str", "projection": "str", "name": "str"},
+    "Neurogenesis": {"time": "num!", "population": "str!", "n": "int!", "name": "str"},
+    "PruneSilent": {"population": "str!", "silent_for": "num!", "start": "num", "name": "str"},
+}
+
+
+def _event(r: _Reader, path: str, d: dict):
+    """``[[events]]``: ``type = "Lesion" | "Neurogenesis" | "PruneSilent"`` and its fields
+    (model/topology.py)."""
+    from .topology import Lesion, Neurogenesis, PruneSilent
+
+    r.table(path, d)
+    kinds = {"Lesion": Lesion, "Neurogenesis": Neurogenesis, "PruneSilent": PruneSilent}
+    kind = r.choice_key(path, d, "type", kinds)
+    spec = _EVENT_FIELDS[kind]
+    r.keys(path, d, required=("type",) + tuple(k for k, t in spec.items() if t.endswith("!")),
+           optional=tuple(k for k, t in spec.items() if not t.endswith("!")))
+    kwargs = {}
+    for key, typ in spec.items():
+        if key not in d:
+            continue
+        kp = _join(path, key)
+        if typ.startswith("str"):
+            kwargs[key] = r.string(kp, d[key])
+        elif typ.startswith("int"):
+            kwargs[key] = r.integer(kp, d[key], 1)
+        else:
+            kwargs[key] = r.number(kp, d[key])
+    return r.build(path, kinds[kind], kwargs)
+
+
 def _estimated_synapses(model: Model, proj: Projection) -> float:
     n_pre, n_post = model.size(proj.pre), model.size(proj.post)
     conn = proj.connectivity
@@ -642,6 +674,11 @@ def _model_form(r: _Reader, d: dict) -> RunConfig:
         mon = _monitor(r, path, item)
         add(path, mon)
         owners[f"{type(mon).__name__} '{mon.name}'"] = path
+    for k, item in enumerate(r.array_of_tables("events", d.get("events", []))):
+        path = _join("events", k)
+        event = _event(r, path, item)
+        add(path, event)
+        owners[f"{type(event).__name__} '{event.name}'"] = path
     try:
         model.validate()
     except ValidationError as e:
@@ -843,9 +880,11 @@ def model_to_dict(model: Model, duration=None, seed=0) -> dict:
         monitors.append(entry)
     modulators = [{k: v for k, v in _fields_dict(mod).items() if v is not None}
                   for mod in model.modulators.values()]
+    events = [{"type": type(e).__name__, **{k: v for k, v in _fields_dict(e).items() if v is not None}}
+              for e in model.events.values()]
     out = {"simulation": sim}
     for key, items in (("populations", populations), ("inputs", inputs), ("modulators", modulators),
-                       ("projections", projections), ("monitors", monitors)):
+                       ("projections", projections), ("monitors", monitors), ("events", events)):
         if items:
             out[key] = items
     return out

@@ -12,6 +12,7 @@ from .modulators import Modulator, ModulatorMonitor
 from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .population import Population
 from .projection import Projection
+from .topology import EVENTS, Lesion, Neurogenesis, PruneSilent
 from ..errors import ValidationError
 
 SOURCES = (Population, PoissonInput, SpikeTimes, ValueInput, NoiseInput)
@@ -34,6 +35,7 @@ class Model:
     projections: dict = field(default_factory=dict)
     monitors: dict = field(default_factory=dict)
     modulators: dict = field(default_factory=dict)
+    events: dict = field(default_factory=dict)   # lesions, neurogenesis, silent-neuron removal (topology.py)
 
     def __post_init__(self):
         v.number("Model", "dt", self.dt, ge=1e-4, le=10, unit="ms")
@@ -50,14 +52,17 @@ class Model:
             table = self.monitors
         elif isinstance(part, Modulator):
             table = self.modulators
+        elif isinstance(part, EVENTS):
+            table = self.events
         else:
             raise ValidationError("Model", "add", type(part).__name__,
-                                  "takes a Population, PoissonInput, SpikeTimes, ValueInput, NoiseInput, Projection, Modulator "
-                                  "or monitor")
-        names = set(self.populations) | set(self.projections) | set(self.monitors) | set(self.modulators)
+                                  "takes a Population, PoissonInput, SpikeTimes, ValueInput, NoiseInput, Projection, Modulator, "
+                                  "monitor, Lesion, Neurogenesis or PruneSilent")
+        names = (set(self.populations) | set(self.projections) | set(self.monitors) | set(self.modulators)
+                 | set(self.events))
         if part.name in names:
             raise ValidationError("Model", "name", part.name,
-                                  "must be unique among populations, projections, modulators and monitors")
+                                  "must be unique among populations, projections, modulators, monitors and events")
         table[part.name] = part
         return part
 
@@ -75,6 +80,8 @@ class Model:
             if mod.source is not None and mod.source not in self.populations:
                 raise ValidationError(f"Modulator '{mod.name}'", "source", mod.source,
                                       f"must name a population or input ({_names(self.populations)})")
+        for event in self.events.values():
+            self._check_event(event)
         for owner, rules in self._all_rules():
             for k, rule in enumerate(rules):
                 for fld in rule.modulated_by:
@@ -83,6 +90,19 @@ class Model:
                         raise ValidationError(owner, f"rules[{k}] ({type(rule).__name__}).{fld}", name,
                                               f"must name a modulator of the model ({_names(self.modulators)})")
         return self
+
+    def _check_event(self, event) -> None:
+        o = f"{type(event).__name__} '{event.name}'"
+        if getattr(event, "projection", None) is not None:
+            if event.projection not in self.projections:
+                raise ValidationError(o, "projection", event.projection,
+                                      f"must name a projection ({_names(self.projections)})")
+            return
+        neurons = {k: p for k, p in self.populations.items() if isinstance(p, Population)}
+        if event.population not in neurons:
+            raise ValidationError(o, "population", event.population,
+                                  f"must name a neuron population ({_names(neurons)}); inputs cannot be "
+                                  f"lesioned or grown")
 
     def _all_rules(self):
         for pop in self.populations.values():
