@@ -199,3 +199,35 @@ def test_events_in_configs_and_the_cli(tmp_path):
     metrics = json.loads(next((tmp_path / "runs").glob("*/metrics.json")).read_text())
     assert metrics["topology"][0]["count"] == 20 and metrics["neurons_exc"] == 30
     assert main(["run", str(path), "--lesion", "exc-0.4", "--out", str(tmp_path / "runs")]) != 0
+
+
+def test_structural_edits_skip_removed_neurons_and_their_rule_state_is_cleared():
+    net = npl.Network(_model(rules=[npl.PairSTDP(a_plus=1.0, a_minus=1.0)]), seed=2)
+    net.run(200.0)
+    y = net.rule_state("in_e", 0).post[0]
+    assert y[5] != 0.0
+    net.remove_neurons("exc", [5])
+    assert y[5] == 0.0   # the removed neuron's postsynaptic trace is back to its initial value
+    net.compact()        # makes the Edit objects; structural rules get the same ones
+    edit = net._structure.edit(net._proj_index["ee"])
+    assert not edit.alive_post[5] and edit.alive_post[4]
+    n0 = edit.count
+    slots = edit.add([1, 5, 2], [5, 2, 3], 10.0, 1.0)
+    assert slots[0] == -1 and slots[1] == -1 and slots[2] >= 0 and edit.count == n0 + 1
+
+
+def test_new_neurons_take_per_neuron_parameters_of_living_neurons():
+    m = npl.Model(dt=0.1)
+    m.add(npl.PoissonInput("inp", 20, rate=20.0))
+    thresholds = np.linspace(-55.0, -45.0, 10)
+    m.add(npl.Population("exc", 10, npl.LIF(v_thresh=thresholds)))
+    m.add(npl.Projection("in_e", "inp", "exc", npl.AllToAll(), weight=150.0))
+    net = npl.Network(m, seed=0)
+    net.remove_neurons("exc", [0, 1, 2])
+    net.add_neurons("exc", 30)
+    par = net._population("exc").arrays["par"]
+    assert par.shape[0] == 40
+    # column 2 is v_thresh: new neurons copy rows of living neurons (3..9), never of removed ones
+    assert set(np.round(par[10:, 2], 9)) <= set(np.round(thresholds[3:], 9))
+    net.run(200.0)
+    assert net.spike_counts("exc")[10:].sum() > 0

@@ -92,6 +92,20 @@ class Edit:
         return self._net._pops[self._net._projs[self._k].spec.post].n
 
     @property
+    def alive_pre(self) -> np.ndarray:
+        """Live mask of the presynaptic neurons (False once removed; all True for inputs)."""
+        return self._alive(self._net._projs[self._k].spec.pre)
+
+    @property
+    def alive_post(self) -> np.ndarray:
+        """Live mask of the postsynaptic neurons."""
+        return self._alive(self._net._projs[self._k].spec.post)
+
+    def _alive(self, k):
+        pop = self._net._pops[k]
+        return pop.arrays["alive"] if "alive" in pop.arrays else np.ones(pop.n, np.bool_)
+
+    @property
     def store(self):
         return self._net._projs[self._k].store
 
@@ -187,8 +201,18 @@ class Edit:
         A delay must fit the delay buffer built for the network: a projection
         whose delays were all 0 at build time only takes delay 0, others at most
         their largest build-time delay.
+
+        Pairs with a removed neuron (``alive_pre`` / ``alive_post`` False) are
+        skipped: their slot is -1.
         """
         pre, post = self._pairs(pre, post)
+        living = self.alive_pre[pre] & self.alive_post[post]
+        if not living.all():
+            out = np.full(len(pre), -1, np.int64)
+            keep = np.flatnonzero(living)
+            w, d = (np.broadcast_to(np.asarray(x, np.float64), (len(pre),))[keep] for x in (weight, delay))
+            out[keep] = self.add(pre[keep], post[keep], w, d)
+            return out
         n = len(pre)
         if n == 0:
             return np.zeros(0, np.int64)

@@ -71,6 +71,7 @@ def remove_neurons(net, population: str, indices) -> np.ndarray:
     alive[idx] = False
     pop.arrays["ndead"][0] = int((~alive).sum())
     k = pop.spec.index
+    _clear_neuron_state(net, pop, idx)
     for kp, pj in enumerate(net._projs):
         st, slots = pj.store, []
         if pj.spec.pre == k:
@@ -80,6 +81,21 @@ def remove_neurons(net, population: str, indices) -> np.ndarray:
         if slots and sum(len(s) for s in slots):
             _edit(net, kp).remove(np.unique(np.concatenate(slots)))
     return idx
+
+
+def _clear_neuron_state(net, pop, idx) -> None:
+    """Per-neuron rule state of removed neurons back to its initial value (a
+    removed neuron holds no calcium, traces or synaptic elements)."""
+    k = pop.spec.index
+    for rule, st in zip(pop.spec.rules, pop.rule_states):
+        for a, decl in zip(st.neuron, type(rule).neuron_state):
+            a[idx] = decl.init
+    for pj in net._projs:
+        for rule, st in zip(pj.spec.rules, pj.rule_states):
+            for side, part, decls in (("pre", st.pre, type(rule).pre_state), ("post", st.post, type(rule).post_state)):
+                if getattr(pj.spec, side) == k:
+                    for a, decl in zip(part, decls):
+                        a[idx] = decl.init
 
 
 def lesion_neurons(net, population: str, fraction: float, rng) -> np.ndarray:
@@ -123,8 +139,8 @@ def _grow_population_arrays(net, pop, n, rng):
     init = {**part.model.default_initial(), **part.initial}
     fresh = np.vstack([_initial_values(init.get(v, 0.0), rng, n) for v in pop.state_names])
     a["state"] = np.ascontiguousarray(np.hstack([a["state"], fresh]))
-    if a["par"].ndim == 2 and a["par"].shape[1] == n_old and n_old > 1:
-        a["par"] = np.ascontiguousarray(np.hstack([a["par"], a["par"][:, donors]]))
+    if a["par"].shape[0] == n_old and n_old > 1:   # one parameter row per neuron (else one shared row)
+        a["par"] = np.ascontiguousarray(np.vstack([a["par"], a["par"][donors]]))
     for key, fill in (("ref", 0), ("act", 0.0), ("cnt", 0), ("alive", True)):
         a[key] = np.concatenate([a[key], np.full(n, fill, a[key].dtype)])
     a["spk"] = np.zeros(n_old + n, np.int64)
