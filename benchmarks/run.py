@@ -100,6 +100,11 @@ def main(argv=None):
     cost = stability_cost.measure(10_000.0, 3)
     results["stability_cost"] = {k: cost[k] for k in cost if not k.endswith("_all")}
     print("\nstability (b)/(a):", json.dumps({k: v for k, v in cost.items() if "ratio" in k}))
+    import msp_structural
+    msp = msp_structural.measure(10_000.0)
+    results["msp_structural"] = msp
+    print(f"\nMSP structural updates (10,000 neurons, every 100 ms): {100 * msp['fraction']:.2f} % of the run "
+          f"time ({100 * msp['fraction_with_chunking']:.2f} % with chunk overhead; limit 20 %)")
     from neuroplastic.io import atomic_write_json
     atomic_write_json(args.out, results)
     print(f"\nwrote {args.out}")

@@ -1,0 +1,361 @@
+"""``rewiring-budget``: a fixed synapse budget, pruned and regrown, against the same budget left static.
+
+Task (issue 5, structural plasticity): "a fixed synapse budget in a spiking
+network that learns a classification of scikit-learn's bundled digits with
+local rules (readout may be a simple supervised layer): pruning + regrowth
+beats the same budget left static. Report both accuracies and the
+connectivity."
+
+Data: ``sklearn.datasets.load_digits`` (1797 images, 8 x 8, values 0..16;
+bundled with scikit-learn, no download), shuffled with ``split_seed`` and split
+into ``n_train`` training and ``n_test`` held-out images.
+
+Network (``build``): 64 Poisson inputs, one per pixel, rate
+``max_rate * pixel / 16`` while an image is shown (``t_present`` ms) and 0 during
+the ``t_rest`` ms after it (``net.set_rates`` per image); ``n_hidden``
+current-based LIF neurons (``v_rest = v_reset``, threshold ``v_thresh + theta``)
+with
+
+* a **synapse budget** on input -> hidden: ``k = round(density * 64)``
+  synapses per hidden neuron at the start (``FixedInDegree(k)``), so
+  ``budget = k * n_hidden`` synapses in all, each starting at ``w_total / k``;
+* local learning on input -> hidden: pair STDP (all-to-all, multiplicative
+  weight dependence, ``a_plus``, ``a_minus``, ``tau_stdp``) and incoming weight
+  normalization to ``w_total`` per hidden neuron every ``norm_period`` ms
+  (Diehl & Cook 2015's normalisation);
+* competition: all-to-all lateral inhibition among the hidden neurons
+  (``w_inh`` pA, delay 0) and an adaptive threshold (Diehl & Cook's theta:
+  +``theta_plus`` mV per spike, decay ``theta_tau``).
+
+The two networks compared are built from the same seed, so they start with
+the *same* synapses, weights, thresholds and input spikes; they differ only in
+one rule:
+
+* **rewired**: ``PruneAndRegrow(threshold = prune_rel * w_total / k,
+  period = rewire_period, w_init = w_init_rel * w_total / k)`` on input ->
+  hidden: every period, synapses whose weight fell below ``prune_rel`` of the
+  initial mean weight are deleted and as many are created at random free
+  (pixel, neuron) pairs. The total stays at the budget (the per-neuron count
+  may change);
+* **static**: no structural rule; the budget stays where it was drawn.
+
+Protocol: one training pass over the ``n_train`` images (``epochs`` passes)
+with plasticity on; then each learned network is frozen (a copy with the
+learned synapses, weights and thresholds and no rules) and every training and
+test image is shown once more; the features are the hidden spike counts per
+image (``net.spike_counts("hidden", clear=True)``). Readout (supervised, not
+local, as the issue allows): ``sklearn`` ``StandardScaler`` +
+``LogisticRegression(C=readout_c)`` fitted on the training features, scored on
+the test features.
+
+Metrics: ``accuracy_static``, ``accuracy_rewired``, ``accuracy_gain`` (rewired -
+static); ``accuracy_pixels`` (the same readout on the raw pixels, a reference
+only); ``budget``; ``synapses_end_static``/``_rewired`` and
+``budget_deviation`` = max over all snapshots of |synapse count - budget|
+(both networks); ``rewired_total`` = synapses regrown during learning;
+``bg_fraction_start``/``_end_static``/``_end_rewired``: the fraction of synapses
+whose pixel is a *background pixel* (mean intensity over the training images
+< ``bg_level``, i.e. (almost) never active); ``indegree_std_end_rewired``
+(the budget per neuron drifts under global regrowth); ``silent_static``,
+``silent_rewired``: hidden neurons that never fire on the test images;
+``rate_static``/``rate_rewired``: mean hidden spikes per test image.
+
+Targets (fixed *before* the first full-scale run, not adjusted afterwards):
+full scale ``accuracy_gain >= 0.02`` (two percentage points on the held-out
+digits; not met, see below). A reduced-scale ``accuracy_gain >= 0`` target was
+dropped: over seeds 0-3 the reduced gain is +1.3, 0, +1.3, -1.3 points, noise
+rather than an effect, so passing it would claim nothing. Both scales: the synapse
+count equals the budget at every snapshot (``budget_deviation == 0``) and
+``accuracy_rewired >= 0.5`` (chance is 0.1: the network learned something).
+
+Scales: full = 100 hidden neurons, 1000 training / 797 test images;
+reduced = 40 hidden neurons, 300 / 300 images.
+
+Measured (full scale; details, commands and post-hoc sweeps in
+``docs/structural.md``, "Experiment: rewiring-budget"): seed 0 static 0.8896,
+rewired 0.8733, **gain -0.016: the gain target is not met**; over seeds 0-9
+the gain is -0.08 +- 0.41 points (mean +- s.e.). The budget is kept exactly (600 synapses) and rewiring moves the
+synapses off background pixels (share 0.29 -> 0.01), but the static accuracy
+hardly depends on the budget (density 0.05-0.2), so this does not show up in
+the accuracy beyond the seed-to-seed spread (+-1.5 points).
+
+References: Diehl PU, Cook M (2015) Front Comput Neurosci 9:99 (STDP,
+normalisation, adaptive thresholds, lateral inhibition for digits). Bellec G,
+Kappel D, Maass W, Legenstein R (2018) "Deep rewiring", ICLR (learning under a
+fixed connectivity budget). Alpaydin E, Kaynak C (1998) UCI optical digits
+(sklearn's ``load_digits``).
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from .. import (LIF, AdaptiveThreshold, AllToAll, FixedInDegree, Model, Network, PairSTDP, Pairs, PoissonInput,
+                Population, Projection, WeightNormalization)
+from ..plasticity.structural import PruneAndRegrow
+from .base import Experiment, Result, Target
+from .registry import register
+
+DEFAULTS = dict(
+    n_hidden=100, density=0.1, n_train=1000, n_test=797, epochs=1, split_seed=0,
+    dt=0.5, t_present=100.0, t_rest=50.0, max_rate=127.5,         # ms, ms, ms, Hz at pixel value 16
+    tau_m=20.0, c_m=250.0, v_rest=-65.0, v_thresh=-50.0, t_ref=5.0, tau_syn=5.0,   # ms, pF, mV, ms
+    w_total=2500.0, w_inh=-100.0,                                   # pA: input sum per neuron; lateral
+    a_plus=0.01, a_minus=0.0105, tau_stdp=20.0, norm_period=150.0,  # STDP (multiplicative), ms
+    theta_plus=0.02, theta_tau=1e6,                                 # mV per spike, ms
+    prune_rel=0.25, w_init_rel=1.0, rewire_period=1500.0,           # of w_total / k; ms
+    readout_c=1.0, bg_level=1.0, record_every=10,                   # pixel units; images
+)
+
+REDUCED = dict(n_hidden=40, n_train=300, n_test=300)
+
+
+def digits(c: dict):
+    """(x_train, y_train, x_test, y_test): pixel values 0..16 (float), labels."""
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    order = np.random.default_rng(int(c["split_seed"])).permutation(len(d.target))
+    n_tr, n_te = int(c["n_train"]), int(c["n_test"])
+    if n_tr + n_te > len(order):
+        raise ValueError(f"n_train + n_test must be <= {len(order)}")
+    tr, te = order[:n_tr], order[n_tr:n_tr + n_te]
+    x = d.data.astype(np.float64)
+    return x[tr], d.target[tr], x[te], d.target[te]
+
+
+def budget_k(c: dict) -> int:
+    return max(1, int(round(float(c["density"]) * 64)))
+
+
+def _cell(c):
+    return LIF(tau_m=c["tau_m"], c_m=c["c_m"], v_rest=c["v_rest"], v_reset=c["v_rest"], v_thresh=c["v_thresh"],
+               t_ref=c["t_ref"], synapse="current", tau_e=c["tau_syn"], tau_i=c["tau_syn"])
+
+
+def build(c: dict, rewire: bool) -> Model:
+    """The learning network (``rewire``: with PruneAndRegrow on input -> hidden)."""
+    k, n_h = budget_k(c), int(c["n_hidden"])
+    w0 = c["w_total"] / k
+    rules = [PairSTDP(a_plus=c["a_plus"], a_minus=c["a_minus"], tau_plus=c["tau_stdp"], tau_minus=c["tau_stdp"],
+                      w_max=c["w_total"], weight_dependence="multiplicative"),
+             WeightNormalization(target=c["w_total"], mode="incoming", period=c["norm_period"])]
+    if rewire:
+        rules.append(PruneAndRegrow(threshold=c["prune_rel"] * w0, period=c["rewire_period"],
+                                    w_init=c["w_init_rel"] * w0))
+    m = Model(dt=c["dt"], max_rate=None)
+    m.add(PoissonInput("pixels", 64, rate=np.zeros(64)))
+    m.add(Population("hidden", n_h, _cell(c),
+                     rules=[AdaptiveThreshold(increment=c["theta_plus"], tau=c["theta_tau"], period=c["norm_period"])]))
+    m.add(Projection("input", "pixels", "hidden", FixedInDegree(k), weight=w0, w_min=0.0, w_max=c["w_total"],
+                     rules=rules))
+    m.add(Projection("lateral", "hidden", "hidden", AllToAll(), weight=c["w_inh"], receptor="inh"))
+    return m
+
+
+def build_frozen(c: dict, pre, post, w) -> Model:
+    """The same neurons and inhibition with given input synapses and no plasticity."""
+    m = Model(dt=c["dt"], max_rate=None)
+    m.add(PoissonInput("pixels", 64, rate=np.zeros(64)))
+    m.add(Population("hidden", int(c["n_hidden"]), _cell(c)))
+    m.add(Projection("input", "pixels", "hidden", Pairs(np.asarray(pre, np.int64), np.asarray(post, np.int64)),
+                     weight=np.asarray(w, np.float64), w_min=0.0, w_max=c["w_total"]))
+    m.add(Projection("lateral", "hidden", "hidden", AllToAll(), weight=c["w_inh"], receptor="inh"))
+    return m
+
+
+def present(net, images, c, record=None) -> np.ndarray:
+    """Show each image (rates for t_present ms, silence for t_rest ms); returns the
+    hidden spike counts per image (n_images x n_hidden). ``record(i)`` is called
+    after image i."""
+    scale = c["max_rate"] / 16.0
+    out = np.zeros((len(images), int(c["n_hidden"])), np.int64)
+    net.spike_counts("hidden", clear=True)
+    zero = np.zeros(64)
+    for i, x in enumerate(images):
+        net.set_rates("pixels", x * scale)
+        net.run(c["t_present"])
+        out[i] = net.spike_counts("hidden", clear=True)
+        net.set_rates("pixels", zero)
+        net.run(c["t_rest"])
+        net.spike_counts("hidden", clear=True)
+        if record is not None:
+            record(i)
+    return out
+
+
+def readout_accuracy(f_train, y_train, f_test, y_test, c_reg: float) -> float:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    clf = make_pipeline(StandardScaler(), LogisticRegression(C=c_reg, max_iter=5000))
+    clf.fit(np.asarray(f_train, float), y_train)
+    return float(clf.score(np.asarray(f_test, float), y_test))
+
+
+def _learn(c, seed, rewire, x_train, bg, progress):
+    net = Network(build(c, rewire), seed=seed)
+    n_h = int(c["n_hidden"])
+    snaps = dict(image=[], count=[], bg_fraction=[], indeg=[])
+
+    def record(i):
+        if (i + 1) % int(c["record_every"]) and i + 1 != len(x_train) * int(c["epochs"]):
+            return
+        pre, post = net.synapses("input")
+        snaps["image"].append(i + 1)
+        snaps["count"].append(len(pre))
+        snaps["bg_fraction"].append(float(bg[pre].mean()) if len(pre) else math.nan)
+        snaps["indeg"].append(np.bincount(post, minlength=n_h))
+
+    pre0, post0 = net.synapses("input")
+    snaps["image"].append(0)
+    snaps["count"].append(len(pre0))
+    snaps["bg_fraction"].append(float(bg[pre0].mean()))
+    snaps["indeg"].append(np.bincount(post0, minlength=n_h))
+    for e in range(int(c["epochs"])):
+        offset = e * len(x_train)
+
+        def rec(i, offset=offset):
+            record(i + offset)
+
+        present(net, x_train, c, rec)
+        if progress:
+            print(f"rewiring-budget: {'rewired' if rewire else 'static'} epoch {e + 1} done", flush=True)
+    pre, post = net.synapses("input")
+    w = net.weights("input")
+    theta = np.array(net.state("hidden", "theta"), copy=True)
+    store = net._projs[[p.name for p in net._projs].index("input")].store
+    n_ids = int(store.n_ids[0])          # ids ever issued: budget + regrown synapses
+    return dict(pre=np.asarray(pre), post=np.asarray(post), w=np.asarray(w), theta=theta,
+                snaps={k: np.asarray(v) for k, v in snaps.items()}, n_ids=n_ids)
+
+
+def _features(c, seed, learned, x_train, x_test):
+    net = Network(build_frozen(c, learned["pre"], learned["post"], learned["w"]), seed=seed + 1)
+    net.state("hidden", "theta")[...] = learned["theta"]
+    return present(net, x_train, c), present(net, x_test, c)
+
+
+def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
+    c = config
+    t0 = time.perf_counter()
+    x_train, y_train, x_test, y_test = digits(c)
+    bg = x_train.mean(axis=0) < float(c["bg_level"])          # background pixels
+    k, n_h = budget_k(c), int(c["n_hidden"])
+    budget = k * n_h
+    learned, feats, acc = {}, {}, {}
+    for name, rewire in (("static", False), ("rewired", True)):
+        learned[name] = _learn(c, seed, rewire, x_train, bg, progress)
+        feats[name] = _features(c, seed, learned[name], x_train, x_test)
+        acc[name] = readout_accuracy(feats[name][0], y_train, feats[name][1], y_test, c["readout_c"])
+    acc_pixels = readout_accuracy(x_train, y_train, x_test, y_test, c["readout_c"])
+
+    m = dict(
+        accuracy_static=acc["static"], accuracy_rewired=acc["rewired"],
+        accuracy_gain=acc["rewired"] - acc["static"], accuracy_pixels=acc_pixels,
+        budget=budget, synapses_per_neuron=k, n_background_pixels=int(bg.sum()),
+        synapses_end_static=int(learned["static"]["snaps"]["count"][-1]),
+        synapses_end_rewired=int(learned["rewired"]["snaps"]["count"][-1]),
+        budget_deviation=int(max(np.abs(learned[n]["snaps"]["count"] - budget).max() for n in learned)),
+        rewired_total=int(learned["rewired"]["n_ids"] - budget),
+        bg_fraction_start=float(learned["static"]["snaps"]["bg_fraction"][0]),
+        bg_fraction_end_static=float(learned["static"]["snaps"]["bg_fraction"][-1]),
+        bg_fraction_end_rewired=float(learned["rewired"]["snaps"]["bg_fraction"][-1]),
+        bg_fraction_ratio_rewired=float(learned["rewired"]["snaps"]["bg_fraction"][-1]
+                                        / max(learned["rewired"]["snaps"]["bg_fraction"][0], 1e-12)),
+        indegree_std_end_rewired=float(learned["rewired"]["snaps"]["indeg"][-1].std()),
+        silent_static=int((feats["static"][1].sum(0) == 0).sum()),
+        silent_rewired=int((feats["rewired"][1].sum(0) == 0).sum()),
+        rate_static=float(feats["static"][1].sum(1).mean()),
+        rate_rewired=float(feats["rewired"][1].sum(1).mean()),
+        wall_s=time.perf_counter() - t0,
+    )
+    recordings = {f"connectivity_{n}": dict(learned[n]["snaps"]) for n in learned}
+    for n in learned:
+        recordings[f"synapses_{n}"] = {key: learned[n][key] for key in ("pre", "post", "w", "theta")}
+    figures = {"accuracy": _accuracy_figure(m),
+               "receptive_fields": _fields_figure(learned, n_h, c),
+               "connectivity": _connectivity_figure(learned, budget, bg)}
+    return Result(config=dict(c), metrics=m, figures=figures, recordings=recordings)
+
+
+# --- figures -----------------------------------------------------------------
+
+def _accuracy_figure(m) -> Figure:
+    fig = Figure(figsize=(4.5, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    vals = [m["accuracy_static"], m["accuracy_rewired"]]
+    ax.bar(["static budget", "pruned + regrown"], vals, color=["#888888", "#2a7ab0"])
+    for i, v in enumerate(vals):
+        ax.text(i, v + 0.01, f"{v:.3f}", ha="center")
+    ax.axhline(m["accuracy_pixels"], color="k", linestyle=":", label=f"raw pixels {m['accuracy_pixels']:.3f}")
+    ax.axhline(0.1, color="r", linestyle=":", linewidth=0.8, label="chance")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("held-out accuracy (logistic readout)")
+    ax.set_title(f"digits, budget {m['budget']} synapses")
+    ax.legend(loc="lower right", frameon=False, fontsize="small")
+    return fig
+
+
+def _fields_figure(learned, n_h, c, show=100) -> Figure:
+    """Input weights of the first ``show`` hidden neurons as 8 x 8 tiles, one image per network."""
+    show = min(show, n_h)
+    side = int(math.ceil(math.sqrt(show)))
+    fig = Figure(figsize=(9.0, 4.8), layout="constrained")
+    axes = fig.subplots(1, 2)
+    for ax, name in zip(axes, ("static", "rewired")):
+        d = learned[name]
+        rf = np.zeros((n_h, 64))
+        np.add.at(rf, (d["post"], d["pre"]), d["w"])
+        mosaic = np.full((side * 9 - 1, side * 9 - 1), np.nan)
+        for j in range(show):
+            r, q = divmod(j, side)
+            mosaic[r * 9:r * 9 + 8, q * 9:q * 9 + 8] = rf[j].reshape(8, 8)
+        cmap = matplotlib.colormaps["hot_r"].with_extremes(bad="#bbbbbb")     # grey: tile borders
+        im = ax.imshow(np.ma.masked_invalid(mosaic), cmap=cmap, vmin=0, vmax=c["w_total"] / 2,
+                       interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"{name}: input weights of hidden neurons 0-{show - 1}", fontsize="small")
+    fig.colorbar(im, ax=axes, shrink=0.8, label="weight (pA)")
+    return fig
+
+
+def _connectivity_figure(learned, budget, bg) -> Figure:
+    fig = Figure(figsize=(10.0, 3.4), layout="constrained")
+    a1, a2, a3 = fig.subplots(1, 3)
+    for name, color in (("static", "#888888"), ("rewired", "#2a7ab0")):
+        s = learned[name]["snaps"]
+        a1.plot(s["image"], s["count"], color=color, label=name)
+        a2.plot(s["image"], s["bg_fraction"], color=color, label=name)
+        q = np.percentile(s["indeg"], [10, 50, 90], axis=1)
+        a3.plot(s["image"], q[1], color=color, label=f"{name} median")
+        a3.fill_between(s["image"], q[0], q[2], color=color, alpha=0.25)
+    a1.axhline(budget, color="k", linestyle=":", label="budget")
+    a1.set_ylim(0, 1.2 * budget)
+    a1.set_ylabel("input synapses")
+    a2.set_ylabel(f"fraction on background pixels ({int(bg.sum())} of 64)")
+    a3.set_ylabel("synapses per hidden neuron (10-90 %)")
+    for ax in (a1, a2, a3):
+        ax.set_xlabel("training images shown")
+        ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+EXPERIMENT = register(Experiment(
+    name="rewiring-budget",
+    summary="digits with a fixed synapse budget: prune + regrow (PruneAndRegrow) against the same budget static",
+    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    targets=(Target("accuracy_gain", 0.02, None, "rewired - static held-out accuracy >= 2 points (ours, fixed "
+                    "before the first full run)", scales=("full",)),
+             Target("budget_deviation", 0, 0, "synapse count = budget at every snapshot (issue)"),
+             Target("accuracy_rewired", 0.5, None, "the rewired network learned (chance 0.1)"),
+             Target("bg_fraction_ratio_rewired", 0.0, 0.5, "rewiring at least halves the share of synapses on "
+                    "background pixels (mechanism check; added after the first runs)")),
+    reference="Diehl PU, Cook M (2015) Front Comput Neurosci 9:99; Bellec G et al. (2018) Deep rewiring, ICLR",
+))
