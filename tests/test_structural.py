@@ -320,3 +320,42 @@ def test_batch_kernels_tolerate_single_edits_in_between():
         syn = st.col_syn[st.col_start[j]: st.col_start[j] + st.col_len[j]]
         assert np.all(st.post[syn] == j) and np.all(st.alive[syn])
     assert st.col_len.sum() == len(alive) == 50
+
+
+def test_activity_regrowth_grows_synapses_between_co_active_neurons():
+    """regrow="activity": new pairs ~ c_pre * c_post over the last period, so only
+    neurons that spiked get new synapses, in proportion to their counts."""
+    m = npl.Model(dt=0.1)
+    rates = np.zeros(50)
+    rates[:20] = np.linspace(20.0, 200.0, 20)   # only inputs 0..19 fire, at different rates
+    m.add(npl.PoissonInput("inp", 50, rate=rates))
+    # posts 0..9 are driven by their own strong source; 10..29 never fire
+    m.add(npl.PoissonInput("drive", 10, rate=100.0))
+    m.add(npl.Population("out", 30, npl.LIF()))
+    m.add(npl.Projection("d", "drive", "out", npl.Pairs(np.arange(10), np.arange(10)), weight=3000.0))
+    rule = PruneAndRegrow(threshold=1.0, period=100.0, w_init=0.5, regrow="activity")
+    m.add(npl.Projection("p", "inp", "out", npl.FixedProbability(0.03), weight=0.0, rules=[rule],
+                         w_min=0.0, w_max=1.0))
+    net = npl.Network(m, seed=4)
+    n0 = len(net.weights("p"))
+    net.run(1000.0)
+    pre, post = net.synapses("p")
+    w = net.weights("p")
+    new = w == 0.5   # regrown synapses (all pruned ones had weight 0 < threshold)
+    assert len(w) == n0 and new.sum() > 0.9 * n0            # budget kept; nearly all regrown
+    assert np.all(pre[new] < 20) and np.all(post[new] < 10)   # only co-active pairs
+    # pre neurons are drawn in proportion to their spike counts: the fastest inputs get the most
+    # (every period prunes and regrows all of them, w_init < threshold: pool the draws)
+    drawn = np.zeros(20)
+    for _ in range(10):
+        net.run(100.0)
+        drawn += np.bincount(net.synapses("p")[0], minlength=20)[:20]
+    assert drawn[15:].sum() > 2 * drawn[:5].sum()
+    counts = net.spike_counts("inp")
+    st = net.rule_state("p", 0)
+    assert np.all(st.pre.seen <= counts) and st.pre.seen.sum() > 0
+
+
+def test_activity_regrowth_rejects_unknown_modes():
+    with pytest.raises(npl.ValidationError, match="regrow"):
+        PruneAndRegrow(regrow="hebbian")

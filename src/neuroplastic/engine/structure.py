@@ -101,6 +101,16 @@ class Edit:
         """Live mask of the postsynaptic neurons."""
         return self._alive(self._net._projs[self._k].spec.post)
 
+    def spike_counts(self, side: str) -> np.ndarray:
+        """Live per-neuron spike counters of the ``"pre"`` or ``"post"``
+        population since the start or ``reset`` (never cleared: keep the values
+        seen at the previous update to get counts since then). Zeros for
+        populations without spikes (rate units, value/noise inputs)."""
+        spec = self._net._projs[self._k].spec
+        pop = self._net._pops[spec.pre if side == "pre" else spec.post]
+        cnt = pop.arrays.get("cnt")
+        return cnt if cnt is not None and len(cnt) == pop.n else np.zeros(pop.n, np.int64)
+
     def _alive(self, k):
         pop = self._net._pops[k]
         return pop.arrays["alive"] if "alive" in pop.arrays else np.ones(pop.n, np.bool_)

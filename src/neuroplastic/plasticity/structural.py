@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..model import _validate as v
-from .rule import Rule, Structural
+from .rule import Rule, State, Structural
 
 
 def check_structural(rule) -> None:
@@ -41,12 +41,14 @@ def check_structural(rule) -> None:
         raise ValidationError(owner, "restructure", None, "must be a method restructure(t, edit, rng)")
 
 
-def draw_free_pairs(edit, count: int, rng: np.random.Generator, allow_self: bool, rounds: int = 64):
-    """Up to ``count`` distinct (pre, post) pairs, uniform over the pairs that
-    have no synapse (and, unless ``allow_self``, are not i -> i in a recurrent
-    projection). Vectorised rejection sampling, O(count x (row or column
-    length)); returns fewer pairs when free pairs are too rare to find in
-    ``rounds`` rounds."""
+def draw_free_pairs(edit, count: int, rng: np.random.Generator, allow_self: bool, rounds: int = 64,
+                    p_pre=None, p_post=None):
+    """Up to ``count`` distinct (pre, post) pairs among the pairs that have no
+    synapse (and, unless ``allow_self``, are not i -> i in a recurrent
+    projection), uniform, or with probability proportional to
+    ``p_pre[i] * p_post[j]`` when those (non-negative) weights are given.
+    Vectorised rejection sampling, O(count x (row or column length)); returns
+    fewer pairs when free pairs are too rare to find in ``rounds`` rounds."""
     pres, posts = np.zeros(0, np.int64), np.zeros(0, np.int64)
     n_pre, n_post = edit.n_pre, edit.n_post
     if count <= 0 or n_pre == 0 or n_post == 0:
@@ -56,8 +58,8 @@ def draw_free_pairs(edit, count: int, rng: np.random.Generator, allow_self: bool
         if need <= 0:
             break
         m = 2 * need + 8
-        i = rng.integers(0, n_pre, m, dtype=np.int64)
-        j = rng.integers(0, n_post, m, dtype=np.int64)
+        i = rng.integers(0, n_pre, m, dtype=np.int64) if p_pre is None else rng.choice(n_pre, m, p=p_pre)
+        j = rng.integers(0, n_post, m, dtype=np.int64) if p_post is None else rng.choice(n_post, m, p=p_post)
         ok = ~edit.exists(i, j)
         if edit.recurrent and not allow_self:
             ok &= i != j
@@ -87,11 +89,21 @@ class PruneAndRegrow(Structural, Rule):
        projection's bounds) and delay ``delay`` (ms). New synapses start with
        every rule's per-synapse state at its declared initial value.
 
+    With ``regrow="activity"`` the new pairs are drawn with probability
+    proportional to ``c_i * c_j``, the spike counts of the presynaptic and the
+    postsynaptic neuron since the previous update (read from the engine's
+    per-neuron spike counters): synapses grow between co-active neurons, a
+    local Hebbian growth rule (with one update per stimulus, ``c_i c_j`` is the
+    co-activity on that stimulus). When either side was silent, or the free
+    co-active pairs run out, the (remaining) new pairs are drawn uniformly. Graded (rate) populations have no spike counts: use
+    ``"random"`` there.
+
     The number of synapses stays constant (unless free pairs are so rare that
     fewer are found: then fewer are regrown). A pair pruned in this update may
     be drawn again. Cost per update: one vectorised pass over the weights to
     find the weak synapses (O(capacity), ~2.5 ms per 10^6 synapses), O(k) for
-    the edits and O(k x min(row, column length)) to find free pairs.
+    the edits and O(k x min(row, column length)) to find free pairs
+    (+ O(n_pre + n_post) for the activity weights).
     """
 
     threshold: float = 0.0
@@ -101,14 +113,18 @@ class PruneAndRegrow(Structural, Rule):
     w_init: float = 0.0
     delay: float = 0.0
     self_connections: str = "forbid"
+    regrow: str = "random"
 
     constraints = {
         "threshold": dict(finite=False), "period": dict(gt=0, unit="ms"), "fraction": dict(gt=0, le=1),
         "max_count": dict(ge=0, finite=False), "w_init": dict(), "delay": dict(ge=0, unit="ms"),
-        "self_connections": ("forbid", "allow"),
+        "self_connections": ("forbid", "allow"), "regrow": ("random", "activity"),
     }
+    pre_state = (State("seen", 0.0, "spikes"),)    # counter values at the previous update
+    post_state = (State("seen", 0.0, "spikes"),)
 
     def restructure(self, t, edit, rng):
+        weights = self._activity(edit) if self.regrow == "activity" else (None, None)
         slots = edit.slots()
         weak = slots[edit.w[slots] < self.threshold]
         k = int(min(self.max_count, math.ceil(self.fraction * len(weak))))
@@ -117,8 +133,24 @@ class PruneAndRegrow(Structural, Rule):
         if k < len(weak):
             weak = np.sort(rng.choice(weak, size=k, replace=False))
         edit.remove(weak)
-        i, j = draw_free_pairs(edit, k, rng, self.self_connections == "allow")
+        allow = self.self_connections == "allow"
+        i, j = draw_free_pairs(edit, k, rng, allow, p_pre=weights[0], p_post=weights[1])
+        if len(i) < k and weights != (None, None):   # co-active pairs exhausted: the rest at random
+            edit.add(i, j, self.w_init, self.delay)
+            i, j = draw_free_pairs(edit, k - len(i), rng, allow)
         edit.add(i, j, self.w_init, self.delay)
+
+    def _activity(self, edit):
+        """Spike counts of both sides since the previous update, normalised to
+        probabilities (None for a silent side: uniform)."""
+        st = edit.rule_states[[r is self for r in edit.rules].index(True)]
+        out = []
+        for side, seen in (("pre", st.pre.seen), ("post", st.post.seen)):
+            total = edit.spike_counts(side).astype(np.float64)
+            c = np.maximum(total - seen, 0.0) * (edit.alive_pre if side == "pre" else edit.alive_post)
+            seen[...] = total
+            out.append(c / c.sum() if c.sum() > 0 else None)
+        return out
 
 
 @dataclass(frozen=True)
