@@ -231,3 +231,16 @@ def test_new_neurons_take_per_neuron_parameters_of_living_neurons():
     assert set(np.round(par[10:, 2], 9)) <= set(np.round(thresholds[3:], 9))
     net.run(200.0)
     assert net.spike_counts("exc")[10:].sum() > 0
+
+
+def test_synapse_ids_follow_removals_and_additions():
+    net = npl.Network(_model(), seed=3)
+    n0 = len(net.weights("ee"))
+    np.testing.assert_array_equal(net.synapse_ids("ee"), np.arange(n0))
+    net.run(50.0)
+    gone = net.lesion(0.5, projection="ee")
+    ids = net.synapse_ids("ee")
+    assert len(ids) == n0 - len(gone) and not np.isin(gone, ids).any()
+    net.add_neurons("exc", 5)
+    ids2 = net.synapse_ids("ee")
+    assert ids2.max() + 1 == n0 + (len(ids2) - len(ids))   # new synapses take the next ids

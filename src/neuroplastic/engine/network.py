@@ -316,6 +316,14 @@ class Network:
         s = self._store(projection)
         return s.pre[s.build_slots].copy(), s.post[s.build_slots].copy()
 
+    def synapse_ids(self, projection: str) -> np.ndarray:
+        """Stable ids of the existing synapses, in the order of ``weights`` and
+        ``synapses``: ``0 .. N-1`` for the synapses built with the network,
+        then one new id per synapse created at run time (ids are never reused,
+        so ``max + 1`` is the number of synapses ever created)."""
+        s = self._store(projection)
+        return s.sid[s.build_slots].copy()
+
     def rule_state(self, projection: str, rule: int = 0):
         """Live state of the projection's ``rule``-th rule (named tuples of arrays)."""
         return self._projs[self._proj_index[projection]].rule_states[rule]

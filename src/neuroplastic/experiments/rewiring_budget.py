@@ -236,8 +236,8 @@ def _learn(c, seed, rewire, x_train, bg, progress):
     pre, post = net.synapses("input")
     w = net.weights("input")
     theta = np.array(net.state("hidden", "theta"), copy=True)
-    store = net._projs[[p.name for p in net._projs].index("input")].store
-    n_ids = int(store.n_ids[0])          # ids ever issued: budget + regrown synapses
+    ids = net.synapse_ids("input")
+    n_ids = int(ids.max()) + 1 if len(ids) else 0   # ids ever issued: budget + regrown synapses
     return dict(pre=np.asarray(pre), post=np.asarray(post), w=np.asarray(w), theta=theta,
                 snaps={k: np.asarray(v) for k, v in snaps.items()}, n_ids=n_ids)
 
