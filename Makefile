@@ -7,7 +7,8 @@ BENCH_VENV ?= .venv-bench
 BPY := $(BENCH_VENV)/bin/python
 # Compiled kernels are cached here (numba machine code beside generated loops).
 export NEUROPLASTIC_CACHE_DIR ?= $(CURDIR)/.cache/kernels
-PYTEST_ARGS ?=
+# Tests run on every core (pytest-xdist; kernels compile once into the shared cache).
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo test test-quick bench install install-test clean help
 
