@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from .errors import SimulationError, ValidationError
+from .errors import MissingExtra, SimulationError, ValidationError
 
 EXIT_OK, EXIT_MISSED, EXIT_INVALID, EXIT_SIMULATION = 0, 1, 2, 3
 
@@ -28,16 +29,19 @@ def main(argv=None) -> int:
     try:
         return args.handler(args, out)
     except ValidationError as exc:
-        err.print(f"[bold red]invalid input:[/] {exc}", highlight=False)
+        err.print(f"[bold red]invalid input:[/] {escape(str(exc))}", highlight=False)
         return EXIT_INVALID
     except SimulationError as exc:
-        err.print(f"[bold red]simulation stopped:[/] {exc}", highlight=False)
+        err.print(f"[bold red]simulation stopped:[/] {escape(str(exc))}", highlight=False)
         run_dir = getattr(exc, "run_dir", None)
         if run_dir is not None:
             err.print(f"partial results kept in: {run_dir}", highlight=False, soft_wrap=True)
         return EXIT_SIMULATION
+    except MissingExtra as exc:
+        err.print(f"[bold red]missing optional dependency:[/] {escape(str(exc))}", highlight=False)
+        return EXIT_INVALID
     except OSError as exc:  # e.g. --out not writable: a user problem, not a crash
-        err.print(f"[bold red]cannot write the run directory:[/] {exc}", highlight=False)
+        err.print(f"[bold red]cannot write the run directory:[/] {escape(str(exc))}", highlight=False)
         return EXIT_INVALID
 
 
@@ -248,6 +252,11 @@ def _reproduce(args, out: Console) -> int:
         out.print(f"[bold]{exp.name}[/] ({scale} scale) ...")
         try:
             result, rundir = run_experiment(exp.name, seed=seed, out=args.out, scale=scale, progress=_progress(args))
+        except MissingExtra as exc:
+            if not args.all:
+                raise
+            out.print(f"  [yellow]skipped[/]: {escape(str(exc))}", soft_wrap=True)
+            continue
         except SimulationError as exc:
             rows.append((exp.name, Row("simulation", "completes", "-", str(exc), False)))
             out.print(f"  [bold red]stopped[/]; partial results in: {getattr(exc, 'run_dir', '?')}", soft_wrap=True)

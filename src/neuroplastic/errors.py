@@ -42,3 +42,8 @@ class SimulationError(RuntimeError):
             f"{reason} at step {step} (t = {time_ms:.3f} ms) in population "
             f"'{population}', variable '{variable}'; recordings up to this step are kept"
         )
+
+
+class MissingExtra(ImportError):
+    """An optional dependency is not installed; the message says which extra
+    to install (e.g. ``pip install 'neuroplastic[gym]'``)."""

@@ -6,7 +6,10 @@ The compiled loop runs in chunks; these helpers read activity after a chunk
 step or neuron) and feed it back through ``Network.release`` (modulators) or
 ``Network.set_rates`` (inputs).
 """
-from .reward import RewardPredictionError
+from .gym import (DirectReward, Episode, GaussianEncoder, GymLoop, SpikeCountDecoder, Step, TDError, make_env,
+                  random_policy_lengths)
 from .novelty import NoveltyDetector
+from .reward import RewardPredictionError
 
-__all__ = ["RewardPredictionError", "NoveltyDetector"]
+__all__ = ["RewardPredictionError", "NoveltyDetector", "GymLoop", "GaussianEncoder", "SpikeCountDecoder", "TDError",
+           "DirectReward", "Step", "Episode", "make_env", "random_policy_lengths"]
