@@ -147,3 +147,30 @@ def test_reduced_targets_and_control(reduced_runs):
     assert on["n_rewards_released"] == on["n_rewards"] > 0
     assert on["w_rewarded_late"] > off["w_rewarded_late"] + 0.1
     assert on["w_rewarded_late"] > 3 * off["w_rewarded_late"]
+
+
+@pytest.mark.parametrize("lag", [0.0, 1.0])
+def test_distal_reward_pairing_at_arrival_in_closed_form(lag):
+    """DistalRewardSTDP(lag): LTP reads the pre trace at t - lag (the arrival of a
+    spike sent one step earlier: full a_plus, as in Izhikevich's code); a pre and a
+    post spike in the same step count as LTD with lag > 0, as LTP without."""
+    import math
+
+    from neuroplastic import Modulator, SpikeTimes
+    from neuroplastic.experiments.izhikevich2007 import DistalRewardSTDP
+
+    tau = 20.0
+    rule = DistalRewardSTDP(a_plus=0.1, a_minus=0.15, tau_plus=tau, tau_minus=tau, tau_e=1e12, eta=0.0,
+                            period=1000.0, lag=lag)
+    m = Model(dt=1.0, max_rate=None)
+    m.add(Modulator("dopamine"))
+    # pair A: pre 10 ms, post 11 ms (causal, one step); pair B: pre and post both at 100 ms
+    m.add(SpikeTimes("pre", 2, [0, 1], [10.0, 100.0]))
+    m.add(SpikeTimes("post", 2, [0, 1], [11.0, 100.0]))
+    m.add(Projection("p", "pre", "post", OneToOne(), weight=1.0, rules=[rule]))
+    net = Network(m, seed=0)
+    net.run(200.0)
+    e = net.rule_state("p", 0).syn.e[net._store("p").build_slots]   # per slot -> synapse order
+    causal = 0.1 * (1.0 if lag else math.exp(-1.0 / tau))
+    same = -0.15 if lag else 0.1
+    np.testing.assert_allclose(e, [causal, same], rtol=1e-9)   # tau_e = 1e12 ms: decay < 1e-9

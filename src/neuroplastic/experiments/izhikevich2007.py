@@ -52,8 +52,17 @@ How the engine realises it (decisions, each equivalent or stated as a difference
 * Eligibility decay: exact exponential read at the update times, equal to the
   x0.99 per 10 ms at those times. STDP traces are all-to-all (bump +1) rather
   than Izhikevich's set-to-0.1 (nearest): they differ only for two spikes of one
-  neuron within ~50 ms. Pre and post spikes in the same step count as
-  pre-before-post (LTP with x = 1): the engine's rule sees emission times.
+  neuron within ~50 ms.
+* Pairing at arrival (``pairing = "arrival"``, the default since the runs
+  below): in Izhikevich's code the LTP at a post spike reads the presynaptic
+  trace at the column of the spike's *arrival* (one 1 ms delay after
+  emission, undecayed), and a pre spike meets a post trace that a post spike
+  of the same ms has already set (LTD). The rule (``DistalRewardSTDP(lag =
+  dt)``) does the same: LTP reads x(t - dt), and a pre and a post spike in the
+  same step count as LTD (-a_minus). ``--set pairing=emission`` gives the
+  library's emission-time pairing (a one-step causal pair then gets
+  a_plus e^{-1/19.5} = 0.95 a_plus, a same-step pair +a_plus), which is what
+  the earlier tables below used.
 * Reward: the network runs in chunks of ``chunk`` ms (<= the 1 s minimum reward
   delay, so every pairing is detected before its reward is due); after each
   chunk the new spikes of n1 and n2 are read from the E spike monitor, pairings
@@ -82,8 +91,31 @@ Scales: full = the whole protocol (1000 neurons, 3600 s, one seed per call of
 ``neuroplastic reproduce izhikevich2007 --seed N``). Reduced = the same network
 for 600 s (late window minutes 5-10), used by the slow test.
 
-Results with the default half-step scheme (measured after the rest of this
-section, which used forward Euler; ``neuroplastic run izhikevich2007 --seed N``,
+Results with the defaults (half-step scheme, pairing at arrival;
+``neuroplastic run izhikevich2007 --seed N``, N = 0..4, one run at a time with
+another simulation on the second core, 106-119 s of simulation each):
+
+====  ===============  ==========  =============  =========  ======
+seed  w_rewarded_late  first 3.96  w_other_mean   rate (Hz)  reward
+====  ===============  ==========  =============  =========  ======
+0     3.87             26.3 min    0.608          1.18       167
+1     3.89             20.4 min    0.658          1.19       196
+2     3.90             16.8 min    0.620          1.18       168
+3     3.89             29.0 min    0.658          1.18       185
+4     3.96             21.2 min    0.722          1.19       220
+====  ===============  ==========  =============  =========  ======
+
+**Target met in 5 of 5 seeds** (reference port: 3.91-3.92, first 3.96 at
+11-27 min); late rank among 200 random E->E synapses 1.0 in every seed;
+the other excitatory weights end at 0.61-0.72 (reference port 0.83-0.89; target
+< 1.2). The pairing-at-arrival choice was made from reading the reference code
+(the previous tables' shortfall was the open question), then run once per
+seed; nothing else was changed. Control (``--set dopamine=false``, seed 0):
+rewarded late mean 0.013, late rank 0.01, rank at the end 0, other weights
+0.21, 1.13 Hz: not singled out.
+
+Results with emission-time pairing and the half-step scheme (measured after the
+rest of this section, which used forward Euler; ``neuroplastic run izhikevich2007 --seed N``,
 N = 0..4, two runs at a time on 2 cores, 120-135 s of simulation each):
 
 ====  ===============  ==========  =============  =========
@@ -96,9 +128,9 @@ seed  w_rewarded_late  first 3.96  w_other_mean   rate (Hz)
 4     3.59             39.2 min    0.751          1.20
 ====  ===============  ==========  =============  =========
 
-The mean rate now matches the reference port (1.2-1.3 Hz) and the other weights
-are lower (0.67-0.84, reference port 0.83-0.89), but the main target is still
-**NOT met**: late mean >= 3.8 in 1 of 5 seeds. Late rank among 200 random E->E
+The mean rate matches the reference port (1.2-1.3 Hz) and the other weights
+are lower (0.67-0.84, reference port 0.83-0.89), but with emission-time pairing
+the main target is **NOT met**: late mean >= 3.8 in 1 of 5 seeds. Late rank among 200 random E->E
 synapses: 0.985 (seed 0) and 1.0 (seeds 1-4). Control (``--set dopamine=false``,
 seed 0): rewarded synapse late mean 0.017, late rank 0.005, others 0.30, 1.14 Hz.
 
@@ -191,6 +223,7 @@ DEFAULTS = dict(
     n_random=200, raster_ms=2000.0,
     dt=1.0,
     v_substeps=2,                                       # Izhikevich's two 0.5 ms half steps (1: Euler)
+    pairing="arrival",                                  # as his code; "emission": library pairing
 )
 
 # Reduced scale (tests): the same 1000-neuron network for 10 simulated minutes;
@@ -207,8 +240,17 @@ def _dr_on_pre(s, i, j, t, w, st, p):
 
 @njit(cache=True, inline="always")
 def _dr_on_post(s, i, j, t, w, st, p):
-    x = traces.read(st.pre.x[i], st.pre.t_last[i], t, p.tau_plus)
-    st.syn.e[s] += p.a_plus * x * math.exp((t - st.glob.t_update[0]) / p.tau_e)
+    scale = math.exp((t - st.glob.t_update[0]) / p.tau_e)
+    if p.lag > 0.0 and st.pre.t_last[i] >= t:
+        # the pre spike of this step has not arrived yet: pair with the trace one
+        # lag earlier (x - 1 is the value just before this spike's bump), and count
+        # the coincidence as LTD, as Izhikevich's code does (there the pre spike
+        # meets a post trace that this post spike has already set)
+        x = (st.pre.x[i] - 1.0) * math.exp(p.lag / p.tau_plus)
+        st.syn.e[s] += (p.a_plus * x - p.a_minus) * scale
+        return 0.0
+    x = traces.read(st.pre.x[i], st.pre.t_last[i], t - p.lag, p.tau_plus)
+    st.syn.e[s] += p.a_plus * x * scale
     return 0.0
 
 
@@ -238,8 +280,18 @@ class DistalRewardSTDP(RewardModulatedSTDP):
     rule computes one exp per synapse and period, about 5x slower here with
     100,000 synapses). Dead synapse slots are not skipped: not for use with
     structural plasticity.
+
+    ``lag`` (ms, default 0 = the library's emission-time pairing): LTP at a
+    post spike reads the presynaptic trace at ``t - lag``, i.e. pairs with the
+    pre spike's *arrival* after the one-step transmission, as Izhikevich's code
+    does (its trace is read at the arrival column, so a pre spike 1 ms before
+    the post spike gives the full +a_plus); a pre and a post spike in the same
+    step then count as LTD (-a_minus), as there, instead of LTP.
     """
 
+    lag: float = 0.0
+
+    constraints = {**RewardModulatedSTDP.constraints, "lag": dict(ge=0, unit="ms")}
     synapse_state = (State("e", 0.0, "weight"),)
     global_state = (State("t_update", 0.0, "ms"),)
     on_pre, on_post = _dr_on_pre, _dr_on_post
@@ -278,7 +330,8 @@ def build(c: dict, seed: int):
     fs = Izhikevich(a=0.1, b=0.2, c=-65.0, d=2.0, **fast)
     rule = DistalRewardSTDP(a_plus=c["a_plus"] * scale, a_minus=c["a_minus"] * scale, tau_plus=c["tau_stdp"],
                                tau_minus=c["tau_stdp"], tau_e=c["tau_c"], eta=c["eta"],
-                               reference=-c["tonic"], period=c["period"], modulator=DOPAMINE)
+                               reference=-c["tonic"], period=c["period"], modulator=DOPAMINE,
+                               lag=c["dt"] if c["pairing"] == "arrival" else 0.0)
     half = 0.5 * float(c["noise_amp"])
     model = Model(dt=c["dt"], max_rate=None)
     model.add(Population("E", n_e, rs))
