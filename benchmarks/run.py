@@ -105,6 +105,11 @@ def main(argv=None):
     results["msp_structural"] = msp
     print(f"\nMSP structural updates (10,000 neurons, every 100 ms): {100 * msp['fraction']:.2f} % of the run "
           f"time ({100 * msp['fraction_with_chunking']:.2f} % with chunk overhead; limit 20 %)")
+    import izhikevich_hour
+    hour = izhikevich_hour.measure()
+    results["izhikevich_hour"] = hour
+    print(f"\nizhikevich2007, one biological hour: {hour['sim_wall_s']:.1f} s of simulation "
+          f"(limit {hour['limit_s']:g} s)")
     from neuroplastic.io import atomic_write_json
     atomic_write_json(args.out, results)
     print(f"\nwrote {args.out}")

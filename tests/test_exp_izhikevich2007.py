@@ -174,3 +174,14 @@ def test_distal_reward_pairing_at_arrival_in_closed_form(lag):
     causal = 0.1 * (1.0 if lag else math.exp(-1.0 / tau))
     same = -0.15 if lag else 0.1
     np.testing.assert_allclose(e, [causal, same], rtol=1e-9)   # tau_e = 1e12 ms: decay < 1e-9
+
+
+@pytest.mark.slow
+def test_full_scale_targets_seed0():
+    """The whole protocol (1 h of biological time, about 2 min): every full-scale
+    target for seed 0 (measured: rewarded late mean 3.87, others 0.61, 1.18 Hz)."""
+    exp = experiments.get("izhikevich2007")
+    result = exp.run(exp.resolve(scale="full"), seed=0)
+    failed = [(x.metric, x.measured) for x in experiments.compare(result, exp.targets, "full") if not x.passed]
+    assert not failed, failed
+    assert result.metrics["late_rank"] >= 0.99
