@@ -123,11 +123,12 @@ def lesion_synapses(net, projection: str, fraction: float, rng) -> np.ndarray:
 
 # -- growth --------------------------------------------------------------------
 
-def _initial_values(spec, rng, n):
-    """Initial values of ``n`` new neurons from a population's initial spec
-    (a per-neuron array is sampled, since it has no value for new indices)."""
+def _values_for_new(spec, rng, n):
+    """``n`` values from a model's value spec (a number or a Distribution: drawn
+    as at build time; a per-item array has no entry for new items, so it is
+    sampled) — initial states of new neurons, weights and delays of their synapses."""
     if not isinstance(spec, Distribution) and np.ndim(spec) == 1:
-        return rng.choice(np.asarray(spec, float), size=n)
+        return rng.choice(np.asarray(spec, float), size=n) if len(spec) else np.zeros(n)
     return draw(spec, rng, n)
 
 
@@ -137,7 +138,7 @@ def _grow_population_arrays(net, pop, n, rng):
     living = np.flatnonzero(a["alive"])
     donors = rng.choice(living if len(living) else np.arange(n_old), size=n)
     init = {**part.model.default_initial(), **part.initial}
-    fresh = np.vstack([_initial_values(init.get(v, 0.0), rng, n) for v in pop.state_names])
+    fresh = np.vstack([_values_for_new(init.get(v, 0.0), rng, n) for v in pop.state_names])
     a["state"] = np.ascontiguousarray(np.hstack([a["state"], fresh]))
     if a["par"].shape[0] == n_old and n_old > 1:   # one parameter row per neuron (else one shared row)
         a["par"] = np.ascontiguousarray(np.vstack([a["par"], a["par"][donors]]))
@@ -187,16 +188,8 @@ def _grow_projection(net, kp, grown: dict):
             for x, y in zip(getattr(new, part), getattr(old, part)):
                 x[: len(y)] = y
         pj.rule_states[r] = new
-    edit = _edit(net, kp)
-    row_cap = np.where(st.row_cap > 0, st.row_cap, np.maximum(st.row_cap, MIN_FREE))
-    col_cap = np.where(st.col_cap > 0, st.col_cap, np.maximum(st.col_cap, MIN_FREE))
-    edit._relayout(row_cap, col_cap)
-
-
-def _sample_values(spec, rng, n):
-    if not isinstance(spec, Distribution) and np.ndim(spec) == 1:
-        return rng.choice(np.asarray(spec, float), size=n) if len(spec) else np.zeros(n)
-    return draw(spec, rng, n)
+    # new rows / columns (reserve 0) get the minimum free reserve; existing ones keep theirs
+    _edit(net, kp)._relayout(np.maximum(st.row_cap, MIN_FREE), np.maximum(st.col_cap, MIN_FREE))
 
 
 def _in_degree(k, pool, posts, exclude_self, rng):
@@ -265,8 +258,8 @@ def add_neurons(net, population: str, n: int, rng) -> np.ndarray:
         i, j = _new_pairs(proj.connectivity, n_pre, n_post, old_pre, old_post, pj.spec.pre == pj.spec.post, rng)
         if len(i):
             edit = _edit(net, kp)
-            delay = np.minimum(_sample_values(proj.delay, rng, len(i)), edit._max_delay * net.dt)
-            edit.add(i, j, _sample_values(proj.weight, rng, len(i)), np.maximum(delay, 0.0))
+            delay = np.minimum(_values_for_new(proj.delay, rng, len(i)), edit._max_delay * net.dt)
+            edit.add(i, j, _values_for_new(proj.weight, rng, len(i)), np.maximum(delay, 0.0))
     return np.arange(n_old, pop.n, dtype=np.int64)
 
 
