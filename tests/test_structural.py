@@ -359,3 +359,23 @@ def test_activity_regrowth_grows_synapses_between_co_active_neurons():
 def test_activity_regrowth_rejects_unknown_modes():
     with pytest.raises(npl.ValidationError, match="regrow"):
         PruneAndRegrow(regrow="hebbian")
+
+
+def test_prune_silent_moves_synapses_off_inputs_that_never_fire():
+    m = npl.Model(dt=0.1)
+    rates = np.where(np.arange(40) < 20, 50.0, 0.0)   # inputs 20..39 are silent
+    m.add(npl.PoissonInput("inp", 40, rate=rates))
+    m.add(npl.Population("out", 10, npl.LIF()))
+    rule = PruneAndRegrow(period=200.0, w_init=1.0, prune="silent")
+    m.add(npl.Projection("p", "inp", "out", npl.FixedProbability(0.2), weight=1.0, rules=[rule]))
+    net = npl.Network(m, seed=2)
+    pre0, _ = net.synapses("p")
+    assert (pre0 >= 20).sum() > 10
+    net.run(2000.0)
+    pre, _ = net.synapses("p")
+    assert len(pre) == len(pre0)                       # budget kept
+    # after each update only regrown synapses can sit on silent inputs, half of them at random:
+    # the share on silent inputs drops from ~1/2 towards the share of the last regrowth
+    assert (pre >= 20).mean() < 0.5 * (pre0 >= 20).mean()
+    with pytest.raises(npl.ValidationError, match="prune"):
+        PruneAndRegrow(prune="unused")

@@ -98,6 +98,11 @@ class PruneAndRegrow(Structural, Rule):
     co-active pairs run out, the (remaining) new pairs are drawn uniformly. Graded (rate) populations have no spike counts: use
     ``"random"`` there.
 
+    With ``prune="silent"`` the candidates for pruning are the synapses whose
+    presynaptic neuron did not spike since the previous update (unused
+    synapses, "least useful" by that measure) instead of the weak ones
+    (``threshold`` is then ignored).
+
     The number of synapses stays constant (unless free pairs are so rare that
     fewer are found: then fewer are regrown). A pair pruned in this update may
     be drawn again. Cost per update: one vectorised pass over the weights to
@@ -114,19 +119,26 @@ class PruneAndRegrow(Structural, Rule):
     delay: float = 0.0
     self_connections: str = "forbid"
     regrow: str = "random"
+    prune: str = "weight"
 
     constraints = {
         "threshold": dict(finite=False), "period": dict(gt=0, unit="ms"), "fraction": dict(gt=0, le=1),
         "max_count": dict(ge=0, finite=False), "w_init": dict(), "delay": dict(ge=0, unit="ms"),
         "self_connections": ("forbid", "allow"), "regrow": ("random", "activity"),
+        "prune": ("weight", "silent"),
     }
     pre_state = (State("seen", 0.0, "spikes"),)    # counter values at the previous update
     post_state = (State("seen", 0.0, "spikes"),)
 
     def restructure(self, t, edit, rng):
-        weights = self._activity(edit) if self.regrow == "activity" else (None, None)
+        counts = self._counts(edit) if "activity" == self.regrow or "silent" == self.prune else None
+        weights = tuple(c / c.sum() if c.sum() > 0 else None for c in counts) if self.regrow == "activity" \
+            else (None, None)
         slots = edit.slots()
-        weak = slots[edit.w[slots] < self.threshold]
+        if self.prune == "silent":   # unused: the presynaptic neuron did not spike since the last update
+            weak = slots[counts[0][edit.pre[slots]] == 0]
+        else:
+            weak = slots[edit.w[slots] < self.threshold]
         k = int(min(self.max_count, math.ceil(self.fraction * len(weak))))
         if k <= 0:
             return
@@ -135,21 +147,20 @@ class PruneAndRegrow(Structural, Rule):
         edit.remove(weak)
         allow = self.self_connections == "allow"
         i, j = draw_free_pairs(edit, k, rng, allow, p_pre=weights[0], p_post=weights[1])
-        if len(i) < k and weights != (None, None):   # co-active pairs exhausted: the rest at random
+        if len(i) < k and self.regrow == "activity":   # co-active pairs exhausted: the rest at random
             edit.add(i, j, self.w_init, self.delay)
             i, j = draw_free_pairs(edit, k - len(i), rng, allow)
         edit.add(i, j, self.w_init, self.delay)
 
-    def _activity(self, edit):
-        """Spike counts of both sides since the previous update, normalised to
-        probabilities (None for a silent side: uniform)."""
+    def _counts(self, edit):
+        """Spike counts of the pre and post neurons since the previous update
+        (removed neurons count 0); remembers the counters for the next one."""
         st = edit.rule_states[[r is self for r in edit.rules].index(True)]
         out = []
         for side, seen in (("pre", st.pre.seen), ("post", st.post.seen)):
             total = edit.spike_counts(side).astype(np.float64)
-            c = np.maximum(total - seen, 0.0) * (edit.alive_pre if side == "pre" else edit.alive_post)
+            out.append(np.maximum(total - seen, 0.0) * (edit.alive_pre if side == "pre" else edit.alive_post))
             seen[...] = total
-            out.append(c / c.sum() if c.sum() > 0 else None)
         return out
 
 
