@@ -73,6 +73,7 @@ from ..plasticity.msp import Calcium, MSPGrowth
 from ..progress import RunProgress
 from .base import Experiment, Result, Target
 from .registry import register
+from .scaling import moving_average
 
 DEFAULTS = dict(
     n_exc=800, n_inh=200, p=0.1, dt=0.1,
@@ -175,13 +176,6 @@ def _in_degree(net):
     return float(np.bincount(post, minlength=net.size("exc"))[alive].mean())
 
 
-def _smooth(rate, m):
-    csum = np.concatenate([[0.0], np.cumsum(rate)])
-    out = np.full(len(rate), np.nan)
-    out[m - 1:] = (csum[m:] - csum[:-m]) / m
-    return out
-
-
 def _metrics(c, t, rate, prefix):
     lesion = float(c["settle"])
 
@@ -195,8 +189,9 @@ def _metrics(c, t, rate, prefix):
     out = {f"rate_pre_{prefix}": pre, f"rate_post_{prefix}": post, f"rate_end_{prefix}": end,
            f"recovered_{prefix}": end / pre if pre > 0 else float("nan"),
            f"drop_{prefix}": post / pre if pre > 0 else float("nan")}
-    m = max(1, int(round(c["smooth"] / c["window"])))
-    smooth = _smooth(rate, m)
+    # mean over the ``smooth`` ms ending at each bin end (NaN until a whole window exists)
+    _, means = moving_average(t - c["window"], rate, float(c["window"]), float(c["smooth"]))
+    smooth = np.concatenate([np.full(len(rate) - len(means), np.nan), means])
     after = t - c["smooth"] >= lesion - 1e-9     # smoothing windows lying wholly after the lesion
     back = np.flatnonzero(after & (smooth >= 0.9 * pre))
     out[f"recovery_time_s_{prefix}"] = float((t[back[0]] - lesion) * 1e-3) if back.size else float("nan")
