@@ -116,3 +116,20 @@ def test_config_file_name_with_odd_characters_gives_a_valid_run_name(tmp_path, c
                       '[[monitors]]\nkind = "SpikeMonitor"\npopulation = "p"\n')
     assert main(["run", str(config), "--out", str(tmp_path / "runs"), "--no-progress"]) == 0
     assert _only_run_dir(tmp_path / "runs").name.startswith("my_model__v2_-")
+
+
+@pytest.mark.parametrize("text", ["12,20", "[12, 20]", "(12,20)", " [12,20] "])
+def test_set_accepts_tuple_spellings_and_keeps_integers(text):
+    from neuroplastic.experiments import get
+
+    c = get("sorn-counting").resolve({"n_values": text}, scale="full")
+    assert c["n_values"] == (12, 20) and all(type(v) is int for v in c["n_values"])
+    assert get("rewiring-budget").resolve({"seeds": ""}, scale="full")["seeds"] == ()
+
+
+def test_set_rejects_a_non_number_in_a_tuple():
+    from neuroplastic.errors import ValidationError
+    from neuroplastic.experiments import get
+
+    with pytest.raises(ValidationError, match="n_values"):
+        get("sorn-counting").resolve({"n_values": "12,x"}, scale="full")

@@ -506,6 +506,20 @@ def test_units_and_neuron_rules_round_trip():
     np.testing.assert_array_equal(a.state("y", "gain"), b.state("y", "gain"))
 
 
+def test_binary_same_step_input_round_trip_and_errors():
+    from neuroplastic.model.config import config_from_dict, model_to_dict
+
+    m = npl.Model(dt=1.0, max_rate=None)
+    m.add(npl.Population("b", 2, npl.BinaryUnit(threshold=0.5, same_step_input=True)))
+    d = model_to_dict(m, duration=5.0)
+    assert d["populations"][0]["params"]["same_step_input"] is True
+    rc = config_from_dict(d)
+    assert rc.model.populations["b"].model.same_step_input is True
+    d["populations"][0]["params"]["same_step_input"] = 1
+    with pytest.raises(npl.ValidationError, match=r"populations\[0\]\.params\.same_step_input"):
+        config_from_dict(d)
+
+
 def test_neuron_rule_errors_name_the_field():
     from neuroplastic.model.config import config_from_dict, model_to_dict
 

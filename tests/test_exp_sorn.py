@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from neuroplastic import experiments
-from neuroplastic.experiments.sorn_counting import _fit_predict, _structure, counting_sequence
+from neuroplastic import Network
+from neuroplastic.experiments.sorn_counting import _fit_predict, _model, _states, _structure, counting_sequence
 
 TINY = dict(n_values="4", steps_plastic=3000, steps_train=1000, steps_test=1000)
 
@@ -29,7 +30,7 @@ def test_sorn_reduced_targets_and_sanity(sorn_reduced):
         assert m[f"wsum_ee_max_error_n{n}"] < 1e-9
         # STDP + normalisation prune part of W^EE to 0, but not all of it
         assert 0.05 < m[f"frac_ee_zero_n{n}"] < 0.6
-        for key in ("acc", "acc_all", "acc_end", "acc_pos"):
+        for key in ("acc", "acc_all", "acc_end", "acc_count"):
             assert 0.0 <= m[f"{key}_n{n}"] <= 1.0 and 0.0 <= m[f"static_{key}_n{n}"] <= 1.0
     # n = 4 (measured, seed 0): SORN 0.97 vs static 0.80 on the predictable steps; the static
     # reservoir is at the memoryless level n/(n+1) = 0.8 and cannot predict the word end.
@@ -71,6 +72,51 @@ def test_structure_and_sequence():
     assert np.all(pos[letters % 3 == 0] == 0) and np.all(pos[letters % 3 == 2] == 4)
 
 
+def _dense_sorn(c, s, letters, n_steps, fast):
+    """SORN in dense numpy (Lazar et al. 2009 with SORN_V2's update order), IP only:
+    x(k+1) = [W_ee x(k) - W_ei y(k) + u(k) > T_e]; y(k+1) = [W_ie x(k+1) > T_i] (fast)
+    or [W_ie x(k) > T_i]; T_e += eta_ip (x(k+1) - H_IP)."""
+    n_e, n_i = s["n_e"], s["n_i"]
+    w_ee = np.zeros((n_e, n_e)); w_ee[s["ee"][1], s["ee"][0]] = s["w_ee"]
+    w_ei = np.zeros((n_e, n_i)); w_ei[s["ei"][1], s["ei"][0]] = s["w_ei"]
+    w_ie = np.zeros((n_i, n_e)); w_ie[s["ie"][1], s["ie"][0]] = s["w_ie"]
+    x, y = np.zeros(n_e), np.zeros(n_i)
+    theta = s["theta_e"] - c["eta_ip"] * c["h_ip"]   # the engine's step 0 (x(0) = 0) already applies IP
+    out = [x]
+    for k in range(1, n_steps + 1):
+        u = np.zeros(n_e)
+        u[s["pools"][letters[k - 1]]] = c["input_gain"]
+        x_new = ((w_ee @ x + u) - w_ei @ y > theta).astype(float)
+        y = (w_ie @ (x_new if fast else x) > s["theta_i"]).astype(float)
+        theta += c["eta_ip"] * (x_new - c["h_ip"])
+        x = x_new
+        out.append(x)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_engine_matches_dense_numpy_sorn(fast):
+    # The engine's SORN (binary units, same_step_input for fast inhibition, ThresholdHomeostasis)
+    # against a dense numpy loop of the equations; STDP off so the update order of the weights
+    # plays no role (see the module docstring). Identical rasters, step by step.
+    exp = experiments.get("sorn-counting")
+    c = exp.resolve({"eta_stdp": 1e-300, "fast_inhibition": fast}, scale="reduced")
+    rng = np.random.default_rng(5)
+    s = _structure(c, rng)
+    n_steps = 1500
+    letters, _ = counting_sequence(6, n_steps + 1, rng)
+    net = Network(_model(c, s, letters, s["w_ee"], s["theta_e"], plastic=True), seed=1)
+    net.run(float(n_steps + 1))
+    engine = _states(net, s["n_e"], n_steps)
+    reference = _dense_sorn(c, s, letters, n_steps, fast)
+    assert 0.05 < reference[100:].mean() < 0.2
+    first = np.flatnonzero(np.any(engine != reference, axis=1))
+    assert first.size == 0, f"first raster mismatch at step {first[0]}"
+    # the two inhibition timings give different dynamics
+    other = _dense_sorn(c, s, letters, n_steps, not fast)
+    assert np.any(other != reference)
+
+
 def test_pinv_readout_learns_linear_classes():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 4, 500)
@@ -80,12 +126,18 @@ def test_pinv_readout_learns_linear_classes():
 
 
 @pytest.mark.slow
-def test_sorn_full_scale_curve():
+def test_sorn_full_scale_beats_static_reservoir_at_long_words():
+    # The issue's target on SORN_V2's performance measure, full-scale networks (5 per n, as
+    # the reproduction), on two of the reproduction's word lengths n >= 10 to fit the CI budget
+    # (measured, seed 0: gaps 0.37 at n = 12 and 0.36 at n = 20; all five n: module docstring).
     exp = experiments.get("sorn-counting")
-    result = exp.run(exp.resolve(scale="full"), seed=0)
+    result = exp.run(exp.resolve({"n_values": "12,20"}, scale="full"), seed=0)
     m = result.metrics
+    assert result.config["networks"] == 5 and result.config["fast_inhibition"]
+    assert m["min_gap_count_n_ge_10"] >= 0.10
+    assert m["acc_count_n12"] > 0.85 and m["acc_count_n20"] > 0.7
     assert m["mean_activity_e"] == pytest.approx(0.1, abs=0.01)
     assert m["wsum_ee_max_error"] < 1e-9
-    # The issue's target (>= 10 points at n >= 10) is NOT met on the next-letter
-    # accuracy (see the module docstring); what holds at full scale is the small-n advantage.
-    assert m["acc_n4"] > m["static_acc_n4"]
+    # next-letter accuracy: SORN stays at or above the memoryless level n/(n+1)
+    assert m["acc_n12"] >= 12 / 13 - 0.01 and m["acc_n20"] >= 20 / 21 - 0.01
+    assert result.recordings["n20"]["sorn_acc_count"].shape == (5,)

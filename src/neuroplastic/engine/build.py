@@ -70,7 +70,8 @@ def build_population(index: int, part, dt: float, rng: np.random.Generator) -> P
         state = np.vstack([draw(init.get(v, 0.0), rng, part.n) for v in names])
         rows = tuple(names.index(s) for s in part.model.synaptic_variables)
         model = part.model
-        spec = PopSpec(index, "neuron", kernel=kernel, channel_rows=rows, graded=model.graded)
+        spec = PopSpec(index, "neuron", kernel=kernel, channel_rows=rows, graded=model.graded,
+                       instant_input=model.graded or bool(getattr(model, "same_step_input", False)))
         arrays = dict(spk=np.zeros(part.n, np.int64), state=state, par=np.ascontiguousarray(par),
                       ref=np.zeros(part.n, np.int64), work=np.zeros((3, part.n)),
                       act=np.zeros(part.n), nact=np.zeros(1, np.int64), cnt=np.zeros(part.n, np.int64),
@@ -116,7 +117,7 @@ def build_projection(index, proj, pops: dict, dt, rng, headroom, mods=None) -> P
     spec = ProjSpec(index, pre.spec.index, post.spec.index, channel, deliver=deliver,
                     row=post.spec.channel_rows[channel] if deliver else -1, direct=direct,
                     rules=list(proj.rules), graded_pre=pre.spec.graded,
-                    instant=direct and post.spec.graded and pre.spec.index < post.spec.index)
+                    instant=direct and post.spec.instant_input and pre.spec.index < post.spec.index)
     out = ProjArrays(spec, proj.name, store)
     for rule in proj.rules:
         src = {name: pre.variable(name) for name in rule.pre_reads}

@@ -32,6 +32,7 @@ class PopSpec:
     channel_rows: tuple = ()  # state rows receiving exc / inh input
     buffered: tuple = ()    # channels (0 exc, 1 inh) that have a delay buffer
     graded: bool = False    # synapses carry w * activity (rate units, value inputs)
+    instant_input: bool = False  # zero-delay input from earlier populations arrives in the same step
     track_activity: bool = False  # keep a 0/1 spike-indicator array (a rule reads it)
     rules: list = field(default_factory=list)  # neuron (intrinsic) rules
 
@@ -49,7 +50,7 @@ class ProjSpec:
     direct: bool = False    # all delays zero: add straight into the state row
     rules: list = field(default_factory=list)
     graded_pre: bool = False  # the presynaptic side sends graded activity
-    instant: bool = False   # delivered before the (graded) target updates, same step
+    instant: bool = False   # delivered before the target updates, same step (see PopSpec.instant_input)
 
     def has(self, capability) -> bool:
         return any(isinstance(r, capability) for r in self.rules)

@@ -102,7 +102,10 @@ def _coerce(name, key, value, default):
             out = kind(float(value)) if kind is int and float(value).is_integer() else kind(value)
             return out
         if kind in (list, tuple) and isinstance(value, str):
-            return kind(float(x) for x in value.split(","))
+            # "10,20,30", "[10, 20, 30]" or "(10, 20, 30)"; ints stay ints where the default's are
+            items = [x.strip() for x in value.strip().strip("[]()").split(",") if x.strip()]
+            as_int = all(isinstance(d, int) and not isinstance(d, bool) for d in default)
+            return kind(int(float(x)) if as_int and float(x).is_integer() else float(x) for x in items)
         return kind(value) if kind is not type(None) else value
     except (TypeError, ValueError):
         raise ValidationError(f"Experiment '{name}'", key, value, f"must be of type {kind.__name__}") from None

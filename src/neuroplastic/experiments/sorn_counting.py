@@ -3,7 +3,15 @@
 Model (discrete time, one step = dt = 1 ms; all quantities dimensionless)::
 
     x(t+1) = Theta(W^EE x(t) - W^EI y(t) + u(t) - T^E)        N^E = 200 binary E units
-    y(t+1) = Theta(W^IE x(t) - T^I)                            N^I = 0.2 N^E = 40 binary I units
+    y(t+1) = Theta(W^IE x(t+1) - T^I)                          N^I = 0.2 N^E = 40 binary I units
+
+The inhibitory update reads the E state of the same step ("fast inhibition",
+``fast_inhibition = True``, the default): that is what both SORN implementations do
+(delpapa/SORN_V2 ``common/sorn.py`` computes ``y_new`` from ``x_new`` always;
+chrhartm/SORN ``common/defaults.py`` sets ``fast_inhibit = True``, "latest excitatory
+input for inhibition"), so the E -> I -> E loop closes in one step. The paper's
+equations are usually written with ``W^IE x(t)`` (two steps); ``--set
+fast_inhibition=false`` runs that (engine: ``BinaryUnit(same_step_input=True)`` on I).
 
 Theta(h) = 1 if h > 0 (the engine's :class:`~neuroplastic.BinaryUnit`: x = 1 if
 h > theta). Connectivity: W^EE sparse, lambda = 10 random presynaptic E units per
@@ -55,11 +63,11 @@ current letter; label = the next letter s(t+1) (6 classes). Classifier (``readou
 ``"pinv"`` (default) = linear least squares on one-hot targets with a bias column
 (Moore-Penrose pseudo-inverse, class = argmax; the paper's linear readout), or
 ``"logistic"`` = ``sklearn.linear_model.LogisticRegression(C=readout_c,
-max_iter=2000)`` (as SORN_V2; much slower on these binary states); trained on the
-``steps_train`` samples, scored on the ``steps_test`` samples. Metrics per n:
+max_iter=2000)`` (as SORN_V2); trained on the ``steps_train`` samples, scored on the
+``steps_test`` samples. Metrics per n:
 
 * ``acc_all_n{n}``: fraction of test steps whose next letter is predicted correctly.
-* ``acc_n{n}`` (the headline, "performance"): the same over steps whose next letter
+* ``acc_n{n}``: the same over steps whose next letter
   is *predictable*, i.e. excluding the steps whose next letter starts a word (a or
   d, a fair coin flip). A memoryless readout that only knows the current letter
   scores n/(n+1) on these steps (it never predicts c/f, always b/e after b/e);
@@ -68,9 +76,12 @@ max_iter=2000)`` (as SORN_V2; much slower on these binary states); trained on th
   least identifies the current letter.
 * ``acc_end_n{n}``: accuracy on the "word end" steps only (current letter is the n-th
   b or e, next is c or f): what actually requires counting. Memoryless score 0.
-* ``acc_pos_n{n}``: a second readout (same classifier, same features) decoding the
-  position of the current letter within its word (0 .. n+1) -- a direct count
-  readout; chance among the b's is 1/n.
+* ``acc_count_n{n}`` (the headline, "performance"): SORN_V2's measure
+  (``CountingTask/experiment.py``: the label is ``source.sequence_ind()`` of the next
+  step, i.e. the *position* of the next letter within its word, 0 .. n+1, over all
+  test steps; multinomial ``LogisticRegression``, ``count_readout = "logistic"``, on
+  the same features). This needs the count at every b/e step; chance among the b's
+  is 1/n.
 * the same with ``static_`` prefix, and ``gap_*_n{n}`` = SORN - static (fraction;
   x100 = percentage points).
 
@@ -79,57 +90,57 @@ IP drives it to H_IP = 0.1), ``mean_activity_e_test``, ``mean_activity_e_static`
 ``wsum_ee_max_error`` = max |sum_j W^EE_ij - 1| over E units after phase 1,
 ``frac_ee_zero`` (fraction of W^EE at 0), threshold mean/std.
 
-Target (issue): SORN beats the static reservoir by >= 10 percentage points at n >= 10.
-It is registered on the headline metric (``min_gap_n_ge_10`` = min over n >= 10 of
-``acc_n{n} - static_acc_n{n}``, full scale). **It is NOT met**, and on this metric it
-cannot be: the static readout already reaches the memoryless level n/(n+1), so the
-largest possible gap is 1/(n+1) <= 9.1 points for n >= 10. No parameter was tuned.
+Each n is run with ``networks = 5`` independent networks (structure, letters and
+seeds from ``default_rng([seed, n, i])``; i = 0 uses ``[seed, n]``); the metrics are
+means over them, the per-network values are in ``recordings/n{n}.npz``.
 
-Results (measured; full scale = the defaults above, ``neuroplastic run sorn-counting
---seed S``, readout ``pinv`` on x only; 6-8 s for the whole command on 2 cores after
-numba compilation, about 45 s more on a cold numba cache; up to 2 min when the
-machine is loaded). Next-letter accuracy on predictable steps, n = 4, 8, 12, 16, 20
-(memoryless level 0.800 0.889 0.923 0.941 0.952)::
+Target (issue): SORN beats the static reservoir by >= 10 percentage points at n >= 10,
+registered on SORN_V2's performance measure, averaged over the 5 networks:
+``min_gap_count_n_ge_10`` = min over n >= 10 of ``acc_count_n{n} -
+static_acc_count_n{n}`` >= 0.10. History, stated plainly: the first version registered
+the next-letter accuracy and used the paper's two-step inhibition; the target was not
+met (SORN 7-28 points *below* the static reservoir at some n >= 10, seeds 0-4). Two
+facts found afterwards by reading SORN_V2 and chrhartm/SORN changed the protocol:
+their inhibition is fast (above), and their performance is the next position, not the
+next letter (on the next-letter accuracy the gap cannot exceed 1/(n+1) < 10 points at
+n >= 10 once the static readout knows the current letter, so the issue's target cannot
+refer to it). Running SORN_V2's own code (its CountingTask, logistic readout, L = n,
+seeds 0-4; static = the same code with eta_STDP = eta_IP = 'off') gives SORN 0.98-1.00 /
+0.84-0.98 / 0.45-0.65 and static 0.35-0.99 / 0.20-0.67 / 0.13-0.52 at n = 10 / 20 / 30;
+with its inhibition made slow (y from x(t)) and without its pruning of zero weights
+(our model's two differences then) SORN drops to 0.47-0.67 at n = 20 (seeds 0-2), which
+is what our first version measured (0.39-0.81). With fast inhibition our SORN lands at
+the reference (below); pruning of zero weights (SORN_V2 ``prune_stdp``) is not modelled
+(without it SORN_V2 gives 0.91-1.00 at n = 20, no worse).
 
-    seed  SORN                              static
-    0     0.952 0.942 0.939 0.853 0.931     0.800 0.894 0.946 0.941 0.952
-    1     1.000 0.993 0.984 0.984 0.865     0.911 0.889 0.923 0.941 0.952
-    2     1.000 0.986 0.937 0.921 0.848     0.973 0.946 0.943 0.941 0.952
-    3     1.000 0.978 1.000 0.663 0.917     0.951 0.939 0.923 0.945 0.952
-    4     0.995 0.914 0.954 0.870 0.960     1.000 0.889 0.923 0.941 0.952
-    mean  0.989 0.963 0.963 0.858 0.904     0.927 0.911 0.932 0.942 0.952
+Results (measured; full scale = the defaults, ``neuroplastic reproduce sorn-counting``
+(seed 0); 257 s on a loaded 2-core machine, 5 networks x 5 word lengths). Count readout,
+SORN / static, means over the 5 networks, n = 4, 8, 12, 16, 20::
 
-``min_gap_n_ge_10`` = -0.088, -0.087, -0.104, -0.282, -0.071 (seeds 0-4): in every seed the
-SORN readout is *below* the memoryless level at n = 16 or n = 20, because IP raises the
-thresholds of the b/e input units (their letter is on ~45 % of the time, H_IP = 10 %)
-until the input alone no longer drives them (seed 0, n = 16: T^E of the b and e pools
-1.01 and 1.02, min 1.00, = the input gain; other pools 0.32-0.40, rest 0.23), so the
-current letter is only
-represented through the recurrent dynamics, which at n >= 16 are not reliable.
-SORN does count better where counting is needed: word-end accuracy ``acc_end``
-(predict c/f after the n-th b/e; memoryless 0), n = 4 .. 20, seeds 0-4:
-SORN 1.00/1.00/1.00/1.00/0.99, 0.48/0.95/1.00/0.82/0.62, 0.78/0.85/0.50/1.00/0.65,
-0.01/0.86/0.19/0.00/0.00, 0.00/0.00/0.26/0.00/0.25; static 0.51/0.82/0.86/1.00/1.00,
-0.05/0.00/0.51/0.56/0.00, 0.53/0.00/0.43/0.00/0.00, 0.00/0.00/0.00/0.10/0.00, all 0 at
-n = 20. So the SORN advantage is >= 10 points at n = 12 in 4 of 5 seeds (0.25, 0.85,
-0.07, 1.00, 0.65) but only in 2 of 5 at n = 16 and at n = 20; ``min_gap_end_n_ge_10`` =
-0.00, 0.00, 0.07, -0.10, 0.00 (seeds 0-4). Position decoding ``acc_pos`` at n = 12/16/20, SORN vs
-static, seed means 0.87/0.62/0.58 vs 0.63/0.42/0.33 (SORN higher in 14 of 15 cases).
-Mean E activity after IP 0.0999-0.1015 (target H_IP = 0.1); max |sum_j W^EE_ij - 1| =
-4.4e-16; 23-40 % of W^EE at 0 after 50k steps; T^E mean 0.30-0.35, std 0.25-0.27
-(initially 0.25, 0.14). With ``--set readout_input=true`` (current letter added to the
-features) SORN never falls below the memoryless level (seeds 0-2, n = 4 .. 20:
-1.000 0.942 0.965 0.942 0.952 / 1.000 0.997 0.988 0.984 0.952 / 1.000 0.986 0.954
-0.952 0.965), and the gap at n >= 10 is then 0.0-6.5 points, within the 1/(n+1) bound.
+    SORN    1.000 1.000 0.939 0.911 0.771
+    static  0.956 0.796 0.566 0.650 0.410
 
-Reduced scale (``--scale reduced``: n = 4, 12; 20,000 plastic, 3,000 + 3,000 readout
-steps; ~1.5 s after compilation), seeds 0-3: acc n = 4 SORN 0.972/1.000/1.000/1.000
-vs static 0.800/0.913/0.972/0.951; n = 12 SORN 0.931/0.952/0.873/0.957 vs static
-0.937/0.923/0.950/0.923; acc_end n = 12 SORN 0.70/0.60/0.30/0.97 vs 0.19/0.00/0.46/0.49;
-mean E activity 0.102-0.105.
+``min_gap_count_n_ge_10`` = **0.262 (target >= 0.10: met)**. Per network (n = 12 / 16 /
+20): SORN 0.79 1.00 1.00 0.92 0.98 / 0.93 0.73 0.97 0.98 0.94 / 0.86 0.61 0.96 0.73 0.69;
+static 0.88 0.54 0.36 0.62 0.43 / 0.71 0.33 0.67 0.81 0.72 / 0.26 0.61 0.25 0.56 0.37:
+3 of 5 networks beat their static copy by >= 10 points at every n >= 10 on their own
+(``networks_count_gap_ge_10pts``; network 0 is 8 points behind at n = 12, network 1 level
+at n = 20), as single SORN_V2 runs also miss it sometimes (n = 10, seed 2: -0.4 points).
+Single networks (i = 0) of seeds 0-4, min gap over n = 12, 16, 20: -0.08, 0.24, 0.19,
+0.42, 0.36. Next-letter accuracy on predictable steps (means): SORN 1.000 1.000 0.967
+0.974 0.958 vs static 0.940 0.925 0.931 0.946 0.952 -- with fast inhibition SORN no
+longer falls below the memoryless level n/(n+1); word-end accuracy SORN 1.00 1.00 0.68
+0.60 0.15 vs static 0.82 0.34 0.10 0.13 0.00. Mean E activity 0.100 (H_IP = 0.1).
 
-Engine check: a dense numpy SORN driven by the same structure and letters reproduces
-the engine's raster exactly for 3,000 steps with IP only; with STDP the engine
+Reduced scale (``--scale reduced``: n = 4, 12; one network; 20,000 plastic, 3,000 +
+3,000 readout steps; ~8 s including the logistic fits), seed 0: count readout SORN 1.000 /
+0.976 vs static 0.826 / 0.879 (n = 4 / 12), next letter 1.000 / 0.978 vs 0.800 / 0.964.
+No reduced gap target: a single network's static copy sometimes counts well at n = 12
+(as here), see the per-network spread above.
+
+Engine check (``tests/test_exp_sorn.py``): a dense numpy SORN driven by the same
+structure and letters reproduces the engine's raster exactly (1,500 steps, IP only, both
+inhibition timings); with STDP the engine
 matches a reference in which x(t+1) is computed with the weights *before* the
 plasticity update of step t (spikes are transmitted with the weights they were emitted
 with, and the rules run after), i.e. weight changes reach the dynamics one step later
@@ -145,6 +156,7 @@ from matplotlib.figure import Figure
 
 from .. import (BinaryUnit, DiscreteSTDP, Model, Network, Pairs, Population, Projection, SpikeMonitor,
                 SpikeTimes, ThresholdHomeostasis, WeightNormalization)
+from ..errors import ValidationError
 from .base import Experiment, Result, Target
 from .registry import register
 
@@ -156,12 +168,16 @@ DEFAULTS = dict(
     steps_plastic=50_000, steps_train=5_000, steps_test=5_000, washout=100,   # steps (= ms)
     readout="pinv", readout_c=1.0,    # "pinv" (least squares) or "logistic" (C = readout_c)
     readout_input=False,              # also give the readout the current letter (one-hot u(t))
+    count_readout="logistic",         # classifier of the count readout (SORN_V2's performance measure)
+    networks=5,                       # independent networks (structure, input, seeds) per n; metrics = means
+    fast_inhibition=True,             # y(t+1) = Theta(W^IE x(t+1) - T^I), as SORN_V2 / chrhartm (else x(t))
     raster_steps=200,
 )
 
-REDUCED = dict(n_values=(4, 12), steps_plastic=20_000, steps_train=3_000, steps_test=3_000)
+REDUCED = dict(n_values=(4, 12), steps_plastic=20_000, steps_train=3_000, steps_test=3_000, networks=1)
 
 N_LETTERS = 6   # a b c d e f
+READOUTS = ("pinv", "logistic")
 
 
 def counting_sequence(n: int, n_steps: int, rng: np.random.Generator):
@@ -204,7 +220,8 @@ def _model(c, s, letters, w_ee, theta_e, plastic: bool) -> Model:
     e_rules = [ThresholdHomeostasis(eta=c["eta_ip"], target_rate=c["h_ip"] * 1000.0, period=1.0)] \
         if plastic and c["eta_ip"] > 0 else []
     m.add(Population("E", s["n_e"], BinaryUnit(), initial={"theta": theta_e}, rules=e_rules))
-    m.add(Population("I", s["n_i"], BinaryUnit(), initial={"theta": s["theta_i"]}))
+    m.add(Population("I", s["n_i"], BinaryUnit(same_step_input=bool(c["fast_inhibition"])),
+                     initial={"theta": s["theta_i"]}))
     pools = s["pools"]
     m.add(Projection("UE", "U", "E", Pairs(np.repeat(np.arange(N_LETTERS), pools.shape[1]), pools.ravel()),
                      weight=float(c["input_gain"])))
@@ -255,85 +272,115 @@ def _readout(x, letters, pos, c, n):
     ok = pred == nxt[te]
     predictable = pos[k + 1][te] != 0
     end = cur_pos[te] == n
-    pred_pos = _fit_predict(kind, c_reg, feats[tr], cur_pos[tr], feats[te], n + 2)
+    # SORN_V2's performance: the position of the next letter within its word, all test steps
+    nxt_pos = pos[k + 1]
+    pred_count = _fit_predict(str(c["count_readout"]), c_reg, feats[tr], nxt_pos[tr], feats[te], n + 2)
     return dict(acc_all=float(ok.mean()), acc=float(ok[predictable].mean()), acc_end=float(ok[end].mean()),
-                acc_pos=float((pred_pos == cur_pos[te]).mean()))
+                acc_count=float((pred_count == nxt_pos[te]).mean()))
+
+
+def _network(c, n, rng, progress):
+    """Phase 1 (plastic) and phase 2 (readouts of SORN and static copy) for one network."""
+    n_plastic = int(c["steps_plastic"])
+    n_read = int(c["washout"]) + int(c["steps_train"]) + int(c["steps_test"]) + 2
+    s = _structure(c, rng)
+    letters_p, _ = counting_sequence(n, n_plastic, rng)
+    letters_r, pos_r = counting_sequence(n, n_read + 1, rng)
+    net_seed = int(rng.integers(2**31))
+    net = Network(_model(c, s, letters_p, s["w_ee"], s["theta_e"], plastic=True), seed=net_seed)
+    net.run(float(n_plastic), progress=progress)
+    w_ee, theta_e = net.weights("EE"), net.state("E", "theta").copy()
+    x_p = _states(net, s["n_e"], n_plastic)
+    res, xs = {}, {}
+    for label, (w, th) in (("sorn", (w_ee, theta_e)), ("static", (s["w_ee"], s["theta_e"]))):
+        rnet = Network(_model(c, s, letters_r, w, th, plastic=False), seed=net_seed + 1)
+        rnet.run(float(n_read))
+        xs[label] = _states(rnet, s["n_e"], n_read)
+        res[label] = _readout(xs[label], letters_r, pos_r, c, n)
+    wsum = np.bincount(s["ee"][1], w_ee, s["n_e"])
+    w0 = int(c["washout"])
+    stats = dict(mean_activity_e=float(x_p[-5000:].mean()), wsum_ee_max_error=float(np.max(np.abs(wsum - 1.0))),
+                 frac_ee_zero=float(np.mean(w_ee <= 1e-12)), mean_activity_e_test=float(xs["sorn"][w0:].mean()),
+                 mean_activity_e_static=float(xs["static"][w0:].mean()), theta_e_mean=float(theta_e.mean()),
+                 theta_e_std=float(theta_e.std()))
+    return dict(res=res, stats=stats, s=s, w_ee=w_ee, theta_e=theta_e, x_p=x_p, xs=xs, letters_r=letters_r)
+
+
+KEYS = ("acc", "acc_all", "acc_end", "acc_count")
 
 
 def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
-    """SORN vs static reservoir on the counting task for each n in ``n_values``."""
+    """SORN vs static reservoir on the counting task for each n in ``n_values``, averaged
+    over ``networks`` independent networks per n."""
     c = dict(config)
+    for key in ("readout", "count_readout"):
+        if c[key] not in READOUTS:
+            raise ValidationError("Experiment 'sorn-counting'", key, c[key], f"must be one of {', '.join(READOUTS)}")
+    if int(c["networks"]) < 1:
+        raise ValidationError("Experiment 'sorn-counting'", "networks", c["networks"], "must be >= 1")
     n_values = [int(v) for v in c["n_values"]]
-    n_plastic = int(c["steps_plastic"])
-    n_read = int(c["washout"]) + int(c["steps_train"]) + int(c["steps_test"]) + 2
-    metrics, curves, recordings, figures = {}, {}, {}, {}
+    metrics, curves, per_net, recordings, figures = {}, {}, {}, {}, {}
     t_start = time.perf_counter()
     for n_idx, n in enumerate(n_values):
-        rng = np.random.default_rng([seed, n])
-        s = _structure(c, rng)
-        letters_p, _ = counting_sequence(n, n_plastic, rng)
-        letters_r, pos_r = counting_sequence(n, n_read + 1, rng)
-        net_seed = int(rng.integers(2**31))
-
-        net = Network(_model(c, s, letters_p, s["w_ee"], s["theta_e"], plastic=True), seed=net_seed)
-        net.run(float(n_plastic), progress=progress)
-        w_ee, theta_e = net.weights("EE"), net.state("E", "theta").copy()
-        x_p = _states(net, s["n_e"], n_plastic)
-
-        res = {}
-        xs = {}
-        for label, (w, th) in (("sorn", (w_ee, theta_e)), ("static", (s["w_ee"], s["theta_e"]))):
-            rnet = Network(_model(c, s, letters_r, w, th, plastic=False), seed=net_seed + 1)
-            rnet.run(float(n_read))
-            xs[label] = _states(rnet, s["n_e"], n_read)
-            res[label] = _readout(xs[label], letters_r, pos_r, c, n)
-        for key in ("acc", "acc_all", "acc_end", "acc_pos"):
-            metrics[f"{key}_n{n}"] = res["sorn"][key]
-            metrics[f"static_{key}_n{n}"] = res["static"][key]
-            metrics[f"gap_{key[4:] + '_' if key != 'acc' else ''}n{n}"] = res["sorn"][key] - res["static"][key]
-        curves[n] = res
-        wsum = np.bincount(s["ee"][1], w_ee, s["n_e"])
-        metrics[f"mean_activity_e_n{n}"] = float(x_p[-5000:].mean())
-        metrics[f"wsum_ee_max_error_n{n}"] = float(np.max(np.abs(wsum - 1.0)))
-        metrics[f"frac_ee_zero_n{n}"] = float(np.mean(w_ee <= 1e-12))
-        metrics[f"mean_activity_e_test_n{n}"] = float(xs["sorn"][int(c["washout"]):].mean())
-        metrics[f"mean_activity_e_static_n{n}"] = float(xs["static"][int(c["washout"]):].mean())
-        metrics[f"theta_e_mean_n{n}"] = float(theta_e.mean())
-        metrics[f"theta_e_std_n{n}"] = float(theta_e.std())
-        recordings[f"n{n}"] = dict(w_ee_initial=s["w_ee"], w_ee_final=w_ee, theta_e_initial=s["theta_e"],
-                                   theta_e_final=theta_e, letters_readout=letters_r,
-                                   activity_plastic=x_p.mean(axis=1).astype(np.float32))
+        runs = [_network(c, n, np.random.default_rng([seed, n] if i == 0 else [seed, n, i]), progress)
+                for i in range(int(c["networks"]))]
+        per_net[n] = {lab: {key: np.array([r["res"][lab][key] for r in runs]) for key in KEYS}
+                      for lab in ("sorn", "static")}
+        curves[n] = {lab: {key: float(v.mean()) for key, v in d.items()} for lab, d in per_net[n].items()}
+        for key in KEYS:
+            metrics[f"{key}_n{n}"] = curves[n]["sorn"][key]
+            metrics[f"static_{key}_n{n}"] = curves[n]["static"][key]
+            metrics[f"gap_{key[4:] + '_' if key != 'acc' else ''}n{n}"] = curves[n]["sorn"][key] - curves[n]["static"][key]
+        for key in runs[0]["stats"]:
+            reduce = np.max if key == "wsum_ee_max_error" else np.mean
+            metrics[f"{key}_n{n}"] = float(reduce([r["stats"][key] for r in runs]))
+        r0 = runs[0]
+        recordings[f"n{n}"] = dict(w_ee_initial=r0["s"]["w_ee"], w_ee_final=r0["w_ee"],
+                                   theta_e_initial=r0["s"]["theta_e"], theta_e_final=r0["theta_e"],
+                                   letters_readout=r0["letters_r"],
+                                   activity_plastic=r0["x_p"].mean(axis=1).astype(np.float32),
+                                   **{f"{lab}_{key}": per_net[n][lab][key] for lab in ("sorn", "static")
+                                      for key in KEYS})
         if n_idx == len(n_values) - 1 or n == max(n_values):
-            figures["activity"] = _activity_figure(x_p, xs, letters_r, s["pools"], n, c)
-            figures["thresholds_weights"] = _hist_figure(s, w_ee, theta_e, n)
+            figures["activity"] = _activity_figure(r0["x_p"], r0["xs"], r0["letters_r"], r0["s"]["pools"], n, c)
+            figures["thresholds_weights"] = _hist_figure(r0["s"], r0["w_ee"], r0["theta_e"], n)
     # summary over n >= 10
     big = [n for n in n_values if n >= 10]
-    for key, name in (("acc", "gap"), ("acc_end", "gap_end"), ("acc_all", "gap_all"), ("acc_pos", "gap_pos")):
+    for key, name in (("acc", "gap"), ("acc_end", "gap_end"), ("acc_all", "gap_all"), ("acc_count", "gap_count")):
         gaps = [curves[n]["sorn"][key] - curves[n]["static"][key] for n in big]
         metrics[f"min_{name}_n_ge_10"] = float(min(gaps)) if gaps else float("nan")
+    metrics["networks_count_gap_ge_10pts"] = int(sum(np.all([per_net[n]["sorn"]["acc_count"][i]
+                                                             - per_net[n]["static"]["acc_count"][i] >= 0.10
+                                                             for n in big]) for i in range(int(c["networks"])))) \
+        if big else 0
     metrics["mean_activity_e"] = float(np.mean([metrics[f"mean_activity_e_n{n}"] for n in n_values]))
     metrics["wsum_ee_max_error"] = float(max(metrics[f"wsum_ee_max_error_n{n}"] for n in n_values))
     metrics["wall_s"] = time.perf_counter() - t_start
-    figures["accuracy_vs_n"] = _curve_figure(n_values, curves)
+    figures["accuracy_vs_n"] = _curve_figure(n_values, curves, per_net)
     recordings["curve"] = dict(n=np.array(n_values),
                                **{f"{lab}_{key}": np.array([curves[n][lab][key] for n in n_values])
-                                  for lab in ("sorn", "static") for key in ("acc", "acc_all", "acc_end", "acc_pos")})
+                                  for lab in ("sorn", "static") for key in KEYS})
     return Result(config=c, metrics=metrics, figures=figures, recordings=recordings,
                   notes=[f"readout: {c['readout']} on x(t+1) (E state after letter s(t)) -> s(t+1); "
-                         "acc = predictable steps, acc_end = word-end steps, acc_pos = position decoding",
+                         "acc = predictable steps, acc_end = word-end steps, acc_count = next position in the word "
+                         f"({c['count_readout']}, all steps; SORN_V2's performance); means over "
+                         f"{int(c['networks'])} network(s) per n",
                          "phase 2 (readout) runs a rule-free copy loaded with the phase-1 weights/thresholds; "
                          "static = same copy with the initial weights/thresholds"])
 
 
-def _curve_figure(n_values, curves) -> Figure:
+def _curve_figure(n_values, curves, per_net) -> Figure:
     fig = Figure(figsize=(10, 3.5), layout="constrained")
     for k, (key, title) in enumerate((("acc", "next letter, predictable steps"),
                                       ("acc_end", "next letter at word end (c/f)"),
-                                      ("acc_pos", "position within word"))):
+                                      ("acc_count", "next position in word (performance)"))):
         ax = fig.add_subplot(1, 3, k + 1)
-        for lab, style in (("sorn", "o-"), ("static", "s--")):
-            ax.plot(n_values, [curves[n][lab][key] for n in n_values], style, label=lab.upper()
-                    if lab == "sorn" else "static reservoir")
+        for lab, style, color in (("sorn", "o-", "tab:blue"), ("static", "s--", "tab:orange")):
+            ax.plot(n_values, [curves[n][lab][key] for n in n_values], style, color=color,
+                    label=("SORN" if lab == "sorn" else "static reservoir") + " (mean)")
+            for n in n_values:
+                vals = per_net[n][lab][key]
+                ax.plot(np.full(vals.size, n), vals, ".", color=color, alpha=0.4, markersize=4)
         if key == "acc":
             ax.plot(n_values, [n / (n + 1) for n in n_values], ":", color="0.5", label="memoryless n/(n+1)")
         ax.set_xlabel("n (word 'a b^n c')")
@@ -396,11 +443,10 @@ EXPERIMENT = register(Experiment(
     summary="SORN (Lazar et al. 2009) counting task: STDP + normalisation + IP vs static reservoir",
     run=run, defaults=DEFAULTS, reduced=REDUCED,
     targets=(
-        # The issue's target, on the headline metric; NOT met (see the module docstring: the gap
-        # on next-letter accuracy is bounded by 1/(n+1) < 0.1 at n >= 10).
-        Target("min_gap_n_ge_10", 0.10, None,
-               "SORN beats the static reservoir by >= 10 points at every n >= 10 (next-letter "
-               "accuracy, predictable steps); measured -0.07 to -0.28, seeds 0-4", scales=("full",)),
+        # The issue's target on SORN_V2's performance measure (the count readout), networks averaged
+        Target("min_gap_count_n_ge_10", 0.10, None,
+               "SORN beats the static reservoir by >= 10 points at every n >= 10 (count readout = "
+               "SORN_V2's performance, mean over 5 networks per n)", scales=("full",)),
         Target("mean_activity_e", 0.08, 0.12, "IP holds mean E activity near H_IP = 0.1"),
         Target("wsum_ee_max_error", None, 1e-9, "incoming W^EE sums = 1 after normalisation"),
     ),

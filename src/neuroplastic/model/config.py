@@ -334,7 +334,9 @@ def _population(r: _Reader, path: str, d: dict) -> Population:
         default = _field_default(cls, key)
         if isinstance(default, str):
             kwargs[key] = r.string(kp, value)
-        elif isinstance(default, int) and not isinstance(default, bool):
+        elif isinstance(default, bool):
+            kwargs[key] = r.boolean(kp, value)
+        elif isinstance(default, int):
             kwargs[key] = r.integer(kp, value, 1, 100)
         else:
             arr = r.num_or_numbers(kp, value)

@@ -13,8 +13,9 @@ Timing: a projection from a population added earlier in the model, with zero
 delay, onto a rate unit delivers in the same step (a feed-forward layer
 computes ``y(t) = f(W x(t))``); every other projection, recurrent ones
 included, delivers at the next step (``x(t+1) = f(W x(t))``). Binary units
-always see the previous step's input, as in SORN's update
-``x(t+1) = Theta(W x(t) - T)``.
+see the previous step's input, as in SORN's update
+``x(t+1) = Theta(W x(t) - T)``, unless ``same_step_input=True`` (then they
+time zero-delay input from earlier populations like rate units do).
 
 Units: activities are dimensionless; weights are dimensionless; ``tau`` is in ms.
 """
@@ -84,12 +85,21 @@ class BinaryUnit(NeuronModel):
     plasticity can move it. An active unit (x = 1) counts as a spike: spike
     monitors, spike-timing rules and the runaway check see it as one.
 
+    ``same_step_input`` (default False): when True, a zero-delay projection from
+    a population added *earlier* in the model delivers in the same step, so the
+    unit computes ``y(t+1) = Theta(W x(t+1) - theta)`` from the state its source
+    has just computed. This is the "fast inhibition" that SORN implementations
+    use for the inhibitory population (chrhartm/SORN ``fast_inhibit = True``, its
+    default; delpapa/SORN_V2 always): E -> I acts within the step, so E -> I -> E
+    takes one step instead of two. Other inputs keep the next-step timing.
+
     State variables: x (0/1), h (net input of the step), theta, in_e, in_i.
 
     Reference: Lazar A, Pipa G, Triesch J (2009) Front Comput Neurosci 3:23.
     """
 
     threshold: object = 0.5
+    same_step_input: bool = False
 
     state_variables = ("x", "h", "theta", "in_e", "in_i")
     spike_variable = "x"
@@ -97,6 +107,8 @@ class BinaryUnit(NeuronModel):
 
     def __post_init__(self):
         v.number("BinaryUnit", "threshold", self.threshold)
+        if not isinstance(self.same_step_input, bool):
+            raise ValidationError("BinaryUnit", "same_step_input", self.same_step_input, "must be true or false")
 
     @property
     def synaptic_variables(self):
