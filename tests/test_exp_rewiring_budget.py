@@ -42,11 +42,11 @@ def test_budget_is_kept_and_rewiring_moves_synapses(reduced):
         assert len(np.unique(syn["pre"] * 1000 + syn["post"])) == budget
     # static keeps its wiring (FixedInDegree: k per neuron); rewired regrows, so degrees drift
     assert np.all(rec["connectivity_static"]["indeg"] == k)
-    assert m["rewired_total"] > 0.5 * budget
+    assert m["rewired_total"] > 0.3 * budget
     # pruning by weight takes the synapses off pixels that are (almost) never on
     assert m["bg_fraction_end_static"] == m["bg_fraction_start"] > 0.2
     assert m["bg_fraction_end_rewired"] < 0.5 * m["bg_fraction_start"]
-    assert m["silent_static"] <= 2 and m["silent_rewired"] <= 2
+    assert m["silent_static"] <= 4 and m["silent_rewired"] <= 4   # of 30
     assert set(reduced.figures) == {"accuracy", "receptive_fields", "connectivity"}
 
 
@@ -72,24 +72,40 @@ def test_digits_split_is_fixed_and_disjoint():
     assert np.array_equal(x_tr, x_tr2)
 
 
-@pytest.fixture(scope="module")
-def full():
-    return EXP.run(EXP.resolve(scale="full"), seed=0)
-
-
 @pytest.mark.slow
-def test_full_scale_budget_and_connectivity(full):
-    """Full scale (25-40 s): the targets that hold."""
-    m = full.metrics
-    rows = {r.metric: r for r in compare(full, EXP.targets, "full")}
-    for name in ("budget_deviation", "accuracy_rewired", "bg_fraction_ratio_rewired"):
-        assert rows[name].passed, (name, rows[name].measured)
-    assert m["budget"] == 600 and m["accuracy_static"] > 0.8 and m["accuracy_rewired"] > 0.8
+def test_full_scale_rewiring_beats_static_budget():
+    """The pre-registered confirmatory test (docs/structural.md): 20 fresh seeds, 30 neurons x
+    2 synapses, pruning of unused synapses; ~2-3 min."""
+    full = EXP.run(EXP.resolve(scale="full"), seed=0)
+    m, rec = full.metrics, full.recordings
+    rows = compare(full, EXP.targets, "full")
+    assert {r.metric for r in rows} == {"gain_p_one_sided", "accuracy_gain", "budget_deviation",
+                                        "accuracy_rewired", "bg_fraction_ratio_rewired"}
+    assert all(r.passed for r in rows), [(r.metric, r.measured, r.tolerance) for r in rows]
+    assert m["n_seeds"] == 20 and list(rec["seeds"]["seed"]) == list(range(10, 30))
+    assert m["budget"] == 60
+    gains = rec["seeds"]["gain"]
+    assert np.allclose(gains, rec["seeds"]["accuracy_rewired"] - rec["seeds"]["accuracy_static"])
+    assert m["accuracy_gain"] == pytest.approx(gains.mean())
+    assert m["gain_se"] == pytest.approx(gains.std(ddof=1) / np.sqrt(20))
+    assert "gains" in full.figures
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="the gain target fixed before the first full run is not met: "
-                   "seed 0 measures -0.016 (seeds 0-9: -0.08 +- 0.41 points); docs/structural.md")
-def test_full_scale_rewiring_beats_static(full):
-    row = next(r for r in compare(full, EXP.targets, "full") if r.metric == "accuracy_gain")
-    assert row.passed, row.measured
+def test_seed_list_combines_paired_statistics():
+    # two tiny seeds: the combined metrics are the means, the t-test is on the paired gains
+    from scipy import stats
+
+    c = EXP.resolve({"n_hidden": 10, "n_train": 40, "n_test": 40, "rewire_period": 600.0, "seeds": "3,4"},
+                    "reduced")
+    combined = rb.run(c, seed=99)
+    singles = [rb.run(dict(c, seeds=()), seed=s) for s in (3, 4)]
+    gains = np.array([r.metrics["accuracy_gain"] for r in singles])
+    m = combined.metrics
+    assert m["n_seeds"] == 2
+    assert m["accuracy_static"] == pytest.approx(np.mean([r.metrics["accuracy_static"] for r in singles]))
+    assert m["accuracy_gain"] == pytest.approx(gains.mean())
+    if gains[0] != gains[1]:
+        assert m["gain_p_one_sided"] == pytest.approx(stats.ttest_1samp(gains, 0.0, alternative="greater").pvalue)
+    np.testing.assert_array_equal(combined.recordings["seeds"]["gain"], gains)
+    with pytest.raises(Exception, match="seeds"):
+        rb.run(dict(c, seeds=(3, 3)), seed=0)
