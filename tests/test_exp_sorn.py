@@ -140,4 +140,8 @@ def test_sorn_full_scale_beats_static_reservoir_at_long_words():
     assert m["wsum_ee_max_error"] < 1e-9
     # next-letter accuracy: SORN stays at or above the memoryless level n/(n+1)
     assert m["acc_n12"] >= 12 / 13 - 0.01 and m["acc_n20"] >= 20 / 21 - 0.01
-    assert result.recordings["n20"]["sorn_acc_count"].shape == (5,)
+    rec = result.recordings
+    assert rec["n20"]["sorn_acc_count"].shape == (5,)
+    assert m["acc_count_n20"] == pytest.approx(rec["n20"]["sorn_acc_count"].mean())
+    alone = np.all([rec[f"n{n}"]["sorn_acc_count"] - rec[f"n{n}"]["static_acc_count"] >= 0.10 for n in (12, 20)], axis=0)
+    assert m["networks_count_gap_ge_10pts"] == alone.sum()
