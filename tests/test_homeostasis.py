@@ -248,6 +248,54 @@ def test_istdp_lif_converges_to_rho0(rho0):
     assert end == pytest.approx(rho0, rel=0.15)
 
 
+def _tonic_cell_with_plastic_inhibition(k: int, seed: int, t_end: float = 80_000.0):
+    """20 LIF cells above threshold (I = 200 pA, the Vogels et al. 2011 network cell),
+    each inhibited by k Poisson sources at 10 Hz through iSTDP (rho0 = 3 Hz, eta
+    scaled by 100/k so that the summed drift is the same). Returns the last 20 s:
+    mean rate (Hz) and the drift decomposition."""
+    from neuroplastic.analysis import istdp_drift
+
+    n, eta = 20, 0.04 * 25 / k
+    m = npl.Model(dt=DT)
+    m.add(npl.PoissonInput("inh", n * k, rate=10.0))
+    m.add(npl.Population("exc", n, npl.LIF(tau_m=20, c_m=200, v_rest=-60, v_reset=-60, v_thresh=-50, t_ref=5,
+                                           synapse="conductance", tau_i=10, e_i=-80, i_bias=200.0)))
+    pre = np.arange(n * k)
+    m.add(npl.Projection("ie", "inh", "exc", npl.Pairs(pre, pre // k), weight=0.0, receptor="inh",
+                         rules=[InhibitorySTDP(eta=eta, rho0=3.0, tau=20.0)], w_min=0.0, w_max=1000.0))
+    m.add(npl.SpikeMonitor("inh"))
+    m.add(npl.SpikeMonitor("exc"))
+    net = npl.Network(m, seed=seed).run(t_end)
+    inh, exc = (tuple(np.asarray(x) for x in net.spikes(p)) for p in ("inh", "exc"))
+    t0 = t_end - 20_000.0
+    d = istdp_drift(inh, exc, net.synapses("ie"), n * k, n, eta=eta, rho0=3.0, tau=20.0, t0=t0, t1=t_end)
+    return np.sum(exc[1] >= t0) / (n * 20.0), d
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_istdp_fixed_point_is_rho0_over_kappa(seed):
+    """With few strong inhibitory synapses the rule settles above rho0, at rho0 / kappa.
+
+    An inhibitory spike delays its target's next spike, so post spikes follow pre
+    spikes less often than chance (kappa < 1, neuroplastic.analysis.pairing) and the
+    zero-drift rate moves from rho0 to rho0 / kappa. The shift shrinks as the same
+    total inhibition is split over more inputs. Measured (seeds 1-3): k = 25 ->
+    4.0 Hz, kappa 0.73; k = 100 -> 3.5 Hz, 0.85; k = 400 -> 3.25 Hz, 0.93; rates
+    within 3 % of rho0 / kappa. (The Vogels network has k = 40.)
+    """
+    results = {k: _tonic_cell_with_plastic_inhibition(k, seed) for k in (25, 100, 400)}
+    kappas = [results[k][1].kappa for k in (25, 100, 400)]
+    rates = [results[k][0] for k in (25, 100, 400)]
+    for k, (rate, d) in results.items():
+        assert rate == pytest.approx(d.rate_zero_drift, rel=0.06), k
+        assert d.kappa_pre == pytest.approx(1.0, abs=0.03), k      # Poisson sources: nothing precedes
+        assert abs(d.drift) < 0.15 * d.drift_independent, k        # at the fixed point
+    assert kappas[0] < kappas[1] < kappas[2] < 1.0
+    assert rates[0] > rates[1] > rates[2]
+    assert rates[0] > 1.2 * 3.0                                      # k = 25: >= 20 % above rho0
+    assert rates[2] == pytest.approx(3.0, rel=0.12)                  # k = 400: near rho0
+
+
 # ---------------------------------------------------------------------------
 # A small contract check (the shared suite lives in test_contract.py)
 # ---------------------------------------------------------------------------
