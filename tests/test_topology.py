@@ -244,3 +244,33 @@ def test_synapse_ids_follow_removals_and_additions():
     net.add_neurons("exc", 5)
     ids2 = net.synapse_ids("ee")
     assert ids2.max() + 1 == n0 + (len(ids2) - len(ids))   # new synapses take the next ids
+
+
+def test_rate_and_state_monitors_follow_added_and_removed_neurons():
+    """The population rate is the mean over living neurons (added ones count from
+    when they appear, removed ones stop counting) and equals the spike monitor's
+    count divided by living neurons x bin; a state monitor of all neurons samples
+    new ones from their birth (NaN before)."""
+    m = _model()
+    m.add(npl.RateMonitor("exc", bin=50.0))
+    m.add(npl.StateMonitor("exc", variables=("v",), interval=5.0))
+    net = npl.Network(m, seed=4)
+    net.run(200.0)
+    net.add_neurons("exc", 30)                 # 80 neurons
+    net.run(200.0)
+    net.remove_neurons("exc", np.arange(20))   # 60 living
+    net.run(175.0)                             # last bin covers 25 of 50 ms
+    rate = net.monitor("rate_exc")
+    i, t = net.spikes("exc")
+    counts = np.histogram(t, bins=np.arange(0.0, 601.0, 50.0))[0]
+    living = np.repeat([50, 80, 60], [4, 4, 4])[:12]
+    covered = np.full(12, 50.0)
+    covered[-1] = 25.0
+    assert rate["t"].size == 12
+    np.testing.assert_allclose(rate["rate"], counts / (living * covered * 1e-3), rtol=1e-12)
+    np.testing.assert_allclose(rate["n"], living)
+    assert np.all(rate["rate"][4:8] > 5.0)      # new neurons fire too: no drop, no doubling
+    v = net.monitor("state_exc")
+    assert v["v"].shape == (115, 80) and np.array_equal(v["index"], np.arange(80))
+    assert np.isnan(v["v"][:40, 50:]).all() and np.isfinite(v["v"][40:, :]).all()
+    assert np.isfinite(v["v"][:, :50]).all()

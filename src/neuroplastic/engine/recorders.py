@@ -51,14 +51,20 @@ class SpikeRecorder:
 
 
 class StateRecorder:
-    """Samples of chosen state rows and neurons every ``every`` steps."""
+    """Samples of chosen state rows and neurons every ``every`` steps.
+
+    With ``indices=None`` the monitor follows the population's size: neurons
+    added at run time are sampled from the next chunk on, and ``data`` pads
+    their earlier samples with NaN (removed neurons keep being sampled).
+    """
 
     kind = "state"
 
-    def __init__(self, index, monitor: StateMonitor, target: int, rows, n, dt):
+    def __init__(self, index, monitor: StateMonitor, target: int, rows, pop, dt):
         self.spec, self.monitor = MonitorSpec(index, "state", target), monitor
         self.rows = np.asarray(rows, np.int64)
-        idx = np.arange(n) if monitor.indices is None else monitor.indices
+        self.pop = pop
+        idx = np.arange(pop.n) if monitor.indices is None else monitor.indices
         self.idx = np.asarray(idx, np.int64)
         self.every = np.int64(max(1, round(monitor.interval / dt)))
         self.reset()
@@ -75,6 +81,8 @@ class StateRecorder:
         return self.chunks[-1]
 
     def args(self, n0, n1):
+        if self.monitor.indices is None and self.pop.n != len(self.idx):
+            self.idx = np.arange(self.pop.n, dtype=np.int64)
         return [self._window(n0, n1, (len(self.rows), len(self.idx))), self.rows, self.idx, self._k, self.every]
 
     def trim(self, reached: int):
@@ -84,7 +92,10 @@ class StateRecorder:
             self.chunks[-1], self.steps[-1] = self.chunks[-1][:k], self.steps[-1][:k]
 
     def data(self, dt):
-        arr = np.concatenate(self.chunks) if self.chunks else np.zeros((0, len(self.rows), len(self.idx)))
+        width = len(self.idx)
+        parts = [np.pad(c, ((0, 0), (0, 0), (0, width - c.shape[2])), constant_values=np.nan)
+                 for c in self.chunks]
+        arr = np.concatenate(parts) if parts else np.zeros((0, len(self.rows), width))
         out = {"t": (np.concatenate(self.steps) if self.steps else np.zeros(0)) * dt, "index": self.idx}
         for a, name in enumerate(self.monitor.variables):
             out[name] = arr[:, a, :]
@@ -115,35 +126,70 @@ class WeightRecorder(StateRecorder):
 
 
 class RateRecorder:
-    """Spike counts per bin of ``bin`` steps, turned into a rate in Hz."""
+    """Spike counts per bin of ``bin`` steps, turned into a rate in Hz.
+
+    The rate is the mean over the neurons that exist: each bin divides its count
+    by the living neurons times the time they were recorded in it, so neurons
+    added at run time count from when they appear and removed ones stop counting
+    (``n`` in the data: mean number of living neurons per bin); a bin cut short
+    by the end of the run is divided by the time it covers.
+    """
 
     kind = "rate"
 
-    def __init__(self, index, monitor: RateMonitor, target: int, n, dt):
+    def __init__(self, index, monitor: RateMonitor, target: int, pop, dt):
         self.spec, self.monitor = MonitorSpec(index, "rate", target), monitor
         self.bin = np.int64(max(1, round(monitor.bin / dt)))
-        self.n, self.dt = n, dt
+        self.pop, self.dt = pop, dt
         self.reset()
 
     def reset(self):
         self.counts = np.zeros(0, np.int64)
-        self.end_step = 0
+        self.neuron_steps = np.zeros(0)
+        self._chunk, self.end = (0, 0, 0), 0
+
+    def _living(self) -> int:
+        dead = self.pop.arrays.get("ndead")
+        return int(self.pop.n - (dead[0] if dead is not None else 0))
+
+    def _add_coverage(self, n0: int, n1: int, living: int, sign: float) -> None:
+        """Add (or remove) ``living`` neurons x the steps of [n0, n1) inside each bin."""
+        if n1 <= n0:
+            return
+        b = int(self.bin)
+        first, last = n0 // b, (n1 - 1) // b
+        starts = np.arange(first, last + 1) * b
+        overlap = np.minimum(starts + b, n1) - np.maximum(starts, n0)
+        self.neuron_steps[first:last + 1] += sign * living * overlap
 
     def args(self, n0, n1):
         first, last = n0 // int(self.bin), (n1 - 1) // int(self.bin)
         if len(self.counts) < last + 1:
-            self.counts = np.concatenate([self.counts, np.zeros(last + 1 - len(self.counts), np.int64)])
+            grow = last + 1 - len(self.counts)
+            self.counts = np.concatenate([self.counts, np.zeros(grow, np.int64)])
+            self.neuron_steps = np.concatenate([self.neuron_steps, np.zeros(grow)])
+        self._chunk = (n0, n1, self._living())
+        self._add_coverage(n0, n1, self._chunk[2], 1.0)
         self._view = self.counts[first:]
         return [self._view, self.bin, np.int64(first)]
 
     def trim(self, reached: int):
-        """Drop bins after the step reached (a stopped run must not report zero rates there)."""
-        self.counts = self.counts[: (reached - 1) // int(self.bin) + 1] if reached > 0 else self.counts[:0]
+        """Drop the time a stopped chunk did not reach, and the bins after it
+        (a stopped run must not report zero rates there)."""
+        n0, n1, living = self._chunk
+        self._add_coverage(max(reached, n0), n1, living, -1.0)
+        keep = (reached - 1) // int(self.bin) + 1 if reached > 0 else 0
+        self.counts, self.neuron_steps = self.counts[:keep], self.neuron_steps[:keep]
+        self.end = int(reached)
 
     def data(self, dt):
-        full = len(self.counts)
-        t = np.arange(full) * self.bin * dt
-        return {"t": t, "rate": self.counts / (self.n * self.bin * dt * 1e-3)}
+        t = np.arange(len(self.counts)) * self.bin * dt
+        covered = self.neuron_steps > 0
+        rate = np.full(len(self.counts), np.nan)
+        rate[covered] = self.counts[covered] / (self.neuron_steps[covered] * dt * 1e-3)
+        starts = np.arange(len(self.counts)) * int(self.bin)
+        steps = np.minimum(starts + int(self.bin), self.end) - starts
+        return {"t": t, "rate": rate, "n": self.neuron_steps / np.maximum(steps, 1)}
 
 
 class ModulatorRecorder(StateRecorder):
@@ -172,11 +218,10 @@ def make_recorder(index, monitor, pops_by_name, pop_index, projs_by_name, proj_i
     if isinstance(monitor, SpikeMonitor):
         return SpikeRecorder(index, monitor, pop_index[monitor.population])
     if isinstance(monitor, RateMonitor):
-        p = pops_by_name[monitor.population]
-        return RateRecorder(index, monitor, pop_index[monitor.population], p.n, dt)
+        return RateRecorder(index, monitor, pop_index[monitor.population], pops_by_name[monitor.population], dt)
     if isinstance(monitor, StateMonitor):
         p = pops_by_name[monitor.population]
         rows = [p.state_names.index(v) for v in monitor.variables]
-        return StateRecorder(index, monitor, pop_index[monitor.population], rows, p.n, dt)
+        return StateRecorder(index, monitor, pop_index[monitor.population], rows, p, dt)
     pj = projs_by_name[monitor.projection]
     return WeightRecorder(index, monitor, proj_index[monitor.projection], pj.store, dt)

@@ -34,7 +34,8 @@ class SpikeMonitor:
 class StateMonitor:
     """Sample state variables of a population every ``interval`` ms.
 
-    ``indices`` selects neurons (default: all).
+    ``indices`` selects neurons (default: all, including neurons added at run
+    time, whose earlier samples read NaN).
     """
 
     population: str
@@ -75,7 +76,11 @@ class WeightMonitor:
 
 @dataclass(frozen=True)
 class RateMonitor:
-    """Population rate (Hz, averaged over neurons) in bins of ``bin`` ms."""
+    """Population rate (Hz, averaged over the living neurons) in bins of ``bin`` ms.
+
+    Neurons added or removed at run time count for the time they exist; a last
+    bin cut short by the end of the run is divided by the time it covers.
+    """
 
     population: str
     bin: float = 1.0
