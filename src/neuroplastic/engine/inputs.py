@@ -81,13 +81,20 @@ def noise_step(step, hold, rng, bounds, act, spk):
 def poisson_tables(src: PoissonInput, dt: float):
     """(log(1 - p_max), acceptance table, interval in steps) for a Poisson source."""
     rates = np.asarray(src.rate, dtype=float)
-    p = np.minimum(np.broadcast_to(rates, (src.n,)) if src.rate_interval is None else rates, 1e3 / dt) * dt * 1e-3
-    p = np.minimum(p, 1.0)
+    log_q, accept = rate_tables(np.broadcast_to(rates, (src.n,)) if src.rate_interval is None else rates, dt)
+    interval = 0 if src.rate_interval is None else max(1, int(round(src.rate_interval / dt)))
+    return log_q, accept, interval
+
+
+def rate_tables(rates: np.ndarray, dt: float):
+    """(log(1 - p_max), acceptance table) for per-neuron rates (Hz, validated)
+    at time step ``dt`` (ms): the source draws geometric gaps at the highest
+    per-step probability p_max and keeps a candidate with probability p / p_max."""
+    p = np.minimum(np.minimum(rates, 1e3 / dt) * dt * 1e-3, 1.0)
     p_max = float(p.max()) if p.size else 0.0
     accept = p / p_max if p_max > 0 else np.zeros_like(p)
     log_q = -math.inf if p_max >= 1.0 else math.log1p(-p_max)
-    interval = 0 if src.rate_interval is None else max(1, int(round(src.rate_interval / dt)))
-    return log_q, np.ascontiguousarray(accept, dtype=np.float64), interval
+    return log_q, np.ascontiguousarray(accept, dtype=np.float64)
 
 
 def spike_schedule(src: SpikeTimes, dt: float):

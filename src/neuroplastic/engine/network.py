@@ -14,6 +14,8 @@ import numpy as np
 from . import build, codegen
 from .modulation import build_modulators
 from .cache import load_kernel
+from .inputs import rate_tables
+from .random import geometric_gap
 from .recorders import make_recorder
 from . import topology
 from .structure import Structure, resize_rule_states
@@ -354,19 +356,15 @@ class Network:
         for inputs built with per-neuron rates (no ``rate_interval``); ``reset``
         restores the built rates."""
         p = self._population(population)
-        src = self.model.populations[population]
         if p.spec.kind != "poisson" or int(p.arrays["int"]) != 0:
             raise ValidationError("Network.set_rates", "population", population,
                                   "must be a PoissonInput without rate_interval")
         rates = np.asarray(rates, dtype=float)
-        if rates.ndim > 1 or (rates.ndim == 1 and rates.size != p.n) or not np.all(np.isfinite(rates)) \
-                or np.any(rates < 0):
+        if rates.ndim > 1 or (rates.ndim == 1 and rates.size != p.n) or not (rates >= 0).all() \
+                or not np.isfinite(rates).all():
             raise ValidationError("Network.set_rates", "rates", f"shape {rates.shape}",
                                   f"must be finite rates >= 0 Hz: one number or {p.n} values")
-        from .inputs import poisson_tables
-        from .random import geometric_gap
-
-        log_q, acc, _ = poisson_tables(type(src)(src.name, src.n, np.broadcast_to(rates, (p.n,)).copy()), self.dt)
+        log_q, acc = rate_tables(np.broadcast_to(rates, (p.n,)), self.dt)
         p.arrays["logq"], p.arrays["acc"] = log_q, acc
         p.arrays["nxt"][0] = self.step * p.n + geometric_gap(self._rng, log_q)
 
