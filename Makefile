@@ -8,7 +8,10 @@ BPY := $(BENCH_VENV)/bin/python
 # Compiled kernels are cached here (numba machine code beside generated loops).
 export NEUROPLASTIC_CACHE_DIR ?= $(CURDIR)/.cache/kernels
 # Tests run on every core (pytest-xdist; kernels compile once into the shared cache).
-PYTEST_ARGS ?= -n auto
+# worksteal: an idle worker takes queued tests from a busy one, so the long slow
+# reproductions do not leave one core idle at the end (warm 2-core run: 543 s for
+# 1,051 s of tests).
+PYTEST_ARGS ?= -n auto --dist worksteal
 
 .PHONY: demo test test-quick bench install install-test clean help
 
