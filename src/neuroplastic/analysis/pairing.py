@@ -62,7 +62,8 @@ def _csr(i, t, n, t_start, t_stop):
 
 
 @njit(cache=True)
-def _pair_sums(pre, post, pre_ptr, pre_t, post_ptr, post_t, tau, t0, t1):
+def _pair_sums(pre, post, pre_ptr, pre_t, post_ptr, post_t, tau, t0):
+    """Pairing sums per synapse; the spike lists hold [t0 - history, t1) only."""
     n_syn = pre.size
     a_sum = np.zeros(n_syn)
     b_sum = np.zeros(n_syn)
@@ -73,9 +74,6 @@ def _pair_sums(pre, post, pre_ptr, pre_t, post_ptr, post_t, tau, t0, t1):
         while ia < ea or ib < eb:
             if ib >= eb or (ia < ea and pre_t[ia] <= post_t[ib]):
                 t = pre_t[ia]
-                if t >= t1:
-                    ia = ea
-                    continue
                 if t >= t0:
                     a_sum[s] += xb * math.exp(-(t - tb) / tau)
                 xa = xa * math.exp(-(t - ta) / tau) + 1.0
@@ -83,9 +81,6 @@ def _pair_sums(pre, post, pre_ptr, pre_t, post_ptr, post_t, tau, t0, t1):
                 ia += 1
             else:
                 t = post_t[ib]
-                if t >= t1:
-                    ib = eb
-                    continue
                 if t >= t0:
                     b_sum[s] += xa * math.exp(-(t - ta) / tau)
                 xb = xb * math.exp(-(t - tb) / tau) + 1.0
@@ -120,7 +115,7 @@ def pair_trace_sums(pre_spikes, post_spikes, synapses, n_pre: int, n_post: int,
     start = t0 - HISTORY_TAUS * tau
     pre_ptr, pre_t = _csr(*pre_spikes, n_pre, start, t1)
     post_ptr, post_t = _csr(*post_spikes, n_post, start, t1)
-    return _pair_sums(pre, post, pre_ptr, pre_t, post_ptr, post_t, float(tau), float(t0), float(t1))
+    return _pair_sums(pre, post, pre_ptr, pre_t, post_ptr, post_t, float(tau), float(t0))
 
 
 @dataclass(frozen=True)
