@@ -61,6 +61,13 @@ def _csr(i, t, n, t_start, t_stop):
     return ptr, t[order]
 
 
+def _window_counts(spikes, n: int, t0: float, t1: float) -> np.ndarray:
+    """Spikes per neuron in [t0, t1) (float array of length n)."""
+    i, t = (np.asarray(x) for x in spikes)
+    keep = (t >= t0) & (t < t1)
+    return np.bincount(np.asarray(i[keep], dtype=np.int64), minlength=n).astype(float)
+
+
 @njit(cache=True)
 def _pair_sums(pre, post, pre_ptr, pre_t, post_ptr, post_t, tau, t0):
     """Pairing sums per synapse; the spike lists hold [t0 - history, t1) only."""
@@ -157,12 +164,8 @@ def istdp_drift(pre_spikes, post_spikes, synapses, n_pre: int, n_post: int, *, e
     span_s, tau_s = (t1 - t0) * 1e-3, tau * 1e-3
     alpha = 2.0 * rho0 * tau_s
 
-    def counts(spikes, n):
-        i, t = (np.asarray(x) for x in spikes)
-        keep = (t >= t0) & (t < t1)
-        return np.bincount(np.asarray(i[keep], dtype=np.int64), minlength=n).astype(float)
-
-    n_i, n_j = counts(pre_spikes, n_pre)[pre], counts(post_spikes, n_post)[post]
+    n_i = _window_counts(pre_spikes, n_pre, t0, t1)[pre]
+    n_j = _window_counts(post_spikes, n_post, t0, t1)[post]
     r_i, r_j = n_i / span_s, n_j / span_s
     a0, b0 = n_i * tau_s * r_j, n_j * tau_s * r_i
     kappa = (a.sum() + b.sum()) / (a0.sum() + b0.sum())
@@ -217,9 +220,8 @@ def cross_correlogram(pre_spikes, post_spikes, synapses, n_pre: int, n_post: int
     post_ptr, post_t = _csr(*post_spikes, n_post, t0 - max_lag, t1 + max_lag)
     counts = _correlogram(pre, post, pre_ptr, pre_t, post_ptr, post_t, float(t0), float(t1),
                           float(max_lag), float(bin_ms), n_bins)
-    n_i = np.diff(pre_ptr)[pre].astype(float)
-    post_in = _csr(*post_spikes, n_post, t0, t1)[0]
-    n_j = np.diff(post_in)[post].astype(float)
+    n_i = _window_counts(pre_spikes, n_pre, t0, t1)[pre]
+    n_j = _window_counts(post_spikes, n_post, t0, t1)[post]
     expected = np.sum(n_i * n_j) * bin_ms / (t1 - t0)
     centres = -max_lag + bin_ms * (np.arange(n_bins) + 0.5)
     return centres, counts / expected if expected > 0 else np.full(n_bins, np.nan)
