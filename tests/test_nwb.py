@@ -17,8 +17,8 @@ from neuroplastic.experiments.runner import run_model  # noqa: E402
 from neuroplastic.io import load_run  # noqa: E402
 from neuroplastic.io.nwb import export_network, export_run, run_start_time  # noqa: E402
 
-WATCHED = [0, 3, 5]          # neurons whose state is sampled
-SYNAPSES = list(range(0, 190, 19))   # sampled synapses: fewer than samples (time is the long axis)
+from _tiny import SYNAPSES, WATCHED, tiny_model  # noqa: E402
+
 # What nwbinspector (default configuration) still reports for these files, and why (docs/nwb.md):
 EXPECTED_FINDINGS = {
     ("BEST_PRACTICE_SUGGESTION", "check_experimenter_exists"),     # a simulation has no experimenter on record
@@ -27,24 +27,6 @@ EXPECTED_FINDINGS = {
     ("BEST_PRACTICE_SUGGESTION", "check_processing_module_name"),  # 'network'/'activity' fit no modality name
     ("BEST_PRACTICE_SUGGESTION", "check_single_row"),              # this model has one projection
 }
-
-
-def tiny_model():
-    m = npl.Model(dt=0.1)
-    m.add(npl.PoissonInput("inp", 20, rate=50.0))
-    m.add(npl.Population("out", 20, npl.LIF(synapse="conductance", tau_m=10, c_m=10, v_rest=-70, v_reset=-70,
-                                            v_thresh=-54), initial={"v": npl.Uniform(-70, -55)}))
-    m.add(npl.Projection("syn", "inp", "out", npl.FixedProbability(0.5), weight=npl.Uniform(0, 2.0), w_min=0,
-                         w_max=2.0, rules=[npl.PairSTDP(a_plus=0.01, a_minus=0.012, tau_plus=20, tau_minus=20,
-                                                        w_max=2.0)]))
-    m.add(npl.Modulator("dopamine", tau=20.0, release_times=[10.0, 30.0], release_amounts=0.5))
-    m.add(npl.SpikeMonitor("out"))
-    m.add(npl.SpikeMonitor("inp"))
-    m.add(npl.StateMonitor("out", ("v", "ge"), indices=WATCHED, interval=1.0))
-    m.add(npl.WeightMonitor("syn", synapses=SYNAPSES, interval=1.0))
-    m.add(npl.RateMonitor("out", bin=5.0))
-    m.add(npl.ModulatorMonitor("dopamine", interval=1.0))
-    return m
 
 
 @pytest.fixture(scope="module")
