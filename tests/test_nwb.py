@@ -156,12 +156,16 @@ def test_export_network_matches_the_run_directory(run, tmp_path):
 def test_many_synapses_few_samples_pass_the_dandi_configuration(tmp_path):
     """A weight matrix with more synapses than samples (the common case) is stored
     time-first as the schema requires; the inspector's orientation heuristic flags
-    it, which the DANDI configuration counts as a best-practice violation only."""
+    it, which the DANDI configuration counts as a best-practice violation only.
+    Targets and nested metrics become table rows, never serialised dictionaries."""
     from neuroplastic.io import RunDirectory
     from neuroplastic.model.config import model_to_dict
 
     rd = RunDirectory.create(tmp_path, "wide", seed=0)
     rd.write_config(model_to_dict(tiny_model(), duration=20.0))
+    rd.write_metrics({"rate": 3.5, "fit": {"slope": 2.0, "ci": [1.5, 2.5]}, "notes": ["n1"],
+                      "targets": [{"metric": "rate", "target": "paper", "tolerance": "[1, 5]", "measured": 3.5,
+                                   "passed": True}]})
     rng = np.random.default_rng(0)
     rd.save_weights("syn", np.array([0.0, 10.0]), rng.random((2, 40)), np.arange(40) % 20, np.arange(40) // 2)
     path = export_run(rd.path, species="http://purl.obolibrary.org/obo/NCBITaxon_10116")
@@ -169,6 +173,13 @@ def test_many_synapses_few_samples_pass_the_dandi_configuration(tmp_path):
     found = {(m.importance.name, m.check_function_name) for m in nwbinspector.inspect_nwbfile(path, config=config)}
     assert not {f for f in found if f[0] in ("CRITICAL", "PYNWB_VALIDATION", "ERROR")}, found
     assert ("BEST_PRACTICE_VIOLATION", "check_data_orientation") in found
+    assert "check_table_values_for_dict" not in {f[1] for f in found}
+    io, nwb = read(path)
+    with io:
+        metrics = nwb.processing["network"]["metrics"].to_dataframe().set_index("metric")
+        assert metrics.loc["fit.slope", "value"] == 2.0 and metrics.loc["fit.ci", "json"] == "[1.5, 2.5]"
+        targets = nwb.processing["network"]["targets"].to_dataframe()
+        assert list(targets["metric"]) == ["rate"] and targets["passed"][0] and targets["measured"][0] == 3.5
 
 
 def test_start_time_falls_back_to_the_log(tmp_path):

@@ -21,16 +21,17 @@ nS -> siemens 1e-9, pA -> amperes 1e-12).
 """
 from __future__ import annotations
 
-import json
 import uuid
 
 import numpy as np
-from hdmf.common import DynamicTable, VectorData, VectorIndex
+from hdmf.common import VectorData, VectorIndex
 from pynwb import NWBFile, TimeSeries
 from pynwb.file import Subject
 from pynwb.misc import Units
 
 from .nwb_quantities import HERTZ, ONE, Quantities
+from .nwb_tables import (metrics_table, populations_table, projections_table, table, targets_table,
+                         topology_table)
 
 MS = 1e-3  # seconds per ms
 
@@ -51,8 +52,8 @@ def build_nwbfile(session) -> NWBFile:
     )
     network = nwb.create_processing_module("network", "Model description: populations, projections, "
                                            "which neurons and synapses were recorded, metrics, topology changes")
-    for table in (_populations_table(session.config), _projections_table(session.config),
-                  _metrics_table(session.metrics), _topology_table(session.metrics)):
+    for table in (populations_table(session.config), projections_table(session.config),
+                  metrics_table(session.metrics), targets_table(session.metrics), topology_table(session.metrics)):
         if table is not None:
             network.add(table)
     spikes = [r for r in session.recordings if r.kind == "spikes"]
@@ -130,7 +131,7 @@ def _add_state(nwb, network, rec, q) -> None:
                     f"state variable '{var}' of population '{rec.owner}' ({q.model(rec.owner)}), one column "
                     f"per recorded neuron (processing/network/{neurons}); NaN before a neuron existed", "continuous")
     if rec.arrays["t"].size:
-        network.add(_table(neurons, f"neurons whose state {rec.name}_* records, in column order",
+        network.add(table(neurons, f"neurons whose state {rec.name}_* records, in column order",
                            neuron_index=(index, f"index of the neuron in population '{rec.owner}'")))
 
 
@@ -140,19 +141,12 @@ def _add_weights(nwb, network, rec, q) -> None:
                 f"weights of projection '{rec.owner}', one column per synapse "
                 f"(processing/network/synapses_{rec.owner} gives pre and post)", "step")
     if a["t"].size:
-        network.add(_table(f"synapses_{rec.owner}", f"synapses of projection '{rec.owner}' in the column "
+        network.add(table(f"synapses_{rec.owner}", f"synapses of projection '{rec.owner}' in the column "
                                                     f"order of acquisition/{rec.name}",
                            pre=(a["pre"], "presynaptic neuron index"), post=(a["post"], "postsynaptic neuron index")))
 
 
-# -------------------------------------------------------------------------------- tables
-
-def _table(table_name: str, description: str, **columns) -> DynamicTable:
-    """A DynamicTable from ``column=(values, description)`` pairs."""
-    cols = [VectorData(name=key, description=doc, data=list(values) if not isinstance(values, np.ndarray)
-                       else values) for key, (values, doc) in columns.items()]
-    return DynamicTable(name=table_name, description=description, columns=cols)
-
+# -------------------------------------------------------------------------------- spikes
 
 def _units_table(recordings, sizes: dict, resolution: float | None) -> Units:
     """One row per neuron of every population with a spikes recording; spike times in s."""
@@ -176,70 +170,3 @@ def _units_table(recordings, sizes: dict, resolution: float | None) -> Units:
     return Units(name="units", description="neurons of the simulated populations (no electrodes); spike "
                                            "time = time step of the threshold crossing", columns=columns,
                  **kwargs)
-
-
-def _populations_table(config: dict) -> DynamicTable | None:
-    parts = [p for p in config.get("populations", []) + config.get("inputs", []) if "name" in p]
-    if not parts:
-        return None
-    return _table("populations", "populations and inputs of the model (parameters in the model's units: "
-                                 "ms, mV, nS, pF, pA, Hz)",
-                  population=([p["name"] for p in parts], "population name"),
-                  kind=([p.get("model", p.get("kind", "")) for p in parts], "neuron model or input kind"),
-                  n=(np.array([int(p.get("n", -1)) for p in parts]), "neurons at build time (-1: not stated)"),
-                  parameters=([_toml_fields(p.get("params", {k: v for k, v in p.items() if k not in
-                                                             ("name", "kind", "n")})) for p in parts],
-                              "model parameters as TOML"),
-                  rules=([_rule_names(p) for p in parts], "neuron rules, in order"))
-
-
-def _projections_table(config: dict) -> DynamicTable | None:
-    parts = config.get("projections", [])
-    if not parts:
-        return None
-    return _table("projections", "projections (synapses between populations); weights in the postsynaptic "
-                                 "model's unit (nS conductance, pA current)",
-                  projection=([p["name"] for p in parts], "projection name"),
-                  pre=([p["pre"] for p in parts], "presynaptic population"),
-                  post=([p["post"] for p in parts], "postsynaptic population"),
-                  connectivity=([_toml_fields(p.get("connectivity", {})) for p in parts], "connectivity as TOML"),
-                  receptor=([p.get("receptor", "exc") for p in parts], "exc or inh"),
-                  w_min=(np.array([float(p.get("w_min", -np.inf)) for p in parts]), "lower weight bound"),
-                  w_max=(np.array([float(p.get("w_max", np.inf)) for p in parts]), "upper weight bound"),
-                  rules=([_rule_names(p) for p in parts], "plasticity rules, in order (parameters in notes)"))
-
-
-def _metrics_table(metrics: dict) -> DynamicTable | None:
-    if not metrics:
-        return None
-    names = sorted(metrics)
-    values = [metrics[k] for k in names]
-    numeric = np.array([float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan
-                        for v in values])
-    return _table("metrics", "scalar results of the run (metrics.json)",
-                  metric=(names, "metric name"), value=(numeric, "numeric value (NaN when not a number)"),
-                  json=([json.dumps(v, sort_keys=True) for v in values], "the value as JSON"))
-
-
-def _topology_table(metrics: dict) -> DynamicTable | None:
-    rows = metrics.get("topology") or []
-    if not rows:
-        return None
-    return _table("topology", "lesions, neurogenesis and neuron removal during the run",
-                  time=(np.array([float(r.get("t_ms", np.nan)) * MS for r in rows]), "time (s)"),
-                  event=([str(r.get("event", "")) for r in rows], "event name"),
-                  kind=([str(r.get("kind", "")) for r in rows], "what changed"),
-                  target=([str(r.get("target", "")) for r in rows], "population or projection"),
-                  count=(np.array([int(r.get("count", 0)) for r in rows]), "neurons or synapses concerned"))
-
-
-def _toml_fields(d: dict) -> str:
-    import tomli_w
-
-    from .atomic import _to_toml_value
-
-    return tomli_w.dumps(_to_toml_value({k: v for k, v in d.items() if k != "rules"}, "")).strip()
-
-
-def _rule_names(part: dict) -> str:
-    return ", ".join(r.get("rule", "?") for r in part.get("rules", []) if isinstance(r, dict))
