@@ -1,19 +1,15 @@
 """Where each part of a run goes in an NWB file (see ``docs/nwb.md``).
 
-=====================================  ===============================================
-run                                    NWB
-=====================================  ===============================================
-``config.toml`` (verbatim)             ``NWBFile.notes``
-``spikes_<pop>``                       rows of ``units`` (``population``, ``neuron_index``)
-``state_<pop>``, variable ``x``        ``acquisition/state_<pop>_<x>`` (TimeSeries)
-``weights_<proj>``                     ``acquisition/weights_<proj>`` (TimeSeries)
-``modulator_<name>``                   ``acquisition/modulator_<name>`` (TimeSeries)
-``rate_<pop>``                         ``processing/activity/rate_<pop>`` (TimeSeries)
-populations, projections               ``processing/network/populations``, ``.../projections``
-recorded neurons / synapses            ``processing/network/<state name>_neurons``, ``.../synapses_<proj>``
-``metrics.json``                       ``processing/network/metrics``
-``metrics["topology"]``                ``processing/network/topology``
-=====================================  ===============================================
+* ``config.toml`` verbatim -> ``NWBFile.notes``;
+* ``spikes_<pop>`` -> rows of ``units`` (columns ``population``, ``neuron_index``);
+* ``state_<pop>`` variable ``x`` -> ``acquisition/state_<pop>_<x>``, its neurons in
+  ``processing/network/state_<pop>_neurons``;
+* ``weights_<proj>`` -> ``acquisition/weights_<proj>``, its synapses in
+  ``processing/network/weights_<proj>_synapses``;
+* ``modulator_<name>`` -> ``acquisition/modulator_<name>``;
+* ``rate_<pop>`` -> ``processing/activity/rate_<pop>``;
+* the model and results -> ``processing/network/`` tables ``populations``,
+  ``projections``, ``metrics``, ``targets``, ``topology`` (:mod:`.nwb_tables`).
 
 Times are seconds (ms * 1e-3). Values keep neuroplastic's units; each series'
 ``unit`` is the SI unit and ``conversion`` the factor to it (mV -> volts 1e-3,
@@ -56,9 +52,9 @@ def build_nwbfile(session) -> NWBFile:
                   metrics_table(session.metrics), targets_table(session.metrics), topology_table(session.metrics)):
         if table is not None:
             network.add(table)
-    spikes = [r for r in session.recordings if r.kind == "spikes"]
-    if spikes:
-        nwb.units = _units_table(spikes, session.sizes, q.dt_seconds())
+    units = _units_table([r for r in session.recordings if r.kind == "spikes"], session.sizes, q.dt_seconds())
+    if units is not None:
+        nwb.units = units
     activity = None
     for rec in session.recordings:
         if rec.kind == "state":
@@ -132,33 +128,38 @@ def _add_state(nwb, network, rec, q) -> None:
                     f"per recorded neuron (processing/network/{neurons}); NaN before a neuron existed", "continuous")
     if rec.arrays["t"].size:
         network.add(table(neurons, f"neurons whose state {rec.name}_* records, in column order",
-                           neuron_index=(index, f"index of the neuron in population '{rec.owner}'")))
+                          neuron_index=(index, f"index of the neuron in population '{rec.owner}'")))
 
 
 def _add_weights(nwb, network, rec, q) -> None:
     a = rec.arrays
     _add_series(nwb.add_acquisition, rec.name, a["w"], a["t"], q.weight(rec.owner),
                 f"weights of projection '{rec.owner}', one column per synapse "
-                f"(processing/network/synapses_{rec.owner} gives pre and post)", "step")
+                f"(processing/network/{rec.name}_synapses gives pre and post)", "step")
     if a["t"].size:
-        network.add(table(f"synapses_{rec.owner}", f"synapses of projection '{rec.owner}' in the column "
-                                                    f"order of acquisition/{rec.name}",
-                           pre=(a["pre"], "presynaptic neuron index"), post=(a["post"], "postsynaptic neuron index")))
+        network.add(table(f"{rec.name}_synapses", f"synapses of projection '{rec.owner}' in the column "
+                                                  f"order of acquisition/{rec.name}",
+                          pre=(a["pre"], "presynaptic neuron index"), post=(a["post"], "postsynaptic neuron index")))
 
 
 # -------------------------------------------------------------------------------- spikes
 
-def _units_table(recordings, sizes: dict, resolution: float | None) -> Units:
-    """One row per neuron of every population with a spikes recording; spike times in s."""
+def _units_table(recordings, sizes: dict, resolution: float | None) -> Units | None:
+    """One row per neuron of every population with a spikes recording (None if
+    there is none); each neuron's spike times in s, ascending."""
     times, counts, pops, index = [], [], [], []
     for rec in recordings:
         i, t = rec.arrays["i"], rec.arrays["t"]
         n = max(sizes.get(rec.owner, 0), int(i.max()) + 1 if i.size else 0)
-        order = np.argsort(i, kind="stable")  # recordings are in time order: stays sorted per neuron
+        if n == 0:
+            continue
+        order = np.lexsort((t, i))   # by neuron, then time
         times.append(t[order] * MS)
         counts.append(np.bincount(i, minlength=n))
         pops += [rec.owner] * n
         index.append(np.arange(n, dtype=np.int64))
+    if not pops:
+        return None
     spike_times = VectorData(name="spike_times", description="spike times (s) of each neuron",
                              data=np.concatenate(times))
     ends = np.cumsum(np.concatenate(counts)).astype(np.int64)
