@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--all", action="store_true", help="every experiment")
     _common(rep)
     rep.set_defaults(handler=_reproduce)
+    _add_export_and_report(sub)
     return p
 
 
@@ -264,6 +265,55 @@ def _reproduce(args, out: Console) -> int:
         rows += [(exp.name, r) for r in compare(result, exp.targets, scale)]
         out.print(f"  run directory: {rundir.path}", soft_wrap=True)
     return EXIT_OK if _print_targets(out, rows) else EXIT_MISSED
+
+
+# -- export, report (docs/nwb.md, docs/reports.md) --------------------------------
+def _add_export_and_report(sub) -> None:
+    exp = sub.add_parser("export", help="write a run directory in a standard format (NWB)")
+    exp.add_argument("run_dir")
+    exp.add_argument("--format", default="nwb", help="output format: nwb (default; needs neuroplastic[nwb])")
+    exp.add_argument("--out", default=None, metavar="FILE", help="output file (default: RUN_DIR/<run name>.nwb)")
+    exp.add_argument("--species", default=None,
+                     help="species the model stands for (Latin binomial or NCBI taxonomy IRI; DANDI requires one)")
+    exp.set_defaults(handler=_export)
+    rpt = sub.add_parser("report", help="write a self-contained HTML report of a run directory")
+    rpt.add_argument("run_dir")
+    rpt.add_argument("--out", default=None, metavar="FILE", help="output file (default: RUN_DIR/report.html)")
+    rpt.set_defaults(handler=_report)
+
+
+def _export(args, out: Console) -> int:
+    import warnings
+
+    from .io.nwb import ExportWarning, check_format, export_run
+
+    check_format(args.format)
+    _readable_run(args.run_dir, "neuroplastic export")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ExportWarning)
+        path = export_run(args.run_dir, args.out, species=args.species)
+    for w in (w for w in caught if issubclass(w.category, ExportWarning)):
+        out.print(f"[yellow]note:[/] {escape(str(w.message))}", soft_wrap=True)
+    out.print(f"NWB file: {path}", soft_wrap=True, highlight=False)
+    return EXIT_OK
+
+
+def _report(args, out: Console) -> int:
+    from .io.report import write_report
+
+    _readable_run(args.run_dir, "neuroplastic report")
+    path = write_report(args.run_dir, args.out)
+    out.print(f"report: {path}", soft_wrap=True, highlight=False)
+    return EXIT_OK
+
+
+def _readable_run(run_dir: str, owner: str) -> None:
+    from .io import load_run
+
+    try:
+        load_run(run_dir)
+    except (FileNotFoundError, ValueError) as exc:
+        raise ValidationError(owner, "run_dir", run_dir, f"must be a run directory ({exc})") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

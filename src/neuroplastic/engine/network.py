@@ -82,6 +82,17 @@ class Network:
         self._topology = Topology(self) if model.events else None
         self._count_base = {}   # population -> counts at the last spike_counts(clear=True)
 
+    def __repr__(self) -> str:
+        from ..io.notebook import network_repr
+
+        return network_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Notebook summary: populations, projections (synapse counts), monitors, modulators, time."""
+        from ..io.notebook import network_html
+
+        return network_html(self)
+
     # -- construction helpers -------------------------------------------------
     def _runaway_setup(self):
         self._win = np.zeros(len(self._pops), np.int64)

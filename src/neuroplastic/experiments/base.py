@@ -52,6 +52,12 @@ class Result:
     recordings: dict = field(default_factory=dict)   # name -> dict of arrays
     notes: list = field(default_factory=list)
 
+    def _repr_html_(self) -> str:
+        """Notebook summary: metrics (and targets), notes, figure thumbnails, recordings."""
+        from ..io.notebook import result_html
+
+        return result_html(self)
+
 
 @dataclass(frozen=True)
 class Experiment:

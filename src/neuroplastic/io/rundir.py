@@ -213,6 +213,12 @@ class RunRecord:
     recordings: list[str]
     summary: dict = field(default_factory=dict)
 
+    def _repr_html_(self) -> str:
+        """Notebook summary: status, metrics against targets, figure thumbnails, recordings."""
+        from .notebook import record_html
+
+        return record_html(self)
+
     def recording(self, name: str) -> dict[str, np.ndarray]:
         """Load ``recordings/<name>.npz`` fully into a dict of arrays."""
         name = name[:-4] if name.endswith(".npz") else name

@@ -66,6 +66,12 @@ class Model:
         table[part.name] = part
         return part
 
+    def _repr_html_(self) -> str:
+        """Notebook summary: populations, projections, monitors, modulators, events."""
+        from ..io.notebook import model_html
+
+        return model_html(self)
+
     def size(self, population: str) -> int:
         """Number of neurons of a population or input."""
         return self.populations[population].n
