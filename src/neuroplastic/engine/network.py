@@ -13,7 +13,7 @@ import numpy as np
 
 from . import build, codegen
 from .modulation import build_modulators
-from .cache import load_kernel
+from .cache import load_kernel, watch_compile
 from .inputs import rate_tables
 from .random import geometric_gap
 from .recorders import make_recorder
@@ -135,7 +135,8 @@ class Network:
         chunk = max(1, int(round(CHUNK_MS / self.dt)))
         from ..progress import RunProgress
 
-        with RunProgress(enabled=progress, total_ms=duration, start_ms=self.t) as bar:
+        with RunProgress(enabled=progress, total_ms=duration, start_ms=self.t) as bar, \
+                watch_compile(self._advance, bar.compile_started, bar.compile_finished):
             while self.step < stop:
                 target = min(stop, self.step + chunk)
                 self._advance_to(target)
