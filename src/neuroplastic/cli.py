@@ -155,9 +155,8 @@ def _describe_experiment(out: Console, exp) -> None:
         table.add_row(key, _fmt(default), reduced, p.unit, p.type_name(), p.allowed(),
                       p.doc if key in exp.parameters else "")
     out.print(table)
-    for rel in exp.relations:
-        scale = "" if rel.factor == 1.0 else f"{rel.factor:g} * "
-        out.print(f"constraint: {rel.left} {rel.op} {scale}{rel.right}")
+    if exp.relations:
+        out.print("constraints: " + "; ".join(escape(str(rel)) for rel in exp.relations), soft_wrap=True)
     targets = Table(title="targets (neuroplastic reproduce)")
     for col in ("metric", "interval", "scales", "source"):
         targets.add_column(col, overflow="fold")

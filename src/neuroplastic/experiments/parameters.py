@@ -28,7 +28,7 @@ from typing import Any
 from ..model import _validate as v
 from ..errors import ValidationError
 
-__all__ = ["Param", "Relation", "defaults_of"]
+__all__ = ["Length", "Param", "Relation", "defaults_of"]
 
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
 _BOUNDS = (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<="))
@@ -174,13 +174,17 @@ _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge
 
 @dataclass(frozen=True)
 class Relation:
-    """A constraint between two parameters: ``left op right`` (op one of < <= > >=),
-    or ``left op factor * right`` with ``factor``."""
+    """A constraint between two parameters: ``left op factor * right`` (op one of
+    ``<``, ``<=``, ``>``, ``>=``; ``factor`` 1 by default)."""
 
     left: str
     op: str
     right: str
     factor: float = 1.0
+
+    def __str__(self) -> str:
+        scale = "" if self.factor == 1.0 else f"{self.factor:g} * "
+        return f"{self.left} {self.op} {scale}{self.right}"
 
     def check(self, owner: str, config: dict) -> None:
         a, b = config[self.left], config[self.right]
@@ -188,3 +192,20 @@ class Relation:
             return
         scale = "" if self.factor == 1.0 else f"{self.factor:g} * "
         raise ValidationError(owner, self.left, a, f"must be {self.op} {scale}{self.right} (= {b!r})")
+
+
+@dataclass(frozen=True)
+class Length:
+    """A list or tuple parameter holds as many entries as a count parameter says."""
+
+    sequence: str
+    count: str
+
+    def __str__(self) -> str:
+        return f"len({self.sequence}) == {self.count}"
+
+    def check(self, owner: str, config: dict) -> None:
+        n = config[self.count]
+        if len(config[self.sequence]) != n:
+            raise ValidationError(owner, self.sequence, config[self.sequence],
+                                  f"must have {self.count} = {n} entries")
