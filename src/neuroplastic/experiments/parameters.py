@@ -161,7 +161,7 @@ def _to_sequence(kind: type, element: type, value):
         value = [x.strip() for x in value.strip().strip("[]()").split(",") if x.strip()]
     if not isinstance(value, (list, tuple)):
         raise TypeError(value)
-    return kind(_to_number(element, x) if element is int else _to_number(float, x) for x in value)
+    return kind(_to_number(element, x) for x in value)
 
 
 def defaults_of(parameters: dict) -> dict:
