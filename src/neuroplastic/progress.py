@@ -40,7 +40,7 @@ class RunProgress:
         self.compile_seconds += seconds
         if self._bar:
             self._bar.update(self._task, description=self.label)
-            self._bar.console.print(f"compiled kernels in {seconds:.1f} s (cached for later runs)")
+            self._bar.console.print(f"compiled kernels in {seconds:.1f} s (cached for later runs)", highlight=False)
 
     def update(self, t_ms: float) -> None:
         """Report that biological time ``t_ms`` (ms since the network's start) is reached."""

@@ -1,9 +1,11 @@
 """The running network: ``Network(model, seed).run(duration)``.
 
-Builds arrays from a validated :class:`~neuroplastic.model.Model`, compiles (or
-loads from the on-disk cache) a step loop specialised to its structure, and
-advances it in chunks: Python runs once per chunk (progress, buffer growth), never
-per step, neuron or synapse.
+Builds arrays from a validated :class:`~neuroplastic.model.Model`, generates a
+step loop specialised to its structure, and advances it in chunks: Python runs
+once per chunk (progress, buffer growth), never per step, neuron or synapse.
+numba compiles the loop at its first call, i.e. in the first ``run`` of a new
+structure, or loads the machine code from the on-disk cache (engine/cache.py);
+the progress bar says when it compiles.
 """
 from __future__ import annotations
 
