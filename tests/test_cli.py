@@ -42,6 +42,16 @@ def test_show_summarises_a_run(tmp_path, capsys):
     assert main(["show", str(_only_run_dir(tmp_path))]) == 0
     text = capsys.readouterr().out
     assert "stdp-window" in text and "max_abs_error" in text and "stdp_window.png" in text
+    assert "status: complete" in text
+
+
+def test_show_says_incomplete_when_a_run_left_no_status(tmp_path, capsys):
+    main(["run", "stdp-window", "--scale", "reduced", "--out", str(tmp_path), "--no-progress"])
+    run = _only_run_dir(tmp_path)
+    (run / "status.json").unlink()      # as a run killed before it finished, with its metrics written
+    capsys.readouterr()
+    assert main(["show", str(run)]) == 4
+    assert "status: incomplete" in capsys.readouterr().out
 
 
 def test_reproduce_passes_and_reports_a_table(tmp_path, capsys):
@@ -101,6 +111,10 @@ def test_model_that_blows_up_exits_3_and_keeps_its_run_directory(tmp_path, capsy
     assert "stopped" in (run / "run.log").read_text()
     assert (run / "recordings" / "spikes_hot.npz").is_file()
     assert json.loads((run / "metrics.json").read_text())["population"] == "hot"
+    status = json.loads((run / "status.json").read_text())
+    assert status["state"] == "stopped" and "population 'hot'" in status["reason"]
+    assert main(["show", str(run)]) == 3
+    assert "status: stopped" in capsys.readouterr().out
 
 
 def test_unwritable_out_exits_2_without_a_traceback(tmp_path, capsys):

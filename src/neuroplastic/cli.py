@@ -3,7 +3,9 @@
 Exit codes: 0 success; 1 a reproduction missed a target; 2 invalid input (the
 message names the field and what is allowed); 3 the simulation became invalid
 (the message gives step, population and variable; the run directory keeps what
-was recorded).
+was recorded); 4 a run failed for another reason (the traceback is in its
+``run.log``), or ``show`` found a run that is not complete (failed, killed,
+still running).
 """
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from . import __version__
 from .errors import MissingExtra, SimulationError, ValidationError
 
-EXIT_OK, EXIT_MISSED, EXIT_INVALID, EXIT_SIMULATION = 0, 1, 2, 3
+EXIT_OK, EXIT_MISSED, EXIT_INVALID, EXIT_SIMULATION, EXIT_FAILED = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
 
 
 def main(argv=None) -> int:
@@ -33,31 +37,51 @@ def main(argv=None) -> int:
         return EXIT_INVALID
     except SimulationError as exc:
         err.print(f"[bold red]simulation stopped:[/] {escape(str(exc))}", highlight=False)
-        run_dir = getattr(exc, "run_dir", None)
-        if run_dir is not None:
-            err.print(f"partial results kept in: {run_dir}", highlight=False, soft_wrap=True)
+        _print_run_dir(err, exc, "partial results kept in")
         return EXIT_SIMULATION
     except MissingExtra as exc:
         err.print(f"[bold red]missing optional dependency:[/] {escape(str(exc))}", highlight=False)
         return EXIT_INVALID
-    except OSError as exc:  # e.g. --out not writable: a user problem, not a crash
-        err.print(f"[bold red]cannot write the run directory:[/] {escape(str(exc))}", highlight=False)
+    except OSError as exc:  # e.g. --out not writable, a file not readable: a user problem, not a crash
+        err.print(f"[bold red]cannot read or write a file:[/] {escape(str(exc))}", highlight=False)
+        _print_run_dir(err, exc, "run directory")
         return EXIT_INVALID
+    except KeyboardInterrupt as exc:
+        err.print("[bold red]interrupted[/]", highlight=False)
+        _print_run_dir(err, exc, "partial results kept in")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        run_dir = getattr(exc, "run_dir", None)
+        if run_dir is None:   # not a run's failure: a bug, whose traceback is wanted
+            raise
+        err.print(f"[bold red]run failed:[/] {escape(type(exc).__name__)}: {escape(str(exc))}", highlight=False)
+        err.print(f"the traceback is in {run_dir / 'run.log'}", highlight=False, soft_wrap=True)
+        return EXIT_FAILED
+
+
+def _print_run_dir(err: Console, exc: BaseException, what: str) -> None:
+    run_dir = getattr(exc, "run_dir", None)
+    if run_dir is not None:
+        err.print(f"{what}: {run_dir}", highlight=False, soft_wrap=True)
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="neuroplastic", description="Spiking networks with composable plasticity.")
+    p.add_argument("--version", action="version", version=f"neuroplastic {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the experiments").set_defaults(handler=_list)
+    lst = sub.add_parser("list", help="list the experiments, or one experiment's parameters")
+    lst.add_argument("name", nargs="?", help="experiment name: print its parameters and targets")
+    lst.set_defaults(handler=_list)
     run = sub.add_parser("run", help="run an experiment by name, or a config.toml")
     run.add_argument("target", help="experiment name (see 'list') or path to a .toml config")
-    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a parameter (see 'list NAME')")
     run.add_argument("--lesion", action="append", default=[], metavar="TARGET:FRACTION@MS",
                      help="model configs: remove FRACTION of the neurons of population TARGET (or of the "
                           "synapses of projection TARGET) at time MS, e.g. exc:0.3@5000")
     _common(run)
     run.set_defaults(handler=_run)
-    show = sub.add_parser("show", help="summarise a run directory")
+    show = sub.add_parser("show", help="summarise a run directory (exit 0 only if the run is complete)")
     show.add_argument("run_dir")
     show.set_defaults(handler=_show)
     rep = sub.add_parser("reproduce", help="run experiments and compare with published targets")
@@ -82,7 +106,7 @@ def _overrides(pairs) -> dict:
     out = {}
     for item in pairs:
         key, sep, value = item.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise ValidationError("neuroplastic run", "--set", item, "must look like key=value")
         out[key.strip()] = value.strip()
     return out
@@ -105,15 +129,49 @@ def _progress(args) -> bool:
 
 # -- list ----------------------------------------------------------------------
 def _list(args, out: Console) -> int:
-    from .experiments import all_experiments
+    from .experiments import all_experiments, get
 
-    table = Table(title="neuroplastic experiments")
+    if args.name:
+        _describe_experiment(out, get(args.name))
+        return EXIT_OK
+    table = Table(title="neuroplastic experiments ('neuroplastic list NAME' shows one's parameters)")
     for col in ("name", "what it reproduces", "reference"):
         table.add_column(col)
     for exp in all_experiments():
         table.add_row(exp.name, exp.summary, exp.reference)
     out.print(table)
     return EXIT_OK
+
+
+def _describe_experiment(out: Console, exp) -> None:
+    out.print(f"[bold]{exp.name}[/]: {escape(exp.summary)}", soft_wrap=True)
+    if exp.reference:
+        out.print(f"reference: {escape(exp.reference)}", soft_wrap=True)
+    table = Table(title=f"parameters (neuroplastic run {exp.name} --set KEY=VALUE)")
+    for col in ("parameter", "default", "reduced", "unit", "type", "allowed", "description"):
+        table.add_column(col, overflow="fold")
+    for key, default in exp.defaults.items():
+        p = exp.param(key)
+        reduced = _fmt(exp.reduced[key]) if key in exp.reduced else ""
+        table.add_row(key, _fmt(default), reduced, p.unit, p.type_name(), p.allowed(),
+                      p.doc if key in exp.parameters else "")
+    out.print(table)
+    if exp.relations:
+        out.print("constraints: " + "; ".join(escape(str(rel)) for rel in exp.relations), soft_wrap=True)
+    targets = Table(title="targets (neuroplastic reproduce)")
+    for col in ("metric", "interval", "scales", "source"):
+        targets.add_column(col, overflow="fold")
+    for t in exp.targets:
+        targets.add_row(t.metric, t.interval, ", ".join(t.scales), t.description)
+    out.print(targets)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(_fmt(x) for x in value) + ")"
+    return escape(str(value))
 
 
 # -- run -----------------------------------------------------------------------
@@ -132,14 +190,7 @@ def _run_target(args, out: Console, overrides: dict) -> int:
         cfg = load_config(args.target)
         seed = cfg.seed if args.seed is None else args.seed
         if cfg.kind == "model":
-            if overrides:
-                raise ValidationError("neuroplastic run", "--set", args.set, "applies to experiments, not model configs")
-            from .experiments.runner import run_model
-
-            model = _with_lesions(cfg.model, args.lesion)
-            rundir = run_model(model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args))
-            out.print(f"run directory: {rundir.path}", soft_wrap=True)
-            return EXIT_OK
+            return _run_model(args, out, cfg, seed, overrides)
         _no_lesions(args)
         name, scale = cfg.experiment, args.scale or cfg.scale
         overrides = {**cfg.parameters, **overrides}
@@ -154,6 +205,19 @@ def _run_target(args, out: Console, overrides: dict) -> int:
     return EXIT_OK
 
 
+def _run_model(args, out: Console, cfg, seed: int, overrides: dict) -> int:
+    from .experiments.runner import run_model
+    from .io import load_run
+
+    if overrides:
+        raise ValidationError("neuroplastic run", "--set", args.set, "applies to experiments, not model configs")
+    model = _with_lesions(cfg.model, args.lesion, cfg.duration)
+    rundir = run_model(model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args))
+    _print_metrics(out, load_run(rundir.path).metrics)
+    out.print(f"run directory: {rundir.path}", soft_wrap=True)
+    return EXIT_OK
+
+
 def _no_lesions(args) -> None:
     if args.lesion:
         raise ValidationError("neuroplastic run", "--lesion", args.lesion,
@@ -161,8 +225,8 @@ def _no_lesions(args) -> None:
                               "lesion parameters with --set (e.g. lesion-recovery)")
 
 
-def _with_lesions(model, specs):
-    """A copy of ``model`` with a Lesion event per ``TARGET:FRACTION@MS``."""
+def _with_lesions(model, specs, duration: float):
+    """A copy of ``model`` with a Lesion event per ``TARGET:FRACTION@MS`` (before ``duration``)."""
     import copy
 
     from .model.topology import Lesion
@@ -178,6 +242,9 @@ def _with_lesions(model, specs):
         except ValueError:
             raise ValidationError("neuroplastic run", "--lesion", spec,
                                   "must be TARGET:FRACTION@MS, e.g. exc:0.3@5000") from None
+        if not time < duration:
+            raise ValidationError("neuroplastic run", "--lesion", spec,
+                                  f"must happen before the run ends (time < its duration, {duration:g} ms)")
         if target in model.projections:
             model.add(Lesion(time, fraction, projection=target))
         else:
@@ -191,7 +258,7 @@ def _print_metrics(out: Console, metrics: dict) -> None:
     table.add_column("value", justify="right")
     for key, value in metrics.items():
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            table.add_row(key, f"{value:.6g}")
+            table.add_row(escape(str(key)), f"{value:.6g}")
     out.print(table)
 
 
@@ -217,26 +284,52 @@ def _show(args, out: Console) -> int:
         rec = load_run(args.run_dir)
     except (FileNotFoundError, ValueError) as exc:
         raise ValidationError("neuroplastic show", "run_dir", args.run_dir, f"must be a run directory ({exc})") from None
-    out.print(f"[bold]{rec.path}[/]", soft_wrap=True)
-    cfg = rec.config
-    if "experiment" in cfg:
-        out.print(f"experiment {cfg['experiment']}, seed {cfg.get('seed')}, scale {cfg.get('scale')}")
-    else:
-        pops = ", ".join(f"{p['name']} ({p['n']})" for p in cfg.get("populations", []) + cfg.get("inputs", []))
-        out.print(f"model: {pops}; duration {cfg.get('simulation', {}).get('duration')} ms")
+    out.print(f"[bold]{escape(str(rec.path))}[/]", soft_wrap=True)
+    _print_state(out, rec)
+    out.print(escape(_describe_config(rec.config)), soft_wrap=True)
     _print_metrics(out, rec.metrics)
-    if rec.metrics.get("targets"):
-        table = Table(title="targets")
-        for col in ("metric", "target", "tolerance", "measured", "result"):
-            table.add_column(col)
-        for t in rec.metrics["targets"]:
-            table.add_row(t["metric"], t["target"], t["tolerance"], str(t["measured"]), "pass" if t["passed"] else "FAIL")
-        out.print(table)
-    if rec.metrics.get("error"):
-        out.print(f"[bold red]stopped:[/] {rec.metrics['error']}")
+    _print_stored_targets(out, rec.metrics.get("targets"))
     out.print("figures: " + (", ".join(str(f.relative_to(rec.path)) for f in rec.figures) or "none"))
     out.print("recordings: " + (", ".join(rec.recordings) or "none"))
-    return EXIT_OK
+    if rec.stale_temp_files:
+        size = sum(f.stat().st_size for f in rec.stale_temp_files if f.exists()) / 1e6
+        out.print(f"[yellow]{len(rec.stale_temp_files)} stale temporary file(s)[/] ({size:.1f} MB) left by a "
+                  f"writer that died: {', '.join(escape(f.name) for f in rec.stale_temp_files)}; the next run "
+                  f"in {escape(str(rec.path.parent))} removes them", soft_wrap=True)
+    return {"complete": EXIT_OK, "stopped": EXIT_SIMULATION}.get(rec.state, EXIT_FAILED)
+
+
+def _print_state(out: Console, rec) -> None:
+    colour = {"complete": "green", "running": "yellow"}.get(rec.state, "bold red")
+    line = f"status: [{colour}]{rec.state}[/]"
+    if rec.reason:
+        line += f" -- {escape(rec.reason)}"
+    out.print(line, soft_wrap=True, highlight=False)
+
+
+def _describe_config(cfg: dict) -> str:
+    """One line about the run's configuration; tolerant of a hand-edited config.toml."""
+    if "experiment" in cfg:
+        return f"experiment {cfg['experiment']}, seed {cfg.get('seed')}, scale {cfg.get('scale')}"
+    try:
+        parts = list(cfg.get("populations", [])) + list(cfg.get("inputs", []))
+        pops = ", ".join(f"{p['name']} ({p['n']})" for p in parts)
+        return f"model: {pops}; duration {cfg.get('simulation', {}).get('duration')} ms"
+    except (TypeError, KeyError, AttributeError):
+        return "model: config.toml does not have the layout neuroplastic writes"
+
+
+def _print_stored_targets(out: Console, targets) -> None:
+    if not isinstance(targets, list) or not targets:
+        return
+    table = Table(title="targets")
+    for col in ("metric", "target", "tolerance", "measured", "result"):
+        table.add_column(col)
+    for t in targets:
+        if isinstance(t, dict):
+            passed = "pass" if t.get("passed") else "FAIL"
+            table.add_row(*(escape(str(t.get(k, "?"))) for k in ("metric", "target", "tolerance", "measured")), passed)
+    out.print(table)
 
 
 # -- reproduce -------------------------------------------------------------------

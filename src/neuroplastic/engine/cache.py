@@ -7,13 +7,16 @@ directory is ``$NEUROPLASTIC_CACHE_DIR`` or ``~/.cache/neuroplastic/kernels``.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import sys
+import time
 from pathlib import Path
 
 import numba
+from numba.core import event
 
 from ..io.atomic import atomic_write_text
 
@@ -57,3 +60,31 @@ def load_kernel(source: str, rule_sources: list[str], hooks: dict):
         for name, fn in hooks.items():
             setattr(module, name, fn)
     return module.advance
+
+
+class _CompileListener(event.Listener):
+    """Reports numba's compilation of one dispatcher (a disk-cache load is no compilation)."""
+
+    def __init__(self, dispatcher, on_start, on_end):
+        self.dispatcher, self.on_start_cb, self.on_end_cb, self.t0 = dispatcher, on_start, on_end, 0.0
+
+    def on_start(self, ev):
+        if ev.data["dispatcher"] is self.dispatcher:
+            self.t0 = time.perf_counter()
+            self.on_start_cb()
+
+    def on_end(self, ev):
+        if ev.data["dispatcher"] is self.dispatcher:
+            self.on_end_cb(time.perf_counter() - self.t0)
+
+
+@contextlib.contextmanager
+def watch_compile(advance, on_start, on_end):
+    """Within the context, call ``on_start()`` when numba starts compiling
+    ``advance`` (its first call, when the disk cache has no machine code for it)
+    and ``on_end(seconds)`` when it is done."""
+    if advance.signatures:   # already compiled or loaded in this process
+        yield
+        return
+    with event.install_listener("numba:compile", _CompileListener(advance, on_start, on_end)):
+        yield

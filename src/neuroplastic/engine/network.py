@@ -1,9 +1,11 @@
 """The running network: ``Network(model, seed).run(duration)``.
 
-Builds arrays from a validated :class:`~neuroplastic.model.Model`, compiles (or
-loads from the on-disk cache) a step loop specialised to its structure, and
-advances it in chunks: Python runs once per chunk (progress, buffer growth), never
-per step, neuron or synapse.
+Builds arrays from a validated :class:`~neuroplastic.model.Model`, generates a
+step loop specialised to its structure, and advances it in chunks: Python runs
+once per chunk (progress, buffer growth), never per step, neuron or synapse.
+numba compiles the loop at its first call, i.e. in the first ``run`` of a new
+structure, or loads the machine code from the on-disk cache (engine/cache.py);
+the progress bar says when it compiles.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import numpy as np
 
 from . import build, codegen
 from .modulation import build_modulators
-from .cache import load_kernel
+from .cache import load_kernel, watch_compile
 from .inputs import rate_tables
 from .random import geometric_gap
 from .recorders import make_recorder
@@ -146,7 +148,8 @@ class Network:
         chunk = max(1, int(round(CHUNK_MS / self.dt)))
         from ..progress import RunProgress
 
-        with RunProgress(enabled=progress, total_ms=duration, start_ms=self.t) as bar:
+        with RunProgress(enabled=progress, total_ms=duration, start_ms=self.t) as bar, \
+                watch_compile(self._advance, bar.compile_started, bar.compile_finished):
             while self.step < stop:
                 target = min(stop, self.step + chunk)
                 self._advance_to(target)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .codegen import MonitorSpec
+from ..errors import ValidationError
 from ..model.modulators import ModulatorMonitor
 from ..model.monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 
@@ -109,7 +110,11 @@ class WeightRecorder(StateRecorder):
 
     def __init__(self, index, monitor: WeightMonitor, target: int, store, dt):
         self.spec, self.monitor = MonitorSpec(index, "weights", target), monitor
-        sel = np.arange(len(store.build_slots)) if monitor.synapses is None else np.asarray(monitor.synapses)
+        n = len(store.build_slots)
+        sel = np.arange(n) if monitor.synapses is None else np.asarray(monitor.synapses)
+        if sel.size and sel.max() >= n:
+            raise ValidationError(f"WeightMonitor '{monitor.name}'", "synapses", int(sel.max()),
+                                  f"must be < {n}, the number of synapses of projection '{monitor.projection}'")
         self.synapses = sel.astype(np.int64)
         self.slots = store.build_slots[self.synapses]
         self.pre, self.post = store.pre[self.slots].copy(), store.post[self.slots].copy()

@@ -87,15 +87,39 @@ from ..model.modulators import ACETYLCHOLINE, Modulator, ModulatorMonitor
 from ..model.neurons import LIF
 from ..plasticity.gated import GatedSTDP
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    n_groups=4, n_attended=2, group_size=20, out_size=5, n_presentations=200,
-    pres_ms=200.0, gap_ms=100.0, rate_on=40.0, rate_off=2.0, teach_rate=2000.0, w_teach=30.0,
-    w_init=10.0, w_max=100.0, a_plus=0.3, a_minus=0.15, tau_stdp=20.0,
-    n_bf=20, bf_rate=100.0, tau_ach=20.0, ach_high=1.0, ach_low=0.05,
-    recall_ms=500.0, ach_interval=2.0, dt=0.5, control=True,
+PARAMETERS = dict(
+    n_groups=Param(4, "input/output group pairs (associations)", ge=2),
+    n_attended=Param(2, "the first n_attended pairs are attended", ge=1),
+    group_size=Param(20, "Poisson inputs per input group A_k", ge=1),
+    out_size=Param(5, "LIF neurons per output group O_k", ge=1),
+    n_presentations=Param(200, "pair presentations in the stream (balanced random order)", ge=1),
+    pres_ms=Param(200.0, "duration of one presentation", "ms", gt=0),
+    gap_ms=Param(100.0, "pause after each presentation", "ms", ge=0),
+    rate_on=Param(40.0, "rate of the presented group's inputs", "Hz", ge=0),
+    rate_off=Param(2.0, "rate of the other inputs, and of every input in the gaps", "Hz", ge=0),
+    teach_rate=Param(2000.0, "rate of the private teacher of each taught output neuron", "Hz", ge=0),
+    w_teach=Param(30.0, "teacher -> output weight", "pA", ge=0),
+    w_init=Param(10.0, "initial input -> output weight", "pA", ge=0),
+    w_max=Param(100.0, "upper bound of the input -> output weights", "pA", gt=0),
+    a_plus=Param(0.3, "LTP per pairing at full gate (g = 1)", "pA", ge=0),
+    a_minus=Param(0.15, "LTD per pairing at full gate", "pA", ge=0),
+    tau_stdp=Param(20.0, "STDP trace time constant (tau_plus = tau_minus)", "ms", gt=0),
+    n_bf=Param(20, "basal-forebrain Poisson neurons releasing acetylcholine", ge=1),
+    bf_rate=Param(100.0, "basal-forebrain rate during attended presentations", "Hz", gt=0),
+    tau_ach=Param(20.0, "acetylcholine decay time constant", "ms", gt=0),
+    ach_high=Param(1.0, "acetylcholine level during attended presentations (gate reference)", gt=0),
+    ach_low=Param(0.05, "acetylcholine baseline (unattended presentations, gaps)", ge=0),
+    recall_ms=Param(500.0, "recall test per group (its input alone, no teacher)", "ms", gt=0),
+    ach_interval=Param(2.0, "sampling interval of the acetylcholine monitor", "ms", gt=0),
+    dt=Param(0.5, "time step", "ms", gt=0),
+    control=Param(True, "also run the constant-acetylcholine control (same stream and seed)"),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("n_attended", "<", "n_groups"), Relation("ach_low", "<", "ach_high"),
+             Relation("w_init", "<=", "w_max"))
 REDUCED = dict(n_presentations=80)
 
 
@@ -326,7 +350,7 @@ def _ach_figure(c, order, trace) -> Figure:
 EXPERIMENT = register(Experiment(
     name="attention-gating",
     summary="Acetylcholine-gated STDP stores only attended input-output associations",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(
         Target("ratio", 5.0, None, "attended / unattended association weight change >= 5 (issue 4)"),
         Target("ratio_control", 0.5, 2.0, "constant acetylcholine: ratio about 1"),

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import ValidationError
+from ..model._validate import suggestion
+from .parameters import Param
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,10 @@ class Experiment:
         reduced: overrides that make a quick version for the tests.
         targets: what ``reproduce`` checks.
         reference: the citation.
+        parameters: name -> :class:`~.parameters.Param` (type, unit, range, one-line
+            description) for every key of ``defaults``; ``neuroplastic list NAME``
+            prints them. Undeclared keys are only converted to their default's type.
+        relations: :class:`~.parameters.Relation` checks between parameters.
     """
 
     name: str
@@ -80,41 +86,44 @@ class Experiment:
     reduced: dict
     targets: tuple
     reference: str = ""
+    parameters: dict = field(default_factory=dict)
+    relations: tuple = ()
+
+    def __post_init__(self):
+        if self.parameters and set(self.parameters) != set(self.defaults):
+            diff = sorted(set(self.parameters) ^ set(self.defaults))
+            raise ValueError(f"experiment {self.name!r}: parameters and defaults differ in {diff}")
+        for key, p in self.parameters.items():
+            if p.default != self.defaults[key]:
+                raise ValueError(f"experiment {self.name!r}: default of {key!r} differs from its declaration")
+        for scale in ("full", "reduced"):   # a declaration that rejects its own defaults is a bug
+            self.resolve(scale=scale)
+
+    def param(self, key: str) -> Param:
+        """The declaration of parameter ``key`` (for an undeclared one: typed by its default)."""
+        declared = self.parameters.get(key)
+        return declared if declared is not None else Param(self.defaults[key], "(undeclared)", type=str)
 
     def resolve(self, overrides: dict | None = None, scale: str = "full") -> dict:
-        """Defaults (+ reduced overrides) + user overrides, with unknown keys rejected."""
+        """Defaults (+ reduced overrides) + user overrides, converted to their types
+        and checked against the declared parameters; unknown keys are rejected."""
+        owner = f"Experiment '{self.name}'"
         if scale not in ("full", "reduced"):
-            raise ValidationError(f"Experiment '{self.name}'", "scale", scale, "must be 'full' or 'reduced'")
+            raise ValidationError(owner, "scale", scale, "must be 'full' or 'reduced'")
         config = dict(self.defaults)
         if scale == "reduced":
             config.update(self.reduced)
         for key, value in (overrides or {}).items():
             if key not in self.defaults:
-                raise ValidationError(f"Experiment '{self.name}'", key, value,
-                                      f"is not a parameter; allowed: {', '.join(sorted(self.defaults))}")
-            config[key] = _coerce(self.name, key, value, self.defaults[key])
+                raise ValidationError(owner, key, key, f"is not a parameter{suggestion(key, self.defaults)}; "
+                                      f"allowed: {', '.join(sorted(self.defaults))} "
+                                      f"(described by 'neuroplastic list {self.name}')")
+            config[key] = value
+        for key, value in config.items():
+            config[key] = self.param(key).resolve(owner, key, value)
+        for relation in self.relations:
+            relation.check(owner, config)
         return config
-
-
-def _coerce(name, key, value, default):
-    """Convert an override to the type of its default (CLI strings included)."""
-    kind = type(default)
-    try:
-        if kind is bool and isinstance(value, str):
-            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
-                raise ValueError
-            return value.lower() in ("true", "1", "yes")
-        if kind in (int, float) and not isinstance(value, bool):
-            out = kind(float(value)) if kind is int and float(value).is_integer() else kind(value)
-            return out
-        if kind in (list, tuple) and isinstance(value, str):
-            # "10,20,30", "[10, 20, 30]" or "(10, 20, 30)"; ints stay ints where the default's are
-            items = [x.strip() for x in value.strip().strip("[]()").split(",") if x.strip()]
-            as_int = all(isinstance(d, int) and not isinstance(d, bool) for d in default)
-            return kind(int(float(x)) if as_int and float(x).is_integer() else float(x) for x in items)
-        return kind(value) if kind is not type(None) else value
-    except (TypeError, ValueError):
-        raise ValidationError(f"Experiment '{name}'", key, value, f"must be of type {kind.__name__}") from None
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,18 @@ import numpy as np
 from .. import BCM, AllToAll, Model, Network, Population, Projection, RateUnit, ValueInput, WeightMonitor
 from ..viz import time_series
 from .base import Experiment, Result, Target
+from .parameters import Param, defaults_of
 from .registry import register
 
-DEFAULTS = dict(k=4, steps=2_000_000, eta=5e-5, tau_theta=400.0, w0_max=0.5, record_every=10000.0)
+PARAMETERS = dict(
+    k=Param(4, "orthonormal input patterns (unit vectors of R^k)", ge=2),
+    steps=Param(2_000_000, "presentations, one per 1 ms step", ge=1),
+    eta=Param(5e-5, "learning rate per presentation (stable while eta * tau_theta < 1)", gt=0),
+    tau_theta=Param(400.0, "sliding-threshold time constant (= presentations)", "ms", gt=0),
+    w0_max=Param(0.5, "initial weights uniform in [0, w0_max]", gt=0),
+    record_every=Param(10000.0, "weight sampling interval", "ms", gt=0),
+)
+DEFAULTS = defaults_of(PARAMETERS)
 REDUCED = dict(steps=1_000_000)
 
 
@@ -115,7 +124,7 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
 EXPERIMENT = register(Experiment(
     name="bcm-selectivity",
     summary="BCM with a sliding threshold: selectivity to one of K orthogonal patterns (y_pref = K)",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, reduced=REDUCED,
     targets=(Target("pref_rel_error", 0.0, 0.05, "preferred response within 5 % of its analytic value K"),
              Target("others_max_rel", 0.0, 0.05, "every other response < 5 % of K")),
     reference="Bienenstock, Cooper & Munro 1982, J Neurosci 2:32; Intrator & Cooper 1992, Neural Netw 5:3",

@@ -84,27 +84,65 @@ from .. import (LIF, Model, Modulator, Network, Pairs, PoissonInput, Population,
 from ..closedloop.gym import (GaussianEncoder, GymLoop, SpikeCountDecoder, TDError, make_env,
                               random_policy_lengths)
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
 SOLVED = 195.0
 
-DEFAULTS = dict(
-    env="CartPole-v1", episodes=400, window=100, random_episodes=100,
-    dt=1.0, step_ms=20.0,
+PARAMETERS = dict(
+    env=Param("CartPole-v1", "gymnasium environment id"),
+    episodes=Param(400, "training episodes", ge=1),
+    window=Param(100, "episodes in the moving mean (the last ones are the result)", ge=1),
+    random_episodes=Param(100, "episodes of the uniformly random baseline policy", ge=1),
+    dt=Param(1.0, "time step", "ms", gt=0),
+    step_ms=Param(20.0, "simulated time per environment step (CartPole's tau = 0.02 s)", "ms", gt=0),
     # encoder
-    n_per_dim=12, copies=10, max_rate=100.0, width=1.0,
-    x_max=2.4, v_max=2.0, theta_max=0.21, omega_max=2.5,
+    n_per_dim=Param(12, "Gaussian tuning curves per observation dimension", ge=2),
+    copies=Param(10, "independent Poisson cells per tuning curve", ge=1),
+    max_rate=Param(100.0, "peak rate of a tuning curve", "Hz", gt=0),
+    width=Param(1.0, "tuning width in units of the centre spacing", gt=0),
+    x_max=Param(2.4, "encoded cart position range [-x_max, x_max] (m)", "m", gt=0),
+    v_max=Param(2.0, "encoded cart velocity range (m/s)", "m/s", gt=0),
+    theta_max=Param(0.21, "encoded pole angle range (rad)", "rad", gt=0),
+    omega_max=Param(2.5, "encoded pole angular velocity range (rad/s)", "rad/s", gt=0),
     # neurons
-    n_actor=20, n_critic=100, tau_m=10.0, c_m=10.0, v_rest=-70.0, v_thresh=-54.0, t_ref=2.0,
-    tau_syn=5.0,
+    n_actor=Param(20, "actor neurons per action (left, right)", ge=1),
+    n_critic=Param(100, "critic neurons", ge=1),
+    tau_m=Param(10.0, "membrane time constant (actor and critic)", "ms", gt=0),
+    c_m=Param(10.0, "membrane capacitance", "pF", gt=0),
+    v_rest=Param(-70.0, "resting and reset potential", "mV"),
+    v_thresh=Param(-54.0, "firing threshold", "mV"),
+    t_ref=Param(2.0, "refractory period", "ms", ge=0),
+    tau_syn=Param(5.0, "synaptic current time constant", "ms", gt=0),
     # synapses and learning
-    w_init=8.0, w_max=16.0, a_plus=1.0, a_minus=0.0, tau_plus=20.0, tau_minus=20.0, tau_e=100.0,
-    eta_actor=0.005, eta_critic=0.002, period=10.0, normalize_period=100.0, tau_dopamine=20.0,
+    w_init=Param(8.0, "initial weights uniform in [0, w_init]", "pA", ge=0),
+    w_max=Param(16.0, "upper weight bound", "pA", gt=0),
+    a_plus=Param(1.0, "eligibility increment per pre-before-post pairing", "pA", ge=0),
+    a_minus=Param(0.0, "eligibility decrement per post-before-pre pairing", "pA", ge=0),
+    tau_plus=Param(20.0, "presynaptic STDP trace time constant", "ms", gt=0),
+    tau_minus=Param(20.0, "postsynaptic STDP trace time constant", "ms", gt=0),
+    tau_e=Param(100.0, "eligibility trace time constant", "ms", gt=0),
+    eta_actor=Param(0.005, "actor learning rate (per ms per unit dopamine)", "1/ms", ge=0),
+    eta_critic=Param(0.002, "critic learning rate (per ms per unit dopamine)", "1/ms", ge=0),
+    period=Param(10.0, "weight-update interval of the three-factor rule", "ms", gt=0),
+    normalize_period=Param(100.0, "interval of the actor's incoming-weight normalisation (0 = off)", "ms", ge=0),
+    tau_dopamine=Param(20.0, "dopamine decay time constant", "ms", gt=0),
     # TD error
-    gamma=0.96, value_ref=1.8, value_scale=1.8, failure_reward=-1.0, step_reward=0.0,
-    shaping=1.0, omega_scale=1.0, shaping_x=0.3, shaping_v=0.0, dopamine_scale=1.0, anneal_episodes=0.0,
-    split_critic=False,
+    gamma=Param(0.96, "TD discount per environment step", ge=0, le=1),
+    value_ref=Param(1.8, "critic spikes per neuron per step that mean value 0", gt=0),
+    value_scale=Param(1.8, "critic spikes per neuron per step per unit of value", gt=0),
+    failure_reward=Param(-1.0, "reward when the pole falls or the cart leaves the track"),
+    step_reward=Param(0.0, "reward on every other step"),
+    shaping=Param(1.0, "weight of the potential-based shaping term (0 = unshaped task)", ge=0),
+    omega_scale=Param(1.0, "angular velocity scale of the shaping potential (rad/s)", "rad/s", gt=0),
+    shaping_x=Param(0.3, "weight of the cart position in the shaping potential", ge=0),
+    shaping_v=Param(0.0, "weight of the cart velocity in the shaping potential", ge=0),
+    dopamine_scale=Param(1.0, "dopamine released per unit of TD error", gt=0),
+    anneal_episodes=Param(0.0, "dopamine scaled by 1 / (1 + episode / anneal_episodes); 0 = off", ge=0),
+    split_critic=Param(False, "send the shaping term to the actor only (second modulator for the critic)"),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("window", "<=", "episodes"), Relation("w_init", "<=", "w_max"))
 REDUCED = dict(episodes=120, window=50, random_episodes=50, eta_actor=0.01)
 
 
@@ -260,7 +298,7 @@ def _length_figure(lengths, mm, window, rand_mean, env) -> Figure:
 EXPERIMENT = register(Experiment(
     name="cartpole",
     summary="Spiking actor-critic (R-STDP + dopamine TD error) balancing gymnasium CartPole-v1 in closed loop",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(
         Target("ratio_to_random", 3.0, None, "last-100 mean episode length >= 3 x random policy (issue 4)",
                scales=("full",)),

@@ -56,17 +56,37 @@ from .. import (LIF, FixedProbability, Model, Network, Normal, Population, Proje
                 SpikeMonitor)
 from ..viz import raster, isi_cv_histogram
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    duration=1000.0, t_transient=100.0,           # ms
-    n_exc=3200, n_inh=800, p_connect=0.02,
-    c_m=200.0, tau_m=20.0, e_l=-60.0, v_thresh=-50.0, v_reset=-60.0, t_ref=5.0,   # pF, ms, mV
-    e_e=0.0, e_i=-80.0, tau_e=5.0, tau_i=10.0,    # mV, ms
-    w_exc=6.0, w_inh=67.0,                        # nS
-    v0_mean=-65.0, v0_std=5.0, ge0_mean=40.0, ge0_std=15.0, gi0_mean=200.0, gi0_std=120.0,
-    dt=0.1,
+PARAMETERS = dict(
+    duration=Param(1000.0, "simulated time", "ms", gt=0),
+    t_transient=Param(100.0, "initial transient left out of every statistic", "ms", ge=0),
+    n_exc=Param(3200, "excitatory neurons", ge=1),
+    n_inh=Param(800, "inhibitory neurons", ge=1),
+    p_connect=Param(0.02, "connection probability of every ordered pair", ge=0, le=1),
+    c_m=Param(200.0, "membrane capacitance (g_L = c_m / tau_m)", "pF", gt=0),
+    tau_m=Param(20.0, "membrane time constant", "ms", gt=0),
+    e_l=Param(-60.0, "leak reversal (resting) potential", "mV"),
+    v_thresh=Param(-50.0, "firing threshold", "mV"),
+    v_reset=Param(-60.0, "reset potential", "mV"),
+    t_ref=Param(5.0, "refractory period", "ms", ge=0),
+    e_e=Param(0.0, "excitatory reversal potential", "mV"),
+    e_i=Param(-80.0, "inhibitory reversal potential", "mV"),
+    tau_e=Param(5.0, "excitatory conductance time constant", "ms", gt=0),
+    tau_i=Param(10.0, "inhibitory conductance time constant", "ms", gt=0),
+    w_exc=Param(6.0, "excitatory conductance jump (0.6 g_L)", "nS", ge=0),
+    w_inh=Param(67.0, "inhibitory conductance jump (6.7 g_L)", "nS", ge=0),
+    v0_mean=Param(-65.0, "mean initial membrane potential", "mV"),
+    v0_std=Param(5.0, "sd of the initial membrane potential", "mV", ge=0),
+    ge0_mean=Param(40.0, "mean initial excitatory conductance", "nS"),
+    ge0_std=Param(15.0, "sd of the initial excitatory conductance", "nS", ge=0),
+    gi0_mean=Param(200.0, "mean initial inhibitory conductance", "nS"),
+    gi0_std=Param(120.0, "sd of the initial inhibitory conductance", "nS", ge=0),
+    dt=Param(0.1, "time step", "ms", gt=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("t_transient", "<", "duration"),)
 
 
 def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
@@ -160,7 +180,7 @@ def activity_metrics(i, t, n_exc: int, n_total: int, t0: float, t1: float) -> di
 EXPERIMENT = register(Experiment(
     name="coba",
     summary="Vogels-Abbott COBA benchmark (Brette et al. 2007 #1): self-sustained AI activity",
-    run=run, defaults=DEFAULTS, reduced=dict(duration=500.0),
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=dict(duration=500.0),
     targets=(
         Target("rate_exc", 5.0, 40.0, "self-sustained, unsaturated E rate (no published value found)"),
         Target("rate_inh", 5.0, 40.0, "self-sustained, unsaturated I rate (no published value found)"),

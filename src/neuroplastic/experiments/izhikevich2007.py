@@ -205,26 +205,46 @@ from ..plasticity.neuromodulated import RewardModulatedSTDP
 from ..plasticity.rule import State
 from ..viz import raster, weight_histogram
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    duration=3_600_000.0, late_from=1_800_000.0,       # ms (minutes 30-60)
-    n_exc=800, n_inh=200, k_out=100,
-    w_exc=1.0, w_inh=-1.0, w_max=4.0,
-    noise_amp=13.0,                                     # I = noise_amp (rand - 0.5)
-    a_plus=0.1, a_minus=0.15,
-    tau_stdp=-1.0 / math.log(0.95),                     # 19.5 ms
-    tau_c=-10.0 / math.log(0.99),                       # 995 ms
-    tau_d=-1.0 / math.log(0.995),                       # 199.5 ms
-    tonic=0.002, eta=0.1, period=10.0,                  # -, 1/ms, ms
-    reward=0.5, reward_delay_min=1000.0, reward_delay_max=3000.0, pair_window=20.0,   # -, ms
-    dopamine=True,
-    chunk=500.0, weight_interval=100.0, snapshot_interval=10_000.0, dopamine_interval=1.0,  # ms
-    n_random=200, raster_ms=2000.0,
-    dt=1.0,
-    v_substeps=2,                                       # Izhikevich's two 0.5 ms half steps (1: Euler)
-    pairing="arrival",                                  # as his code; "emission": library pairing
+PARAMETERS = dict(
+    duration=Param(3_600_000.0, "simulated time", "ms", gt=0),
+    late_from=Param(1_800_000.0, "start of the late window of w_rewarded_late", "ms", ge=0),
+    n_exc=Param(800, "regular-spiking excitatory neurons", ge=2),
+    n_inh=Param(200, "fast-spiking inhibitory neurons", ge=1),
+    k_out=Param(100, "synapses each neuron makes, to distinct targets", ge=1),
+    w_exc=Param(1.0, "initial excitatory weight (Izhikevich model units, mV/ms)", ge=0),
+    w_inh=Param(-1.0, "fixed inhibitory weight (model units)", le=0),
+    w_max=Param(4.0, "upper bound of the excitatory weights (model units)", gt=0),
+    noise_amp=Param(13.0, "thalamic noise current noise_amp (rand - 0.5) per ms (model units)", ge=0),
+    a_plus=Param(0.1, "eligibility increment per pre-before-post pairing", ge=0),
+    a_minus=Param(0.15, "eligibility decrement per post-before-pre pairing", ge=0),
+    tau_stdp=Param(-1.0 / math.log(0.95), "STDP trace time constant (x0.95 per ms)", "ms", gt=0),
+    tau_c=Param(-10.0 / math.log(0.99), "eligibility time constant (x0.99 per 10 ms)", "ms", gt=0),
+    tau_d=Param(-1.0 / math.log(0.995), "dopamine decay time constant (x0.995 per ms)", "ms", gt=0),
+    tonic=Param(0.002, "tonic dopamine added to DA in every weight update", ge=0),
+    eta=Param(0.1, "learning rate (per ms per unit dopamine)", "1/ms", ge=0),
+    period=Param(10.0, "weight-update interval", "ms", gt=0),
+    reward=Param(0.5, "dopamine released by one reward", ge=0),
+    reward_delay_min=Param(1000.0, "shortest delay from a pairing to its reward", "ms", gt=0),
+    reward_delay_max=Param(3000.0, "longest delay from a pairing to its reward", "ms", gt=0),
+    pair_window=Param(20.0, "n2 firing within this time after n1 is a rewarded pairing", "ms", gt=0),
+    dopamine=Param(True, "release rewards (false: the control without reward dopamine)"),
+    chunk=Param(500.0, "simulation chunk between pairing checks (<= reward_delay_min)", "ms", gt=0),
+    weight_interval=Param(100.0, "sampling interval of the rewarded and sampled weights", "ms", gt=0),
+    snapshot_interval=Param(10_000.0, "interval of the weight snapshots", "ms", gt=0),
+    dopamine_interval=Param(1.0, "sampling interval of the dopamine monitor", "ms", gt=0),
+    n_random=Param(200, "random E->E synapses the rewarded one is ranked against", ge=1),
+    raster_ms=Param(2000.0, "length of the raster figure at the end of the run", "ms", gt=0),
+    dt=Param(1.0, "time step (0.5 ms holds the noise for 1 ms and scales weights by 1/dt)", "ms", gt=0),
+    v_substeps=Param(2, "Euler sub-steps of v per step (2: Izhikevich's scheme; 1: forward Euler)", ge=1),
+    pairing=Param("arrival", "STDP pairing at spike arrival (his code) or emission (library)",
+                  choices=("arrival", "emission")),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("late_from", "<", "duration"), Relation("chunk", "<=", "reward_delay_min"),
+             Relation("reward_delay_min", "<=", "reward_delay_max"), Relation("k_out", "<=", "n_exc"))
 
 # Reduced scale (tests): the same 1000-neuron network for 10 simulated minutes;
 # late window = minutes 5-10.
@@ -559,7 +579,7 @@ def _dopamine_figure(t, da, reward_t, duration, c) -> Figure:
 EXPERIMENT = register(Experiment(
     name="izhikevich2007",
     summary="Distal reward (Izhikevich 2007): dopamine-modulated STDP picks out the one rewarded synapse",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(
         Target("w_rewarded_late", 3.8, None, "rewarded synapse >= 3.8 on average over minutes 30-60",
                scales=("full",)),

@@ -72,18 +72,45 @@ from ..plasticity.homeostasis import SynapticScaling
 from ..plasticity.msp import Calcium, MSPGrowth
 from ..progress import RunProgress
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 from .scaling import moving_average
 
-DEFAULTS = dict(
-    n_exc=800, n_inh=200, p=0.1, dt=0.1,
-    bg_rate=2000.0, w_bg=16.0, w_ee=60.0, w_ei=60.0, w_ie=200.0, w_ii=200.0,   # Hz, pA (inhibition negative)
-    settle=20_000.0, recover=120_000.0, lesion_fraction=0.3, denervated="retract",
-    target_rate=None,                      # Hz; None: the static network's pre-lesion rate (measured)
-    scaling_beta=0.01, scaling_tau=2000.0, scaling_period=100.0,
-    tau_ca=10_000.0, beta_ca=0.001, nu=1e-3, msp_period=100.0, update_interval=1000.0,
-    window=500.0, smooth=5000.0, pre_window=10_000.0, post_window=5000.0, end_window=20_000.0,
+PARAMETERS = dict(
+    n_exc=Param(800, "excitatory neurons", ge=2),
+    n_inh=Param(200, "inhibitory neurons", ge=1),
+    p=Param(0.1, "connection probability of E->E, E->I, I->E and I->I", gt=0, le=1),
+    dt=Param(0.1, "time step", "ms", gt=0),
+    bg_rate=Param(2000.0, "rate of each neuron's own Poisson background", "Hz", ge=0),
+    w_bg=Param(16.0, "background weight", "pA", ge=0),
+    w_ee=Param(60.0, "E->E weight (also of the synapses MSP creates)", "pA", ge=0),
+    w_ei=Param(60.0, "E->I weight", "pA", ge=0),
+    w_ie=Param(200.0, "I->E weight magnitude (applied negative)", "pA", ge=0),
+    w_ii=Param(200.0, "I->I weight magnitude (applied negative)", "pA", ge=0),
+    settle=Param(20_000.0, "time before the lesion", "ms", gt=0),
+    recover=Param(120_000.0, "time after the lesion", "ms", gt=0),
+    lesion_fraction=Param(0.3, "fraction of the E neurons removed", gt=0, lt=1),
+    denervated=Param("retract", "what happens to survivors' elements bound to removed neurons",
+                     choices=("retract", "vacant")),
+    target_rate=Param(None, "set point of scaling and MSP (none: the static network's pre-lesion rate)",
+                      "Hz", gt=0, type=float),
+    scaling_beta=Param(0.01, "synaptic-scaling gain", "1/(s Hz)", ge=0),
+    scaling_tau=Param(2000.0, "time constant of the scaling rate sensor", "ms", gt=0),
+    scaling_period=Param(100.0, "synaptic-scaling interval", "ms", gt=0),
+    tau_ca=Param(10_000.0, "calcium decay time constant", "ms", gt=0),
+    beta_ca=Param(0.001, "calcium increment per spike", gt=0),
+    nu=Param(1e-3, "growth rate of axonal and dendritic elements", "elements/ms", ge=0),
+    msp_period=Param(100.0, "interval of the calcium decay and element growth", "ms", gt=0),
+    update_interval=Param(1000.0, "interval of MSP's connectivity updates (deletion, pairing)", "ms", gt=0),
+    window=Param(500.0, "bin of the survivor rate", "ms", gt=0),
+    smooth=Param(5000.0, "smoothing window of the rate (recovery time)", "ms", gt=0),
+    pre_window=Param(10_000.0, "window before the lesion for rate_pre", "ms", gt=0),
+    post_window=Param(5000.0, "window after the lesion for rate_post", "ms", gt=0),
+    end_window=Param(20_000.0, "window at the end for rate_end", "ms", gt=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("smooth", ">=", "window"), Relation("pre_window", "<=", "settle"),
+             Relation("post_window", "<=", "recover"), Relation("end_window", "<=", "recover"))
 REDUCED = dict(n_exc=160, n_inh=40, p=0.5, settle=6000.0, recover=30_000.0, pre_window=4000.0,
                end_window=8000.0)
 
@@ -262,7 +289,7 @@ def _figure(c, t, r_s, s_s, r_p, s_p, deg_s, deg_p, metrics) -> Figure:
 EXPERIMENT = register(Experiment(
     name="lesion-recovery",
     summary="structural (MSP) + homeostatic scaling restore activity after removing 30% of E neurons",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(Target("recovered_plastic", 0.9, None, "activity back to >= 90 % of pre-lesion with plasticity (issue)"),
              Target("recovered_static", None, 0.9, "the static network stays below 90 % (issue)"),
              Target("drop_static", None, 0.8, "the lesion lowers activity by >= 20 % (ours: a real perturbation)"),

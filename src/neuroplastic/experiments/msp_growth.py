@@ -126,20 +126,43 @@ from matplotlib.figure import Figure
 from .. import LIF, Model, Network, Pairs, PoissonInput, Population, Projection, SpikeMonitor
 from ..plasticity.msp import Calcium, MSPGrowth
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    n_exc=800, n_inh=200, duration=200_000.0, dt=0.1,
-    tau_m=10.0, c_m=250.0, e_l=-65.0, v_reset=-65.0, v_thresh=-50.0, t_ref=2.0, tau_syn=2.0,
-    psc_match="variance",                           # "variance": same charge and PSP variance; "charge"
-    psc_e=585.0, psc_i=-585.0, psc_ext=6.2,        # NEST alpha-PSC peaks (pA), converted by charge
-    bg_rate=10_000.0, bg_sources=20,                # Hz per neuron, split over independent sources
-    tau_ca=10_000.0, beta_ca=0.001,                 # ms, per spike
-    eta=0.0, eps_exc=0.05, eps_inh=0.2,
-    nu_exc=1e-4, nu_inh_den_ex=4e-4, nu_inh=1e-4,   # elements/ms
-    element_period=100.0, update_interval=100.0, record_interval=1000.0,
-    tail=50_000.0,
+PARAMETERS = dict(
+    n_exc=Param(800, "excitatory neurons", ge=1),
+    n_inh=Param(200, "inhibitory neurons", ge=1),
+    duration=Param(200_000.0, "simulated time", "ms", gt=0),
+    dt=Param(0.1, "time step", "ms", gt=0),
+    tau_m=Param(10.0, "membrane time constant", "ms", gt=0),
+    c_m=Param(250.0, "membrane capacitance", "pF", gt=0),
+    e_l=Param(-65.0, "resting potential", "mV"),
+    v_reset=Param(-65.0, "reset potential", "mV"),
+    v_thresh=Param(-50.0, "firing threshold", "mV"),
+    t_ref=Param(2.0, "refractory period", "ms", ge=0),
+    tau_syn=Param(2.0, "time constant of NEST's alpha PSC", "ms", gt=0),
+    psc_match=Param("variance", "alpha -> exponential PSC: same charge and PSP variance, or same charge",
+                    choices=("variance", "charge")),
+    psc_e=Param(585.0, "NEST excitatory alpha-PSC peak (converted by charge)", "pA", ge=0),
+    psc_i=Param(-585.0, "NEST inhibitory alpha-PSC peak (negative)", "pA", le=0),
+    psc_ext=Param(6.2, "NEST background alpha-PSC peak", "pA", ge=0),
+    bg_rate=Param(10_000.0, "background rate per neuron (split over bg_sources inputs)", "Hz", ge=0),
+    bg_sources=Param(20, "independent Poisson inputs carrying each neuron's background", ge=1),
+    tau_ca=Param(10_000.0, "calcium decay time constant", "ms", gt=0),
+    beta_ca=Param(0.001, "calcium increment per spike", gt=0),
+    eta=Param(0.0, "lower zero of every growth curve (calcium units)", ge=0),
+    eps_exc=Param(0.05, "calcium set point of the elements of E neurons (~5 Hz)", gt=0),
+    eps_inh=Param(0.2, "calcium set point of the elements of I neurons (~20 Hz)", gt=0),
+    nu_exc=Param(1e-4, "growth rate of the elements of E neurons", "elements/ms", ge=0),
+    nu_inh_den_ex=Param(4e-4, "growth rate of the excitatory dendritic elements of I neurons", "elements/ms", ge=0),
+    nu_inh=Param(1e-4, "growth rate of the other elements of I neurons", "elements/ms", ge=0),
+    element_period=Param(100.0, "interval of the element integration", "ms", gt=0),
+    update_interval=Param(100.0, "interval of the connectivity updates (deletion, pairing)", "ms", gt=0),
+    record_interval=Param(1000.0, "sampling interval of calcium and synapse counts", "ms", gt=0),
+    tail=Param(50_000.0, "final window of the plateau and rate measures", "ms", gt=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("tail", "<=", "duration"), Relation("record_interval", "<=", "tail"))
 
 REDUCED = dict(n_exc=160, n_inh=40)
 
@@ -293,7 +316,7 @@ def _figure(rec, c) -> Figure:
 EXPERIMENT = register(Experiment(
     name="msp-growth",
     summary="Butz & van Ooyen structural plasticity: an unconnected E/I network grows to target calcium",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(Target("ca_exc_rel_error", 0.0, 0.1, "mean E calcium = 0.05 +- 10 % at the end (issue)"),
              Target("ca_inh_rel_error", 0.0, 0.1, "mean I calcium = 0.2 +- 10 % at the end (issue)"),
              Target("n_ex_growth", 1, None, "excitatory synapses grow from none (issue)"),

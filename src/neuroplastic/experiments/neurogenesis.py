@@ -56,15 +56,39 @@ from .. import LIF, AllToAll, Model, Network, PairSTDP, PoissonInput, Population
 from ..plasticity.intrinsic import AdaptiveThreshold
 from ..progress import RunProgress
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    n_in=200, n_exc=100, n_inh=20, n_new=25, dt=0.1,
-    n_patterns=8, pattern_size=40, rate_on=40.0, rate_off=2.0, present=250.0, gap=100.0,
-    w_init_low=30.0, w_init_high=100.0, w_max=200.0, a_plus=0.6, tau_stdp=20.0,
-    w_ei=150.0, w_ie=120.0, theta_plus=0.5, theta_tau=20_000.0,
-    n_train=480, n_label=160, n_test=160, n_after=480,
+PARAMETERS = dict(
+    n_in=Param(200, "Poisson inputs", ge=1),
+    n_exc=Param(100, "excitatory (learning) neurons before neurogenesis", ge=1),
+    n_inh=Param(20, "inhibitory neurons of the winner-take-all pool", ge=1),
+    n_new=Param(25, "neurons added by neurogenesis", ge=1),
+    dt=Param(0.1, "time step", "ms", gt=0),
+    n_patterns=Param(8, "random input patterns", ge=2),
+    pattern_size=Param(40, "inputs firing at rate_on in each pattern", ge=1),
+    rate_on=Param(40.0, "rate of a pattern's inputs", "Hz", ge=0),
+    rate_off=Param(2.0, "rate of the other inputs", "Hz", ge=0),
+    present=Param(250.0, "duration of one presentation", "ms", gt=0),
+    gap=Param(100.0, "silence after each presentation", "ms", ge=0),
+    w_init_low=Param(30.0, "initial input weights uniform from w_init_low ...", "pA", ge=0),
+    w_init_high=Param(100.0, "... to w_init_high", "pA", ge=0),
+    w_max=Param(200.0, "upper bound of the input weights", "pA", gt=0),
+    a_plus=Param(0.6, "STDP potentiation per pairing (a_minus = 1.05 a_plus)", "pA", ge=0),
+    tau_stdp=Param(20.0, "STDP time constant", "ms", gt=0),
+    w_ei=Param(150.0, "E->I weight", "pA", ge=0),
+    w_ie=Param(120.0, "I->E weight magnitude (applied negative)", "pA", ge=0),
+    theta_plus=Param(0.5, "adaptive-threshold increment per spike", "mV", ge=0),
+    theta_tau=Param(20_000.0, "adaptive-threshold decay time constant", "ms", gt=0),
+    n_train=Param(480, "presentations before neurogenesis", ge=1),
+    n_label=Param(160, "last presentations used to label the neurons", ge=1),
+    n_test=Param(160, "presentations over which accuracy is measured", ge=1),
+    n_after=Param(480, "presentations after neurogenesis", ge=1),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("pattern_size", "<=", "n_in"), Relation("w_init_low", "<=", "w_init_high"),
+             Relation("w_init_high", "<=", "w_max"), Relation("n_label", "<=", "n_train"),
+             Relation("n_test", "<=", "n_train"), Relation("n_test", "<=", "n_after"), Relation("n_label", "<=", "n_after"))
 REDUCED = dict(n_in=100, n_exc=40, n_inh=10, n_new=10, n_patterns=4, pattern_size=25,
                n_train=160, n_label=60, n_test=60, n_after=160)
 
@@ -237,7 +261,7 @@ def _figure(c, counts_a, order_a, counts_b, order_b, labels, labels_end, new, me
 EXPERIMENT = register(Experiment(
     name="neurogenesis",
     summary="neurons added to a trained STDP layer integrate and leave its learned code intact",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(Target("acc_before", 0.8, None, "the layer learned the patterns before the addition (ours)"),
              Target("acc_change", -0.05, 0.05, "accuracy of the old neurons unchanged by the addition (issue)"),
              Target("rate_new", 1.0, None, "new neurons fire (issue)"),

@@ -51,9 +51,19 @@ import numpy as np
 from .. import AllToAll, Model, Network, Oja, Population, Projection, RateUnit, ValueInput, WeightMonitor
 from ..viz import time_series
 from .base import Experiment, Result, Target
+from .parameters import Length, Param, defaults_of
 from .registry import register
 
-DEFAULTS = dict(dim=3, eigenvalues=(3.0, 1.5, 0.5), samples=200_000, eta=1e-3, record_every=1000.0)
+PARAMETERS = dict(
+    dim=Param(3, "input dimensions", ge=1),
+    eigenvalues=Param((3.0, 1.5, 0.5), "eigenvalues of the input covariance C (input units^2), one per dimension",
+                      gt=0),
+    samples=Param(200_000, "input samples, one per 1 ms step", ge=1),
+    eta=Param(1e-3, "learning rate per sample", gt=0),
+    record_every=Param(1000.0, "weight sampling interval", "ms", gt=0),
+)
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Length("eigenvalues", "dim"),)
 REDUCED = dict(samples=50_000)
 
 
@@ -112,7 +122,7 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
 EXPERIMENT = register(Experiment(
     name="oja-pca",
     summary="Oja's rule on a linear rate unit converges to the first principal component",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(Target("norm_error", 0.0, 0.01, "|w| = 1 +- 0.01 (Oja 1982 fixed point)"),
              Target("abs_cos", 0.99, 1.0, "|cos(w, e1)| > 0.99 (canonical notes: 0.9993)")),
     reference="Oja E (1982) J Math Biol 15:267",

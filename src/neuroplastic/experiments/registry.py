@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ValidationError
+from ..model._validate import suggestion
 from .base import Experiment
 
 _REGISTRY: dict[str, Experiment] = {}
@@ -19,7 +20,8 @@ def get(name: str) -> Experiment:
     """The experiment called ``name``; a ValidationError lists the known names."""
     _load_all()
     if name not in _REGISTRY:
-        raise ValidationError("neuroplastic", "experiment", name, f"must be one of {', '.join(sorted(_REGISTRY))}")
+        raise ValidationError("neuroplastic", "experiment", name,
+                              f"is not known{suggestion(name, _REGISTRY)}; known: {', '.join(sorted(_REGISTRY))}")
     return _REGISTRY[name]
 
 
@@ -30,7 +32,7 @@ def all_experiments() -> list[Experiment]:
 
 
 #: Modules of this package that are infrastructure, not experiments.
-_NOT_EXPERIMENTS = {"base", "registry", "runner"}
+_NOT_EXPERIMENTS = {"base", "parameters", "registry", "runner"}
 
 
 def _load_all() -> None:

@@ -95,16 +95,42 @@ from ..model.modulators import DOPAMINE, Modulator
 from ..model.neurons import LIF
 from ..plasticity.neuromodulated import RewardModulatedSTDP
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    n_trials=600, n_eval=100, n_patterns=2, n_inputs=100, pattern_fraction=0.5,
-    rate_on=40.0, rate_off=2.0, rate_gap=2.0, stim_ms=300.0, gap_ms=500.0,
-    n_per_group=10, bg_rate=1000.0, w_bg=30.0, w_lateral=-60.0,
-    w_max=40.0, w_init_low=0.25, w_init_high=0.5,
-    a_plus=1.0, a_minus=1.0, tau_stdp=20.0, tau_elig=500.0, eta=0.003, period=10.0,
-    tau_d=100.0, da_scale=1.0, rpe_alpha=0.1, rpe=True, dt=0.5, control=True,
+PARAMETERS = dict(
+    n_trials=Param(600, "trials (pattern presentations) with dopamine, and as many in the control", ge=1),
+    n_eval=Param(100, "trials in the accuracy windows (first, last, moving)", ge=1),
+    n_patterns=Param(2, "input patterns, one output group each", ge=2),
+    n_inputs=Param(100, "Poisson inputs", ge=1),
+    pattern_fraction=Param(0.5, "fraction of the inputs in each pattern (drawn per pattern)", gt=0, le=1),
+    rate_on=Param(40.0, "rate of the presented pattern's inputs", "Hz", ge=0),
+    rate_off=Param(2.0, "rate of the other inputs during a stimulus", "Hz", ge=0),
+    rate_gap=Param(2.0, "rate of every input between stimuli", "Hz", ge=0),
+    stim_ms=Param(300.0, "stimulus duration", "ms", gt=0),
+    gap_ms=Param(500.0, "pause after each stimulus (dopamine acts)", "ms", ge=0),
+    n_per_group=Param(10, "LIF neurons per output group", ge=1),
+    bg_rate=Param(1000.0, "rate of each output neuron's private background", "Hz", ge=0),
+    w_bg=Param(30.0, "background weight", "pA", ge=0),
+    w_lateral=Param(-60.0, "lateral inhibition between output groups (negative)", "pA", le=0),
+    w_max=Param(40.0, "upper bound of the input -> output weights", "pA", gt=0),
+    w_init_low=Param(0.25, "initial weights uniform from w_init_low * w_max ...", ge=0, le=1),
+    w_init_high=Param(0.5, "... to w_init_high * w_max", ge=0, le=1),
+    a_plus=Param(1.0, "eligibility increment per pre-before-post pairing", "pA", ge=0),
+    a_minus=Param(1.0, "eligibility decrement per post-before-pre pairing", "pA", ge=0),
+    tau_stdp=Param(20.0, "STDP trace time constant (tau_plus = tau_minus)", "ms", gt=0),
+    tau_elig=Param(500.0, "eligibility trace time constant", "ms", gt=0),
+    eta=Param(0.003, "learning rate (per ms per unit dopamine)", "1/ms", ge=0),
+    period=Param(10.0, "weight-update interval", "ms", gt=0),
+    tau_d=Param(100.0, "dopamine decay time constant", "ms", gt=0),
+    da_scale=Param(1.0, "dopamine released per unit of prediction error", ge=0),
+    rpe_alpha=Param(0.1, "learning rate of the per-pattern reward expectation", gt=0, le=1),
+    rpe=Param(True, "release the reward-prediction error (false: the raw reward)"),
+    dt=Param(0.5, "time step", "ms", gt=0),
+    control=Param(True, "also run the control without dopamine (same network, trials and seed)"),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("n_eval", "<=", "n_trials"), Relation("w_init_low", "<=", "w_init_high"))
 REDUCED = dict(n_trials=250, n_eval=50, eta=0.006)
 
 
@@ -324,7 +350,7 @@ def _delta_figure(sessions) -> Figure:
 EXPERIMENT = register(Experiment(
     name="reward-discrimination",
     summary="R-STDP with reward-prediction-error dopamine learns a two-pattern discrimination",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(
         Target("accuracy_final", 0.9, None, "accuracy over the last n_eval trials with dopamine >= 90 % (issue 4)"),
         Target("accuracy_control", 0.3, 0.7, "no dopamine: chance (1/2) within [0.3, 0.7]"),

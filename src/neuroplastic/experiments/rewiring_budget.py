@@ -128,21 +128,48 @@ from .. import (LIF, AdaptiveThreshold, AllToAll, FixedInDegree, Model, Network,
 from ..plasticity.structural import PruneAndRegrow
 from ..errors import ValidationError
 from .base import Experiment, Result, Target
+from .parameters import Param, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    n_hidden=30, density=0.03, n_train=1000, n_test=797, epochs=1, split_seed=0,
-    dt=0.5, t_present=100.0, t_rest=50.0, max_rate=127.5,         # ms, ms, ms, Hz at pixel value 16
-    tau_m=20.0, c_m=250.0, v_rest=-65.0, v_thresh=-50.0, t_ref=5.0, tau_syn=5.0,   # ms, pF, mV, ms
-    w_total=2500.0, w_inh=-100.0,                                   # pA: input sum per neuron; lateral
-    a_plus=0.01, a_minus=0.0105, tau_stdp=20.0, norm_period=150.0,  # STDP (multiplicative), ms
-    theta_plus=0.02, theta_tau=1e6,                                 # mV per spike, ms
-    prune_rel=0.25, w_init_rel=1.0, rewire_period=1500.0,           # of w_total / k; ms
-    regrow="random",                                                # or "activity" (co-active pairs)
-    prune="silent",                                                 # or "weight" (below threshold)
-    readout_c=1.0, bg_level=1.0, record_every=10,                   # pixel units; images
-    seeds=tuple(range(10, 30)),                                     # run these seeds, paired stats
+PARAMETERS = dict(
+    n_hidden=Param(30, "hidden LIF neurons", ge=1),
+    density=Param(0.03, "synapse budget: round(density * 64) input synapses per hidden neuron", gt=0, le=1),
+    n_train=Param(1000, "training images (n_train + n_test <= 1797)", ge=1),
+    n_test=Param(797, "held-out test images", ge=1),
+    epochs=Param(1, "training passes over the training images", ge=1),
+    split_seed=Param(0, "seed of the shuffle that splits the digits into training and test", ge=0),
+    dt=Param(0.5, "time step", "ms", gt=0),
+    t_present=Param(100.0, "presentation of one image", "ms", gt=0),
+    t_rest=Param(50.0, "silence after each image", "ms", ge=0),
+    max_rate=Param(127.5, "input rate at pixel value 16", "Hz", gt=0),
+    tau_m=Param(20.0, "membrane time constant", "ms", gt=0),
+    c_m=Param(250.0, "membrane capacitance", "pF", gt=0),
+    v_rest=Param(-65.0, "resting and reset potential", "mV"),
+    v_thresh=Param(-50.0, "firing threshold (plus the adaptive theta)", "mV"),
+    t_ref=Param(5.0, "refractory period", "ms", ge=0),
+    tau_syn=Param(5.0, "synaptic current time constant", "ms", gt=0),
+    w_total=Param(2500.0, "summed input weight per hidden neuron (normalisation target, weight bound)", "pA",
+                  gt=0),
+    w_inh=Param(-100.0, "lateral inhibition between hidden neurons (negative)", "pA", le=0),
+    a_plus=Param(0.01, "STDP potentiation (multiplicative weight dependence)", ge=0),
+    a_minus=Param(0.0105, "STDP depression (multiplicative weight dependence)", ge=0),
+    tau_stdp=Param(20.0, "STDP time constant", "ms", gt=0),
+    norm_period=Param(150.0, "interval of the weight normalisation and threshold decay", "ms", gt=0),
+    theta_plus=Param(0.02, "adaptive-threshold increment per spike", "mV", ge=0),
+    theta_tau=Param(1e6, "adaptive-threshold decay time constant", "ms", gt=0),
+    prune_rel=Param(0.25, "prune threshold as a fraction of the initial weight w_total / k", ge=0),
+    w_init_rel=Param(1.0, "weight of a regrown synapse as a fraction of w_total / k", ge=0),
+    rewire_period=Param(1500.0, "interval of pruning and regrowth", "ms", gt=0),
+    regrow=Param("random", "where new synapses grow: random free pairs or co-active pairs",
+                 choices=("random", "activity")),
+    prune=Param("silent", "which synapses are pruned: silent pixel in the period, or weight below threshold",
+                choices=("silent", "weight")),
+    readout_c=Param(1.0, "inverse regularisation C of the logistic-regression readout", gt=0),
+    bg_level=Param(1.0, "a pixel whose mean training intensity is below this is background (0..16)", ge=0),
+    record_every=Param(10, "images between connectivity snapshots", ge=1),
+    seeds=Param(tuple(range(10, 30)), "seeds of the paired comparison (empty: the single --seed)", ge=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
 
 REDUCED = dict(n_train=300, n_test=300, seeds=())
 
@@ -448,7 +475,7 @@ def _connectivity_figure(learned, budget, bg) -> Figure:
 EXPERIMENT = register(Experiment(
     name="rewiring-budget",
     summary="digits with a fixed synapse budget: prune + regrow (PruneAndRegrow) against the same budget static",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, reduced=REDUCED,
     targets=(Target("gain_p_one_sided", 0.0, 0.01, "pruning + regrowth beats the same budget static: "
                     "one-sided t-test of the per-seed gains, seeds 10-29 (pre-registered)", scales=("full",)),
              Target("accuracy_gain", 0.0, None, "mean rewired - static held-out accuracy > 0", scales=("full",)),

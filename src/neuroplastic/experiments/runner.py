@@ -1,4 +1,11 @@
-"""Run an experiment into a run directory: config, metrics, figures, recordings, log."""
+"""Run an experiment or a model into a run directory: config, metrics, figures,
+recordings, log and status (docs/run-directory.md).
+
+Everything that can be checked is checked before the directory is created (the
+parameters, the model, the events against the duration), so invalid input leaves
+no directory behind; an error that ends a run once it has started is recorded in
+``run.log`` and ``status.json`` (:meth:`RunDirectory.outcome`).
+"""
 from __future__ import annotations
 
 import platform
@@ -7,8 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import SimulationError
+from ..errors import SimulationError, ValidationError
 from ..io import RunDirectory
+from ..model.modulators import ModulatorMonitor
+from ..model.monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .base import Result, compare
 from .registry import get
 
@@ -17,26 +26,27 @@ def run_experiment(name: str, overrides: dict | None = None, seed: int = 0, out:
                    scale: str = "full", progress: bool = False):
     """Run experiment ``name`` and write its run directory; returns (Result, RunDirectory).
 
-    A SimulationError is logged, the partial result written, and then re-raised.
+    The parameters are resolved and checked first (a ValidationError leaves no
+    directory). A SimulationError is logged, the partial result written, and then
+    re-raised; any other error is logged and re-raised (``status.json`` says why).
     """
     exp = get(name)
     config = exp.resolve(overrides, scale)
     rundir = RunDirectory.create(out, name, seed=seed)
     rundir.write_config({"experiment": name, "seed": seed, "scale": scale, "parameters": config})
     rundir.log(f"start {name} seed={seed} scale={scale} python={platform.python_version()}")
-    start = time.perf_counter()
-    try:
-        result = exp.run(config, seed=seed, progress=progress)
-    except SimulationError as err:
-        rundir.log(f"stopped: {err}")
-        rundir.write_metrics({"error": str(err), "step": err.step, "population": err.population,
-                              "variable": err.variable})
-        err.run_dir = rundir.path
-        raise
-    wall = time.perf_counter() - start
-    result.metrics.setdefault("wall_seconds", wall)
-    save_result(rundir, result, exp.targets, scale)
-    rundir.log(f"done in {wall:.2f} s")
+    with rundir.outcome():
+        start = time.perf_counter()
+        try:
+            result = exp.run(config, seed=seed, progress=progress)
+        except SimulationError as err:
+            rundir.write_metrics({"error": str(err), "step": err.step, "population": err.population,
+                                  "variable": err.variable})
+            raise
+        wall = time.perf_counter() - start
+        result.metrics.setdefault("wall_seconds", wall)
+        save_result(rundir, result, exp.targets, scale)
+        rundir.log(f"done in {wall:.2f} s")
     return result, rundir
 
 
@@ -54,44 +64,78 @@ def save_result(rundir: RunDirectory, result: Result, targets, scale: str) -> No
         rundir.save_recording(rname, **arrays)
 
 
+def check_events(model, duration: float) -> None:
+    """Scheduled lesions and neurogenesis must fall inside the run (``time < duration``)."""
+    from ..model.topology import Lesion, Neurogenesis
+
+    for event in model.events.values():
+        if isinstance(event, (Lesion, Neurogenesis)) and event.time >= duration:
+            raise ValidationError(f"{type(event).__name__} '{event.name}'", "time", event.time,
+                                  f"must be < the run's duration ({duration:g} ms), or it never happens")
+
+
 def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", name: str = "model",
               progress: bool = False) -> RunDirectory:
     """Run a model description for ``duration`` ms into a new run directory.
 
     Writes the resolved config, metrics (spike counts and rates per monitored
-    population, wall time), every monitor's recordings and figures. On a
-    SimulationError the recordings so far and the error are written, then it is
-    re-raised.
+    population, wall time), every monitor's recordings and figures, and the final
+    weights of every projection. The model is built before the directory is
+    created, so invalid input leaves none. On a SimulationError the recordings so
+    far and the error are written, then it is re-raised.
     """
     from ..engine import Network
     from ..model.config import model_to_dict
 
-    rundir = RunDirectory.create(out, name, seed=seed)
-    rundir.write_config(model_to_dict(model, duration=duration, seed=seed))
-    rundir.log(f"start model run: duration={duration} ms seed={seed}")
+    check_events(model, duration)
+    config = model_to_dict(model, duration=duration, seed=seed)
     net = Network(model, seed=seed)
-    start = time.perf_counter()
-    try:
-        net.run(duration, progress=progress)
-    except SimulationError as err:
-        rundir.log(f"stopped: {err}")
-        _save_monitors(rundir, net)
-        rundir.write_metrics({"error": str(err), "step": err.step, "time_ms": err.time_ms,
-                              "population": err.population, "variable": err.variable})
-        err.run_dir = rundir.path
-        raise
-    wall = time.perf_counter() - start
-    metrics = {"duration_ms": net.t, "wall_seconds": wall, "simulated_seconds_per_second": net.t * 1e-3 / max(wall, 1e-12)}
-    metrics.update(_save_monitors(rundir, net))
-    if net.topology_log:
-        metrics["topology"] = [{"t_ms": e["t"], "event": e["event"], "kind": e["kind"], "target": e["target"],
-                                "count": len(e.get("indices", e.get("ids", [])))} for e in net.topology_log]
-        for pop in net.model.populations:
-            if "alive" in net._population(pop).arrays:
-                metrics[f"neurons_{pop}"] = int(net.alive(pop).sum())
-    rundir.write_metrics(metrics)
-    rundir.log(f"done in {wall:.2f} s")
+    rundir = RunDirectory.create(out, name, seed=seed)
+    rundir.write_config(config)
+    rundir.log(f"start model run: duration={duration} ms seed={seed}")
+    with rundir.outcome():
+        start = time.perf_counter()
+        try:
+            net.run(duration, progress=progress)
+        except SimulationError as err:
+            _save_monitors(rundir, net)
+            rundir.write_metrics({"error": str(err), "step": err.step, "time_ms": err.time_ms,
+                                  "population": err.population, "variable": err.variable})
+            raise
+        wall = time.perf_counter() - start
+        metrics = {"duration_ms": net.t, "wall_seconds": wall,
+                   "simulated_seconds_per_second": net.t * 1e-3 / max(wall, 1e-12)}
+        metrics.update(_save_monitors(rundir, net))
+        metrics.update(_save_final_weights(rundir, net))
+        metrics.update(_topology_metrics(net))
+        rundir.write_metrics(metrics)
+        rundir.log(f"done in {wall:.2f} s")
     return rundir
+
+
+def _topology_metrics(net) -> dict:
+    if not net.topology_log:
+        return {}
+    metrics = {"topology": [{"t_ms": e["t"], "event": e["event"], "kind": e["kind"], "target": e["target"],
+                             "count": len(e.get("indices", e.get("ids", [])))} for e in net.topology_log]}
+    for pop in net.model.populations:
+        if "alive" in net._population(pop).arrays:
+            metrics[f"neurons_{pop}"] = int(net.alive(pop).sum())
+    return metrics
+
+
+def neuron_seconds(net, population: str) -> float:
+    """Time-integral of the number of living neurons of ``population`` over the run
+    so far (s): lesions and removals subtract, neurogenesis adds, from their time on."""
+    changes = [(e["t"], len(e["indices"]) * (1 if e["kind"] == "neurogenesis" else -1))
+               for e in net.topology_log if e["target"] == population and "indices" in e]
+    n = net.size(population) - sum(dn for _, dn in changes if dn > 0)   # the size at build time
+    total, t_prev = 0.0, 0.0
+    for t, dn in sorted(changes, key=lambda c: c[0]):
+        total += n * (t - t_prev)
+        n, t_prev = n + dn, t
+    total += n * (max(net.t, net.dt) - t_prev)
+    return total * 1e-3
 
 
 def _save_monitors(rundir: RunDirectory, net) -> dict:
@@ -101,28 +145,44 @@ def _save_monitors(rundir: RunDirectory, net) -> dict:
     metrics = {}
     for mon in net.model.monitors.values():
         data = net.monitor(mon.name)
-        kind = type(mon).__name__
-        if kind == "SpikeMonitor":
+        if isinstance(mon, SpikeMonitor):
             n = net.size(mon.population)
             rundir.save_spikes(mon.population, data["i"], data["t"])
             metrics[f"spikes_{mon.population}"] = int(len(data["t"]))
-            metrics[f"rate_{mon.population}_hz"] = len(data["t"]) / (n * max(net.t, net.dt) * 1e-3)
+            metrics[f"rate_{mon.population}_hz"] = len(data["t"]) / max(neuron_seconds(net, mon.population), 1e-12)
             rundir.save_figure(viz.raster(data["i"], data["t"], n=n, title=mon.population, t_stop=net.t),
                                f"raster_{mon.population}")
-        elif kind == "StateMonitor":
+        elif isinstance(mon, StateMonitor):
             variables = {v: data[v] for v in mon.variables}
             rundir.save_state(mon.population, data["t"], data["index"], **variables)
-        elif kind == "WeightMonitor":
+        elif isinstance(mon, WeightMonitor):
             rundir.save_weights(mon.projection, data["t"], data["w"], data["pre"], data["post"])
             proj = net.model.projections[mon.projection]
             if len(data["t"]):
                 top = proj.w_max if np.isfinite(proj.w_max) else float(np.max(data["w"])) or 1.0
                 rundir.save_figure(viz.weight_histogram_over_time(data["t"], data["w"], top, title=mon.projection),
                                    f"weights_{mon.projection}")
-        elif kind == "RateMonitor":
+        elif isinstance(mon, RateMonitor):
             rundir.save_rate(mon.population, data["t"], data["rate"])
             if len(data["t"]):
                 rundir.save_figure(viz.time_series(data["t"], {mon.population: data["rate"]}, "rate (Hz)",
                                                    title=f"population rate ({mon.bin:g} ms bins)"),
                                    f"rate_{mon.population}")
+        elif isinstance(mon, ModulatorMonitor):
+            rundir.save_modulator(mon.modulator, data["t"], data["level"])
+            if len(data["t"]):
+                rundir.save_figure(viz.time_series(data["t"], {mon.modulator: data["level"]}, "level",
+                                                   title=f"modulator {mon.modulator}"),
+                                   f"modulator_{mon.modulator}")
+    return metrics
+
+
+def _save_final_weights(rundir: RunDirectory, net) -> dict:
+    """``final_weights_<projection>.npz`` for every projection; returns the mean final weights."""
+    metrics = {}
+    for proj in net.model.projections:
+        w = net.weights(proj)
+        pre, post = net.synapses(proj)
+        rundir.save_final_weights(proj, w, pre, post, net.synapse_ids(proj))
+        metrics[f"weight_mean_{proj}"] = float(w.mean()) if w.size else None
     return metrics

@@ -62,24 +62,43 @@ from matplotlib.figure import Figure
 from .. import LIF, Model, Network, Pairs, PoissonInput, Population, Projection, RateMonitor, Uniform, WeightMonitor
 from ..plasticity.homeostasis import SynapticScaling
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    duration=60_000.0, t_step=20_000.0,              # ms
-    n_neurons=200, k_inputs=100,                     # neurons, private Poisson inputs per neuron
-    rate_before=10.0, rate_after=20.0,               # Hz, input rate before / after the step
-    w_low=20.0, w_high=60.0,                         # pA, initial weights ~ U(w_low, w_high)
-    tau_m=20.0, c_m=250.0, v_rest=-70.0, v_reset=-70.0, v_thresh=-50.0, t_ref=2.0, tau_e=5.0,  # LIF
-    target_rate=10.0,                                # Hz
-    tau_a=500.0, beta=0.02, gamma=0.0, period=100.0,  # ms, 1/(s Hz), 1/(s^2 Hz), ms
-    smooth=2000.0, rate_bin=100.0,                   # ms: moving-average window, bin of the rate monitor
-    tolerance=0.10,                                  # relative band around the target for recovery
-    settle=3000.0,                                   # ms before the step over which rate_before is measured
-    jump_window=500.0,                               # ms after the step over which rate_jump is measured
-    last_window=5000.0,                              # ms at the end over which rate_after is measured
-    n_weight_neurons=4, weight_interval=100.0,       # neurons whose synapses are sampled, ms
-    dt=0.1,
+PARAMETERS = dict(
+    duration=Param(60_000.0, "simulated time", "ms", gt=0),
+    t_step=Param(20_000.0, "time of the input-rate step", "ms", gt=0),
+    n_neurons=Param(200, "independent LIF neurons", ge=1),
+    k_inputs=Param(100, "private Poisson inputs per neuron", ge=1),
+    rate_before=Param(10.0, "input rate before the step", "Hz", ge=0),
+    rate_after=Param(20.0, "input rate after the step", "Hz", ge=0),
+    w_low=Param(20.0, "initial weights uniform from w_low ...", "pA", ge=0),
+    w_high=Param(60.0, "... to w_high", "pA", ge=0),
+    tau_m=Param(20.0, "membrane time constant", "ms", gt=0),
+    c_m=Param(250.0, "membrane capacitance", "pF", gt=0),
+    v_rest=Param(-70.0, "resting potential", "mV"),
+    v_reset=Param(-70.0, "reset potential", "mV"),
+    v_thresh=Param(-50.0, "firing threshold", "mV"),
+    t_ref=Param(2.0, "refractory period", "ms", ge=0),
+    tau_e=Param(5.0, "synaptic current time constant", "ms", gt=0),
+    target_rate=Param(10.0, "set point of synaptic scaling", "Hz", gt=0),
+    tau_a=Param(500.0, "time constant of the rate sensor a_j", "ms", gt=0),
+    beta=Param(0.02, "proportional gain of scaling", "1/(s Hz)", ge=0),
+    gamma=Param(0.0, "integral gain of scaling", "1/(s^2 Hz)", ge=0),
+    period=Param(100.0, "scaling interval P", "ms", gt=0),
+    smooth=Param(2000.0, "moving-average window of the population rate (recovery time)", "ms", gt=0),
+    rate_bin=Param(100.0, "bin of the rate monitor", "ms", gt=0),
+    tolerance=Param(0.10, "relative band around the target that counts as recovered", gt=0),
+    settle=Param(3000.0, "window before the step for rate_before", "ms", gt=0),
+    jump_window=Param(500.0, "window after the step for rate_jump", "ms", gt=0),
+    last_window=Param(5000.0, "window at the end for rate_after", "ms", gt=0),
+    n_weight_neurons=Param(4, "neurons whose input weights are sampled for the figure", ge=1),
+    weight_interval=Param(100.0, "weight sampling interval", "ms", gt=0),
+    dt=Param(0.1, "time step", "ms", gt=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("t_step", "<", "duration"), Relation("settle", "<=", "t_step"), Relation("w_low", "<=", "w_high"),
+             Relation("n_weight_neurons", "<=", "n_neurons"))
 
 REDUCED = dict(duration=16_000.0, t_step=6_000.0, n_neurons=50)
 
@@ -217,7 +236,7 @@ def _figure(c, t_bins, r_bins, t_s, r_s, t_w, w_t, k, n_w, metrics) -> Figure:
 EXPERIMENT = register(Experiment(
     name="scaling",
     summary="Synaptic scaling (van Rossum, Bi & Turrigiano 2000): rate returns to target after an input step",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(
         Target("rel_error_after", None, 0.10, "rate within +-10 % of the target at the end"),
         Target("max_ratio_deviation", None, 1e-6, "weight ratios among a neuron's synapses preserved (relative)"),

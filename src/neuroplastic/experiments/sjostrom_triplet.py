@@ -52,20 +52,25 @@ import math
 import numpy as np
 
 from .. import Model, Network, OneToOne, Projection, SpikeMonitor, SpikeTimes, TripletSTDP
+from ..plasticity.triplet import PRESETS
 from ..viz import frequency_dependence
 from .base import Experiment, Result, Target
+from .parameters import Param, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    freqs=[0.1, 10.0, 20.0, 40.0, 50.0],   # Hz
-    n_pairings=60,
-    delta=10.0,        # ms, |t_post - t_pre|
-    t0=100.0,          # ms, first pairing
-    w0=1.0,
-    preset="visual-all-to-all",
-    extra_preset="visual-nearest",
-    dt=0.1,
+PARAMETERS = dict(
+    freqs=Param([0.1, 10.0, 20.0, 40.0, 50.0], "pairing frequencies rho (the targets need the default five)",
+                "Hz", gt=0),
+    n_pairings=Param(60, "pre/post pairings per condition", ge=1),
+    delta=Param(10.0, "|t_post - t_pre| of a pairing", "ms", gt=0),
+    t0=Param(100.0, "time of the first pairing", "ms", ge=0),
+    w0=Param(1.0, "initial weight (unbounded: dw is the fractional change)"),
+    preset=Param("visual-all-to-all", "TripletSTDP preset of the main rule", choices=tuple(PRESETS)),
+    extra_preset=Param("visual-nearest", "TripletSTDP preset reported as the extra _nearest metrics",
+                       choices=tuple(PRESETS)),
+    dt=Param(0.1, "time step", "ms", gt=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
 
 #: Sjostrom et al. 2001 (Pfister & Gerstner 2006 table): freq -> ((mean, sem) at +10, at -10).
 SJOSTROM_2001 = {
@@ -229,7 +234,7 @@ def _science(freqs: list, dw: np.ndarray) -> dict:
 EXPERIMENT = register(Experiment(
     name="sjostrom-triplet",
     summary="Frequency dependence of +/-10 ms pairings (Sjostrom 2001) with triplet STDP",
-    run=run, defaults=DEFAULTS, reduced={},
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, reduced={},
     targets=(
         Target("n_within_2sem", 10, 10, "all 10 points within 2 SEM of Sjostrom et al. 2001"),
         Target("sign_change_minus10", 1.0, 1.0, "dt=-10 ms: LTD at 20 Hz, LTP at 40 Hz"),

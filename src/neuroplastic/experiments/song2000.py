@@ -52,21 +52,32 @@ from .. import (LIF, AllToAll, Model, Network, PairSTDP, PoissonInput, Populatio
 from ..errors import ValidationError
 from ..viz import raster, weight_histogram, weight_histogram_over_time
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    duration=300_000.0,      # ms
-    n_inputs=1000, rate=15.0,                            # Hz
-    tau_m=10.0, c_m=10.0, v_rest=-74.0, v_thresh=-54.0, v_reset=-60.0, e_e=0.0, tau_e=5.0,
-    g_max=0.01,              # Brian2's dimensionless weight bound (units of g_L)
-    a_plus_frac=0.01,        # dA_pre / g_max
-    ratio=1.05,              # |dA_post| / dA_pre
-    tau_stdp=20.0,           # ms, tau_pre = tau_post
-    drive="conductance",     # "conductance": ge (E_e - v); "fixed": ge (E_e - v_r), older Brian2 copies
-    weight_interval=1000.0,  # ms between weight samples
-    rate_window=20_000.0,    # ms at the end for the output rate
-    dt=0.1,
+PARAMETERS = dict(
+    duration=Param(300_000.0, "simulated time", "ms", gt=0),
+    n_inputs=Param(1000, "Poisson inputs onto the one LIF neuron", ge=1),
+    rate=Param(15.0, "input rate", "Hz", ge=0),
+    tau_m=Param(10.0, "membrane time constant (g_L = c_m / tau_m = 1 nS)", "ms", gt=0),
+    c_m=Param(10.0, "membrane capacitance", "pF", gt=0),
+    v_rest=Param(-74.0, "resting potential E_l", "mV"),
+    v_thresh=Param(-54.0, "firing threshold", "mV"),
+    v_reset=Param(-60.0, "reset potential", "mV"),
+    e_e=Param(0.0, "excitatory reversal potential", "mV"),
+    tau_e=Param(5.0, "synaptic time constant", "ms", gt=0),
+    g_max=Param(0.01, "weight bound in units of g_L (Brian2's dimensionless g_max)", gt=0),
+    a_plus_frac=Param(0.01, "LTP amplitude dA_pre / g_max", ge=0),
+    ratio=Param(1.05, "LTD / LTP amplitude ratio |dA_post| / dA_pre", ge=0),
+    tau_stdp=Param(20.0, "STDP time constant (tau_pre = tau_post)", "ms", gt=0),
+    drive=Param("conductance", "synaptic drive: ge (E_e - v), or the older Brian2 copies' fixed ge (E_e - v_r)",
+                choices=("conductance", "fixed")),
+    weight_interval=Param(1000.0, "weight sampling interval", "ms", gt=0),
+    rate_window=Param(20_000.0, "window at the end for the output rate", "ms", gt=0),
+    dt=Param(0.1, "time step", "ms", gt=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("rate_window", "<=", "duration"),)
 
 _DRIVES = ("fixed", "conductance")
 
@@ -157,7 +168,7 @@ def weight_metrics(w_over_gmax) -> dict:
 EXPERIMENT = register(Experiment(
     name="song2000",
     summary="Additive pair STDP on 1000 Poisson inputs (Brian2 STDP example): bimodal weights",
-    run=run, defaults=DEFAULTS, reduced=dict(duration=100_000.0),
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=dict(duration=100_000.0),
     targets=(
         Target("frac_outer_deciles", 0.40, None, ">= 40 % of weights below 0.1 or above 0.9 g_max after 300 s",
                scales=("full",)),

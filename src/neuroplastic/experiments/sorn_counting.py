@@ -158,21 +158,37 @@ from .. import (BinaryUnit, DiscreteSTDP, Model, Network, Pairs, Population, Pro
                 SpikeTimes, ThresholdHomeostasis, WeightNormalization)
 from ..errors import ValidationError
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    n_values=(4, 8, 12, 16, 20),     # word lengths n ("a b^n c")
-    n_e=200, n_i_frac=0.2, n_u=10, lam=10,
-    eta_stdp=0.001, eta_ip=0.001, h_ip=0.1,     # per step; H_IP = activity per step (0.1 = 100 Hz at dt = 1 ms)
-    t_e_max=0.5, t_i_max=0.5, input_gain=1.0,
-    steps_plastic=50_000, steps_train=5_000, steps_test=5_000, washout=100,   # steps (= ms)
-    readout="pinv", readout_c=1.0,    # "pinv" (least squares) or "logistic" (C = readout_c)
-    readout_input=False,              # also give the readout the current letter (one-hot u(t))
-    count_readout="logistic",         # classifier of the count readout (SORN_V2's performance measure)
-    networks=5,                       # independent networks (structure, input, seeds) per n; metrics = means
-    fast_inhibition=True,             # y(t+1) = Theta(W^IE x(t+1) - T^I), as SORN_V2 / chrhartm (else x(t))
-    raster_steps=200,
+PARAMETERS = dict(
+    n_values=Param((4, 8, 12, 16, 20), "word lengths n of the words a b^n c and d e^n f", ge=1),
+    n_e=Param(200, "binary excitatory units N^E", ge=2),
+    n_i_frac=Param(0.2, "inhibitory units as a fraction of N^E", gt=0),
+    n_u=Param(10, "E units driven by each of the six letters (disjoint)", ge=1),
+    lam=Param(10, "presynaptic E units per E unit (W^EE in-degree)", ge=1),
+    eta_stdp=Param(0.001, "STDP learning rate per step", ge=0),
+    eta_ip=Param(0.001, "intrinsic-plasticity learning rate per step", ge=0),
+    h_ip=Param(0.1, "target E activity per step (0.1 = 100 Hz at dt = 1 ms)", gt=0, lt=1),
+    t_e_max=Param(0.5, "E thresholds start uniform in [0, t_e_max]", ge=0),
+    t_i_max=Param(0.5, "I thresholds uniform in [0, t_i_max]", ge=0),
+    input_gain=Param(1.0, "drive a letter adds to its units", ge=0),
+    steps_plastic=Param(50_000, "steps with STDP, normalisation and IP", ge=1),
+    steps_train=Param(5_000, "steps that train the readout (plasticity off)", ge=1),
+    steps_test=Param(5_000, "steps that test the readout", ge=1),
+    washout=Param(100, "steps of phase 2 discarded at its start", ge=0),
+    readout=Param("pinv", "next-letter readout: least squares or logistic regression",
+                  choices=("pinv", "logistic")),
+    readout_c=Param(1.0, "inverse regularisation C of the logistic readouts", gt=0),
+    readout_input=Param(False, "also give the readout the current letter (one-hot u(t))"),
+    count_readout=Param("logistic", "classifier of the count readout (SORN_V2's performance measure)",
+                        choices=("pinv", "logistic")),
+    networks=Param(5, "independent networks per n (metrics are their means)", ge=1),
+    fast_inhibition=Param(True, "I reads the E state of the same step, as SORN_V2 (false: the previous one)"),
+    raster_steps=Param(200, "steps shown in the raster figure", ge=1),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("n_u", "<=", "n_e", 1 / 6), Relation("lam", "<", "n_e"))
 
 REDUCED = dict(n_values=(4, 12), steps_plastic=20_000, steps_train=3_000, steps_test=3_000, networks=1)
 
@@ -440,7 +456,7 @@ def _hist_figure(s, w_ee, theta_e, n) -> Figure:
 EXPERIMENT = register(Experiment(
     name="sorn-counting",
     summary="SORN (Lazar et al. 2009) counting task: STDP + normalisation + IP vs static reservoir",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(
         # The issue's target on SORN_V2's performance measure (the count readout), networks averaged
         Target("min_gap_count_n_ge_10", 0.10, None,

@@ -132,35 +132,60 @@ from ..plasticity.inhibitory import InhibitorySTDP
 from ..plasticity.intrinsic import ThresholdHomeostasis
 from ..viz import weight_histogram_over_time
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    duration=600_000.0,                              # ms (10 min of biological time)
-    n_exc=800, n_inh=200, p_connect=0.1,
-    c_m=200.0, tau_m=20.0, e_l=-60.0, v_thresh=-50.0, v_reset=-60.0, t_ref=5.0,   # pF, ms, mV
-    e_e=0.0, e_i=-80.0, tau_e=5.0, tau_i=10.0,       # mV, ms
-    k_ext=100, rate_ext=10.0, w_ext=0.5,             # background: inputs per neuron, Hz, nS
-    w_ee=0.5, w_ei=0.5, w_ie=4.0, w_ii=4.0,          # nS (initial E->E and I->E)
-    w_ee_max=2.0,                                    # nS, hard upper bound of E->E (lower bound 0)
-    w_ie_max=100.0,                                  # nS, bound of plastic I->E (run b)
-    delay=1.5,                                       # ms, all recurrent synapses
-    # pair STDP on E->E (Song, Miller & Abbott 2000): additive, all-to-all
-    a_plus_frac=0.005, ratio=1.0, tau_stdp=20.0,     # A+ / w_ee_max, A- / A+, ms
-    # run (b): synaptic scaling on E->E (van Rossum et al. 2000), fast (Zenke et al. 2013)
-    target_rate=5.0,                                 # Hz, set point of every homeostatic rule on E
-    tau_a=1000.0, beta=0.02, scaling_period=100.0,   # ms, 1/(s Hz), ms
-    # run (b): iSTDP on I->E (Vogels et al. 2011)
-    eta_istdp=1e-2, tau_istdp=20.0,                  # nS per pairing, ms; rho0 = target_rate
-    # run (b): intrinsic threshold homeostasis (Lazar et al. 2009 form), on E and I
-    eta_ip=0.02, ip_period=100.0, target_rate_inh=10.0,   # mV per spike, ms, Hz
-    max_rate=100.0,                                  # Hz: runaway stop (mean rate over 100 ms)
-    silent_rate=0.1,                                 # Hz: a window below this counts as silent
-    low=1.0, high=20.0,                              # Hz: the stability band
-    window=1000.0, t_transient=1000.0,               # ms: rate windows; skipped start
-    n_weight_sample=4000, weight_samples=120,        # synapses, snapshots per run
-    run_a=True, run_b=True,
-    dt=0.1,
+PARAMETERS = dict(
+    duration=Param(600_000.0, "simulated time of each run", "ms", gt=0),
+    n_exc=Param(800, "excitatory neurons", ge=1),
+    n_inh=Param(200, "inhibitory neurons", ge=1),
+    p_connect=Param(0.1, "connection probability of every ordered pair", ge=0, le=1),
+    c_m=Param(200.0, "membrane capacitance", "pF", gt=0),
+    tau_m=Param(20.0, "membrane time constant", "ms", gt=0),
+    e_l=Param(-60.0, "leak reversal (resting) potential", "mV"),
+    v_thresh=Param(-50.0, "firing threshold (plus theta)", "mV"),
+    v_reset=Param(-60.0, "reset potential", "mV"),
+    t_ref=Param(5.0, "refractory period", "ms", ge=0),
+    e_e=Param(0.0, "excitatory reversal potential", "mV"),
+    e_i=Param(-80.0, "inhibitory reversal potential", "mV"),
+    tau_e=Param(5.0, "excitatory conductance time constant", "ms", gt=0),
+    tau_i=Param(10.0, "inhibitory conductance time constant", "ms", gt=0),
+    k_ext=Param(100, "private background inputs per neuron (simulated as one summed train)", ge=1),
+    rate_ext=Param(10.0, "rate of each background input", "Hz", ge=0),
+    w_ext=Param(0.5, "background weight", "nS", ge=0),
+    w_ee=Param(0.5, "initial E->E weight", "nS", ge=0),
+    w_ei=Param(0.5, "E->I weight", "nS", ge=0),
+    w_ie=Param(4.0, "initial I->E weight", "nS", ge=0),
+    w_ii=Param(4.0, "I->I weight", "nS", ge=0),
+    w_ee_max=Param(2.0, "upper bound of the E->E weights", "nS", gt=0),
+    w_ie_max=Param(100.0, "upper bound of the plastic I->E weights (run b)", "nS", gt=0),
+    delay=Param(1.5, "delay of every recurrent synapse", "ms", ge=0),
+    a_plus_frac=Param(0.005, "STDP potentiation A+ / w_ee_max", ge=0),
+    ratio=Param(1.0, "STDP depression / potentiation A- / A+", ge=0),
+    tau_stdp=Param(20.0, "STDP time constant (tau_+ = tau_-)", "ms", gt=0),
+    target_rate=Param(5.0, "set point of every homeostatic rule on E (run b)", "Hz", gt=0),
+    tau_a=Param(1000.0, "time constant of the scaling rate sensor", "ms", gt=0),
+    beta=Param(0.02, "synaptic-scaling gain", "1/(s Hz)", ge=0),
+    scaling_period=Param(100.0, "synaptic-scaling interval", "ms", gt=0),
+    eta_istdp=Param(1e-2, "inhibitory STDP learning rate per pairing", "nS", ge=0),
+    tau_istdp=Param(20.0, "inhibitory STDP time constant", "ms", gt=0),
+    eta_ip=Param(0.02, "threshold increment per spike (intrinsic homeostasis)", "mV", ge=0),
+    ip_period=Param(100.0, "interval of the threshold homeostasis", "ms", gt=0),
+    target_rate_inh=Param(10.0, "set point of the I thresholds", "Hz", gt=0),
+    max_rate=Param(100.0, "runaway stop: population mean rate over 100 ms", "Hz", gt=0),
+    silent_rate=Param(0.1, "a window whose E rate is below this counts as silent", "Hz", ge=0),
+    low=Param(1.0, "lower edge of the stability band", "Hz", ge=0),
+    high=Param(20.0, "upper edge of the stability band", "Hz", gt=0),
+    window=Param(1000.0, "rate window", "ms", gt=0),
+    t_transient=Param(1000.0, "start left out of the rate statistics", "ms", ge=0),
+    n_weight_sample=Param(4000, "E->E synapses sampled for the weight figure", ge=1),
+    weight_samples=Param(120, "weight snapshots per run", ge=1),
+    run_a=Param(True, "run (a): STDP only"),
+    run_b=Param(True, "run (b): STDP with the homeostatic rules"),
+    dt=Param(0.1, "time step", "ms", gt=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("low", "<", "high"), Relation("t_transient", "<", "duration"), Relation("window", "<=", "duration"))
 
 REDUCED = dict(duration=60_000.0, weight_samples=60)
 
@@ -367,7 +392,7 @@ def _rates_figure(c, sims) -> Figure:
 EXPERIMENT = register(Experiment(
     name="stability",
     summary="Recurrent E/I network with E->E pair STDP: unstable alone, stable with homeostasis",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(
         Target("a_failed", 1, None, "(a) STDP only: runs away (runaway stop) or falls silent or leaves "
                "1-20 Hz"),

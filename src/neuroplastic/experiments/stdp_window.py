@@ -14,10 +14,22 @@ import numpy as np
 from .. import (Model, Network, OneToOne, PairSTDP, Projection, SpikeMonitor, SpikeTimes)
 from ..viz import stdp_window as window_figure
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .registry import register
 
-DEFAULTS = dict(dt_max=100.0, dt_step=1.0, a_plus=0.01, a_minus=0.0105, tau_plus=20.0,
-                tau_minus=20.0, w0=0.5, t0=200.0, dt=0.1)
+PARAMETERS = dict(
+    dt_max=Param(100.0, "largest |t_post - t_pre| of the pairing grid", "ms", gt=0),
+    dt_step=Param(1.0, "spacing of the pairing intervals", "ms", gt=0),
+    a_plus=Param(0.01, "potentiation amplitude A+", ge=0),
+    a_minus=Param(0.0105, "depression amplitude A-", ge=0),
+    tau_plus=Param(20.0, "potentiation time constant", "ms", gt=0),
+    tau_minus=Param(20.0, "depression time constant", "ms", gt=0),
+    w0=Param(0.5, "initial weight (bounds 0 and 1 are never reached)", ge=0, le=1),
+    t0=Param(200.0, "time of the first presynaptic spike", "ms", ge=0),
+    dt=Param(0.1, "time step", "ms", gt=0),
+)
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("dt_step", "<=", "dt_max"),)
 
 
 def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
@@ -64,7 +76,7 @@ def _pair_intervals(net: Network, n: int) -> np.ndarray:
 EXPERIMENT = register(Experiment(
     name="stdp-window",
     summary="Pair-STDP window from isolated pre/post pairings vs its closed form",
-    run=run, defaults=DEFAULTS, reduced=dict(dt_step=5.0),
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=dict(dt_step=5.0),
     targets=(Target("max_abs_error", 0.0, 1e-9, "closed form A+exp(-dt/tau+) / -A-exp(dt/tau-)"),),
     reference="Bi & Poo 1998, J Neurosci 18:10464; Song, Miller & Abbott 2000, Nat Neurosci 3:919",
 ))

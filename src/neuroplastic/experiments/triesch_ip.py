@@ -55,9 +55,19 @@ from scipy import stats
 
 from .. import Model, Network, OneToOne, Population, Projection, RateUnit, StateMonitor, TrieschIP, ValueInput
 from .base import Experiment, Result, Target
+from .parameters import Param, defaults_of
 from .registry import register
 
-DEFAULTS = dict(n=10, steps=200_000, eta=1e-3, mu=0.1, sigma=1.0, measure_fraction=0.25, record_every=1.0)
+PARAMETERS = dict(
+    n=Param(10, "sigmoid rate units, each with its own Gaussian input", ge=1),
+    steps=Param(200_000, "input samples, one per 1 ms step", ge=1),
+    eta=Param(1e-3, "intrinsic-plasticity learning rate per step", gt=0),
+    mu=Param(0.1, "target mean output (of the exponential distribution)", gt=0, lt=1),
+    sigma=Param(1.0, "standard deviation of the Gaussian input h", gt=0),
+    measure_fraction=Param(0.25, "last fraction of the run over which the output is measured", gt=0, le=1),
+    record_every=Param(1.0, "output sampling interval", "ms", gt=0),
+)
+DEFAULTS = defaults_of(PARAMETERS)
 REDUCED = dict(steps=60_000, eta=3e-3)
 
 
@@ -131,7 +141,7 @@ def _gain_bias(mon) -> Figure:
 EXPERIMENT = register(Experiment(
     name="triesch-ip",
     summary="Triesch intrinsic plasticity: sigmoid outputs become exponential with mean mu",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, reduced=REDUCED,
     targets=(Target("mean_rel_error", 0.0, 0.05, "output mean = mu +- 5 % (Triesch 2005)"),
              Target("ks_statistic", 0.0, 0.05, "KS distance to Exponential(mu) <= 0.05 (our threshold)"),
              Target("ks_ratio", 0.0, 0.2, "KS distance at most 1/5 of the same units without IP")),

@@ -69,16 +69,21 @@ from .. import LIF, Model, Network, Pairs, Population, Projection, SpikeMonitor,
 from ..plasticity.stp import TsodyksMarkram
 from ..viz import bar_ratios
 from .base import Experiment, Result, Target
+from .parameters import Param, defaults_of
 from .registry import register
 
-DEFAULTS = dict(
-    freqs=[5.0, 20.0, 70.0],     # Hz
-    n_spikes=200,                # enough for the facilitating synapse to reach steady state
-    t0=10.0,                     # ms, first spike
-    dep_U=0.5, dep_tau_rec=800.0,
-    fac_U=0.03, fac_tau_rec=130.0, fac_tau_f=530.0,
-    dt=0.1,
+PARAMETERS = dict(
+    freqs=Param([5.0, 20.0, 70.0], "presynaptic train frequencies", "Hz", gt=0),
+    n_spikes=Param(200, "spikes per train (enough for the facilitating steady state)", ge=2),
+    t0=Param(10.0, "time of the first spike", "ms", ge=0),
+    dep_U=Param(0.5, "release fraction U of the depressing synapse", gt=0, le=1),
+    dep_tau_rec=Param(800.0, "recovery time constant of the depressing synapse", "ms", gt=0),
+    fac_U=Param(0.03, "baseline release fraction U of the facilitating synapse", gt=0, le=1),
+    fac_tau_rec=Param(130.0, "recovery time constant of the facilitating synapse", "ms", gt=0),
+    fac_tau_f=Param(530.0, "facilitation time constant", "ms", gt=0),
+    dt=Param(0.1, "time step", "ms", gt=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
 
 #: Reference-notes [R] values (section 8), by frequency (Hz).
 REFERENCE = {
@@ -241,7 +246,7 @@ def _amplitude_figure(recs, kinds, freqs, n_show) -> Figure:
 EXPERIMENT = register(Experiment(
     name="tsodyks-markram",
     summary="Tsodyks-Markram depression/facilitation amplitudes through the engine vs closed forms",
-    run=run, defaults=DEFAULTS, reduced={},
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, reduced={},
     targets=(
         Target("max_abs_error", 0.0, 1e-3, "A_k/A_1 vs closed form at the recorded spike times (dt = 0.1 ms)"),
         Target("max_dev_ppr_analytic", 0.0, 1e-3, "A2/A1 vs closed form for the ideal period"),

@@ -90,23 +90,48 @@ from ..plasticity.inhibitory import InhibitorySTDP
 from ..plasticity.rule import State
 from ..viz import raster, time_series, isi_cv_histogram
 from .base import Experiment, Result, Target
+from .parameters import Param, Relation, defaults_of
 from .coba import isi_cvs
 from .registry import register
 
-DEFAULTS = dict(
-    duration=600_000.0, t_off=1000.0, t_transient=200.0, window=2000.0,   # ms
-    n_exc=8000, n_inh=2000, p_connect=0.02,
-    c_m=200.0, tau_m=20.0, e_l=-60.0, v_thresh=-50.0, v_reset=-60.0, t_ref=5.0,   # pF, ms, mV
-    i_bg=200.0,                                    # pA
-    e_e=0.0, e_i=-80.0, tau_e=5.0, tau_i=10.0,     # mV, ms
-    w_ee=0.3, w_ei=0.3, w_ii=3.0, w_ie0=1e-10, w_ie_max=100.0,   # nS
-    eta=1e-2, rho0=3.0, tau_stdp=20.0,             # nS, Hz, ms
-    v0_low=-60.0, v0_high=-50.0,                   # mV
-    n_weight_sample=2000, weight_interval=50.0,    # synapses, ms
-    raster_ms=500.0,                               # length of each raster excerpt
-    correlogram_ms=100.0,                          # I->E correlogram lags +- this
-    dt=0.1,
+PARAMETERS = dict(
+    duration=Param(600_000.0, "simulated time", "ms", gt=0),
+    t_off=Param(1000.0, "initial time with plasticity off (gate 0)", "ms", ge=0),
+    t_transient=Param(200.0, "start left out of the 'before' statistics", "ms", ge=0),
+    window=Param(2000.0, "final window of the 'last' statistics", "ms", gt=0),
+    n_exc=Param(8000, "excitatory neurons", ge=1),
+    n_inh=Param(2000, "inhibitory neurons", ge=1),
+    p_connect=Param(0.02, "connection probability of every ordered pair", ge=0, le=1),
+    c_m=Param(200.0, "membrane capacitance (g_L = c_m / tau_m)", "pF", gt=0),
+    tau_m=Param(20.0, "membrane time constant", "ms", gt=0),
+    e_l=Param(-60.0, "leak reversal (resting) potential", "mV"),
+    v_thresh=Param(-50.0, "firing threshold", "mV"),
+    v_reset=Param(-60.0, "reset potential", "mV"),
+    t_ref=Param(5.0, "refractory period", "ms", ge=0),
+    i_bg=Param(200.0, "constant background current", "pA"),
+    e_e=Param(0.0, "excitatory reversal potential", "mV"),
+    e_i=Param(-80.0, "inhibitory reversal potential", "mV"),
+    tau_e=Param(5.0, "AMPA conductance time constant", "ms", gt=0),
+    tau_i=Param(10.0, "GABA conductance time constant", "ms", gt=0),
+    w_ee=Param(0.3, "E->E weight", "nS", ge=0),
+    w_ei=Param(0.3, "E->I weight", "nS", ge=0),
+    w_ii=Param(3.0, "I->I weight", "nS", ge=0),
+    w_ie0=Param(1e-10, "initial I->E weight", "nS", ge=0),
+    w_ie_max=Param(100.0, "upper bound of the plastic I->E weights", "nS", gt=0),
+    eta=Param(1e-2, "inhibitory STDP learning rate per pairing", "nS", ge=0),
+    rho0=Param(3.0, "target E rate of inhibitory STDP", "Hz", gt=0),
+    tau_stdp=Param(20.0, "inhibitory STDP time constant", "ms", gt=0),
+    v0_low=Param(-60.0, "initial membrane potentials uniform from v0_low ...", "mV"),
+    v0_high=Param(-50.0, "... to v0_high", "mV"),
+    n_weight_sample=Param(2000, "I->E synapses sampled for the weight recordings", ge=1),
+    weight_interval=Param(50.0, "weight sampling interval", "ms", gt=0),
+    raster_ms=Param(500.0, "length of each raster excerpt", "ms", gt=0),
+    correlogram_ms=Param(100.0, "the I->E correlogram spans lags of +- this", "ms", gt=0),
+    dt=Param(0.1, "time step", "ms", gt=0),
 )
+DEFAULTS = defaults_of(PARAMETERS)
+RELATIONS = (Relation("t_off", "<", "duration"), Relation("window", "<=", "duration"),
+             Relation("v0_low", "<=", "v0_high"))
 
 REDUCED = dict(n_exc=2000, n_inh=500, p_connect=0.08, duration=10_000.0)
 
@@ -316,7 +341,7 @@ def _raster_excerpt(i, t, n, t0, t1, label) -> Figure:
 EXPERIMENT = register(Experiment(
     name="vogels2011",
     summary="Inhibitory STDP (Vogels et al. 2011) in a 10,000-neuron E/I network, target rho0 = 3 Hz",
-    run=run, defaults=DEFAULTS, reduced=REDUCED,
+    run=run, defaults=DEFAULTS, parameters=PARAMETERS, relations=RELATIONS, reduced=REDUCED,
     targets=(
         # Published (canonical-results section 5), full scale only.
         Target("rate_exc_last", 2.55, 3.45, "mean E rate within +-15 % of rho0 = 3 Hz over the last 2 s",

@@ -8,8 +8,8 @@ The on-disk layout is described in ``docs/run-directory.md``.
 """
 from .atomic import (atomic_save_figure, atomic_save_npz, atomic_write_bytes,
                      atomic_write_json, atomic_write_text, atomic_write_toml,
-                     to_jsonable)
-from .rundir import RunDirectory, RunRecord, load_run
+                     remove_stale_temp_files, stale_temp_files, to_jsonable)
+from .rundir import RunDirectory, RunRecord, load_run, sweep_stale_temp_files
 
 __all__ = [
     "atomic_write_bytes",
@@ -19,7 +19,10 @@ __all__ = [
     "atomic_save_npz",
     "atomic_save_figure",
     "to_jsonable",
+    "stale_temp_files",
+    "remove_stale_temp_files",
     "RunDirectory",
     "RunRecord",
     "load_run",
+    "sweep_stale_temp_files",
 ]

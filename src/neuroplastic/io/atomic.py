@@ -9,6 +9,14 @@ the rename, the temporary file is removed and the target is left untouched.
 
 Content that can be produced in memory (JSON, TOML) is fully encoded *before*
 any file is created, so an encoding error does not even create a temporary file.
+
+A process killed mid-write (``kill -9``, power loss) cannot remove its temporary
+file. Temporary files are therefore named ``.<name>.<host>.<pid>.<random>.tmp``
+and every write first removes the *stale* ones in its directory: those of a
+process of this host that no longer exists, and any older than
+:data:`STALE_AFTER_S` (a writer of another host, or a reused pid). A live
+writer's temporary file is never touched. Files are created with mode
+``0o666`` minus the process umask, like any other file the user creates.
 """
 from __future__ import annotations
 
@@ -18,7 +26,10 @@ import io
 import json
 import math
 import os
-import tempfile
+import re
+import secrets
+import socket
+import time
 from pathlib import Path
 from typing import IO, Any, Iterator, Mapping
 
@@ -32,9 +43,85 @@ __all__ = [
     "atomic_save_npz",
     "atomic_save_figure",
     "to_jsonable",
+    "stale_temp_files",
+    "remove_stale_temp_files",
+    "process_alive",
 ]
 
 PathLike = str | os.PathLike
+
+#: A temporary file older than this (seconds) is stale whatever its pid says.
+STALE_AFTER_S = 3600.0
+
+_HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:63] or "host"
+_TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
+_LEGACY_TEMP_RE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")   # tempfile.mkstemp names of older versions
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this host (one owned by another user counts)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _is_stale(entry: os.DirEntry, now: float) -> bool:
+    match = _TEMP_RE.match(entry.name)
+    if match is None and not _LEGACY_TEMP_RE.match(entry.name):
+        return False
+    try:
+        age = now - entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return False
+    if age > STALE_AFTER_S:
+        return True
+    if match is None or match["host"] != _HOST:
+        return False
+    pid = int(match["pid"])
+    return pid != os.getpid() and not process_alive(pid)
+
+
+def stale_temp_files(directory: PathLike) -> list[Path]:
+    """The temporary files in ``directory`` left by writers that died (sorted)."""
+    now = time.time()
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(Path(e.path) for e in entries
+                          if e.name.startswith(".") and e.name.endswith(".tmp") and e.is_file(follow_symlinks=False)
+                          and _is_stale(e, now))
+    except OSError:
+        return []
+
+
+def remove_stale_temp_files(directory: PathLike) -> list[Path]:
+    """Delete :func:`stale_temp_files` of ``directory`` (best effort); return those removed."""
+    removed = []
+    for path in stale_temp_files(directory):
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _create_temp(directory: Path, name: str) -> tuple[int, Path]:
+    """Create ``.<name>.<host>.<pid>.<random>.tmp`` exclusively, mode 0o666 & ~umask."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = directory / f".{name}.{_HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -56,15 +143,16 @@ def _atomic_binary(path: PathLike) -> Iterator[IO[bytes]]:
     """Yield a binary file handle whose content replaces ``path`` on success.
 
     The temporary file lives next to ``path`` and is named
-    ``.<name>.<random>.tmp``. On any exception (including a failing
+    ``.<name>.<host>.<pid>.<random>.tmp``; stale ones of dead writers in the
+    same directory are removed first. On any exception (including a failing
     :func:`os.replace`) it is deleted and the exception propagates.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise FileNotFoundError(f"cannot write {target}: directory {directory} does not exist")
-    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
+    remove_stale_temp_files(directory)
+    fd, tmp = _create_temp(directory, target.name)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh

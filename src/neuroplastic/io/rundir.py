@@ -4,6 +4,7 @@ Layout (see ``docs/run-directory.md``)::
 
     <root>/<name>-<YYYYmmdd-HHMMSS>[-s<seed>][-<k>]/
         config.toml        resolved configuration (written first)
+        status.json        "running" at the start; "complete", "stopped" or "failed" last
         metrics.json       scalar results
         summary.json       optional free-form summary
         run.log            timestamped log lines (appended)
@@ -11,33 +12,45 @@ Layout (see ``docs/run-directory.md``)::
         recordings/<kind>_<owner>.npz
 
 Everything except ``run.log`` is written with the atomic writers of
-:mod:`neuroplastic.io.atomic`.
+:mod:`neuroplastic.io.atomic`. A run is complete only when ``status.json`` says
+so: :meth:`RunDirectory.outcome` writes it around the work, and
+:func:`load_run` reports a run whose writer died as ``"incomplete"``.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
 import re
+import socket
 import sys
 import tomllib
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 
+from ..errors import SimulationError
 from .atomic import (atomic_save_figure, atomic_save_npz, atomic_write_json,
-                     atomic_write_toml)
+                     atomic_write_toml, process_alive, remove_stale_temp_files,
+                     stale_temp_files)
 
-__all__ = ["RunDirectory", "RunRecord", "load_run"]
+__all__ = ["RunDirectory", "RunRecord", "load_run", "sweep_stale_temp_files"]
 
 CONFIG_FILE = "config.toml"
 METRICS_FILE = "metrics.json"
 SUMMARY_FILE = "summary.json"
+STATUS_FILE = "status.json"
 LOG_FILE = "run.log"
 FIGURES_DIR = "figures"
 RECORDINGS_DIR = "recordings"
+
+#: Values of ``state`` in ``status.json`` (``"incomplete"`` is only ever inferred
+#: by :func:`load_run`: a status of "running" whose process is gone, or no status).
+RUNNING, COMPLETE, STOPPED, FAILED, INCOMPLETE = "running", "complete", "stopped", "failed", "incomplete"
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+=-]*$")
 
@@ -65,6 +78,7 @@ class RunDirectory:
             raise FileNotFoundError(f"run directory {self.path} does not exist")
         self.figures_dir.mkdir(exist_ok=True)
         self.recordings_dir.mkdir(exist_ok=True)
+        self._started: str | None = None   # start time written in status.json
 
     @classmethod
     def create(cls, root: str | os.PathLike, name: str, seed: int | None = None) -> "RunDirectory":
@@ -91,6 +105,7 @@ class RunDirectory:
                 break
             except FileExistsError:
                 k += 1
+        sweep_stale_temp_files(root)
         return cls(candidate)
 
     # -- paths ---------------------------------------------------------------------------
@@ -182,6 +197,65 @@ class RunDirectory:
             raise ValueError(f"rate of {population!r}: t and rate differ in length ({t.size} vs {rate.size})")
         return self.save_recording(f"rate_{population}", t=t, rate=rate)
 
+    def save_modulator(self, modulator: str, t: Any, level: Any) -> Path:
+        """``modulator_<modulator>.npz``: ``t`` (ms) and ``level`` (dimensionless)."""
+        t = np.asarray(t, dtype=np.float64).ravel()
+        level = np.asarray(level, dtype=np.float64).ravel()
+        if t.shape != level.shape:
+            raise ValueError(f"modulator {modulator!r}: t and level differ in length ({t.size} vs {level.size})")
+        return self.save_recording(f"modulator_{modulator}", t=t, level=level)
+
+    def save_final_weights(self, projection: str, w: Any, pre: Any, post: Any, ids: Any) -> Path:
+        """``final_weights_<projection>.npz``: ``w``, ``pre``, ``post`` and ``id`` (stable
+        synapse ids) of every synapse that exists at the end of the run."""
+        w = np.asarray(w, dtype=np.float64).ravel()
+        arrays = {k: np.asarray(x, dtype=np.int64).ravel() for k, x in (("pre", pre), ("post", post), ("id", ids))}
+        if any(a.shape != w.shape for a in arrays.values()):
+            raise ValueError(f"final weights of {projection!r}: w, pre, post and id differ in length")
+        return self.save_recording(f"final_weights_{projection}", w=w, **arrays)
+
+    # -- status --------------------------------------------------------------------------
+    def write_status(self, state: str, reason: str | None = None) -> Path:
+        """Write ``status.json``: ``state``, the writing process (pid, host), times, ``reason``."""
+        if state not in (RUNNING, COMPLETE, STOPPED, FAILED):
+            raise ValueError(f"run state must be one of {RUNNING}, {COMPLETE}, {STOPPED}, {FAILED}, got {state!r}")
+        now = _dt.datetime.now().isoformat(timespec="seconds")
+        if state == RUNNING or self._started is None:
+            self._started = now
+        status = {"state": state, "pid": os.getpid(), "host": socket.gethostname(),
+                  "started": self._started, "updated": now}
+        if reason is not None:
+            status["reason"] = reason
+        return atomic_write_json(self.path / STATUS_FILE, status)
+
+    @contextlib.contextmanager
+    def outcome(self):
+        """Mark the run "running" now and, on leaving, "complete" or -- when an
+        exception ends it -- "stopped" (a :class:`SimulationError`) or "failed",
+        with the reason in ``status.json`` and ``run.log`` (the traceback too).
+        The exception propagates with ``run_dir`` set to this directory."""
+        self.write_status(RUNNING)
+        try:
+            yield self
+        except BaseException as exc:
+            self._record_failure(exc)
+            with contextlib.suppress(AttributeError, TypeError):
+                exc.run_dir = self.path
+            raise
+        self.write_status(COMPLETE)
+
+    def _record_failure(self, exc: BaseException) -> None:
+        """Log and mark a run ended by ``exc`` (best effort: the original error matters more)."""
+        stopped = isinstance(exc, SimulationError)
+        reason = str(exc) if stopped else (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        with contextlib.suppress(Exception):
+            if stopped:
+                self.log(f"stopped: {reason}")
+            else:
+                self.log(f"failed: {reason}\n" + "".join(traceback.format_exception(exc)).rstrip())
+        with contextlib.suppress(Exception):
+            self.write_status(STOPPED if stopped else FAILED, reason)
+
     def log(self, message: str) -> None:
         """Append ``<ISO timestamp> <message>`` to ``run.log`` (continuation lines indented)."""
         stamp = _dt.datetime.now().isoformat(timespec="milliseconds")
@@ -204,6 +278,13 @@ class RunRecord:
         figures: the PNG files under ``figures/``, sorted by name.
         recordings: recording names (file stems under ``recordings/``), sorted.
         summary: the contents of ``summary.json`` (``{}`` if absent).
+        status: the contents of ``status.json`` (``{}`` if absent).
+        state: ``"complete"``, ``"running"`` (its process is alive),
+            ``"stopped"`` (a SimulationError), ``"failed"`` (another error) or
+            ``"incomplete"`` (the process died without saying so, or no status).
+        reason: why the run is not complete (``""`` when it is).
+        stale_temp_files: temporary files left in the directory by writers that
+            died (removed by the next write there or the next run in its root).
     """
 
     path: Path
@@ -212,6 +293,14 @@ class RunRecord:
     figures: list[Path]
     recordings: list[str]
     summary: dict = field(default_factory=dict)
+    status: dict = field(default_factory=dict)
+    state: str = INCOMPLETE
+    reason: str = ""
+    stale_temp_files: list[Path] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.state == COMPLETE
 
     def _repr_html_(self) -> str:
         """Notebook summary: status, metrics against targets, figure thumbnails, recordings."""
@@ -230,14 +319,71 @@ class RunRecord:
             return {key: data[key] for key in data.files}
 
 
+def _read_text(file: Path) -> str:
+    """The UTF-8 text of ``file``; unreadable files raise ValueError naming it."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{file} is not UTF-8 text: {exc}") from exc
+    except OSError as exc:
+        raise ValueError(f"{file} cannot be read: {exc.strerror or exc}") from exc
+
+
 def _read_json(file: Path) -> dict:
     try:
-        obj = json.loads(file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        obj = json.loads(_read_text(file))
+    except json.JSONDecodeError as exc:
         raise ValueError(f"{file} is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise ValueError(f"{file} is nested too deeply to be read") from None
     if not isinstance(obj, dict):
         raise ValueError(f"{file} must hold a JSON object, got {type(obj).__name__}")
     return obj
+
+
+def _read_toml(file: Path) -> dict:
+    try:
+        return tomllib.loads(_read_text(file))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{file} is not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise ValueError(f"{file} is nested too deeply to be read") from None
+
+
+def _state(status: dict) -> tuple[str, str]:
+    """The effective state and reason of a run from its ``status.json``."""
+    state = status.get("state")
+    if not status:
+        return INCOMPLETE, (f"no {STATUS_FILE}: the run ended before writing it (killed, or written "
+                            "by a version without status files)")
+    if state == RUNNING:
+        pid, host = status.get("pid"), status.get("host")
+        if host != socket.gethostname() or not isinstance(pid, int):
+            return RUNNING, f"running on host {host} (pid {pid}); cannot check from here"
+        if process_alive(pid):
+            return RUNNING, f"still running (pid {pid})"
+        return INCOMPLETE, f"its process (pid {pid}) ended without finishing the run (killed or crashed)"
+    if state in (COMPLETE, STOPPED, FAILED):
+        return state, "" if state == COMPLETE else str(status.get("reason", "no reason recorded"))
+    return INCOMPLETE, f"{STATUS_FILE} holds an unknown state {state!r}"
+
+
+def _stale_in(path: Path) -> list[Path]:
+    return [f for d in (path, path / FIGURES_DIR, path / RECORDINGS_DIR) for f in stale_temp_files(d)]
+
+
+def sweep_stale_temp_files(root: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files that dead writers left in the run directories
+    under ``root`` (each run folder and its figures/ and recordings/); return them."""
+    removed = []
+    try:
+        runs = [p for p in Path(root).iterdir() if p.is_dir()]
+    except OSError:
+        return removed
+    for run in runs:
+        for d in (run, run / FIGURES_DIR, run / RECORDINGS_DIR):
+            removed += remove_stale_temp_files(d)
+    return removed
 
 
 def load_run(path: str | os.PathLike) -> RunRecord:
@@ -245,7 +391,8 @@ def load_run(path: str | os.PathLike) -> RunRecord:
 
     Raises:
         FileNotFoundError: ``path`` does not exist, or has no ``config.toml``.
-        ValueError: ``path`` is not a directory, or a file in it cannot be parsed.
+        ValueError: ``path`` is not a directory, or a file in it cannot be read
+            or parsed (the message names the file).
     """
     path = Path(path)
     if not path.exists():
@@ -255,15 +402,13 @@ def load_run(path: str | os.PathLike) -> RunRecord:
     config_file = path / CONFIG_FILE
     if not config_file.is_file():
         raise FileNotFoundError(f"{path} is not a run directory: {CONFIG_FILE} is missing")
-    try:
-        config = tomllib.loads(config_file.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{config_file} is not valid TOML: {exc}") from exc
-    metrics_file, summary_file = path / METRICS_FILE, path / SUMMARY_FILE
-    metrics = _read_json(metrics_file) if metrics_file.is_file() else {}
-    summary = _read_json(summary_file) if summary_file.is_file() else {}
+    config = _read_toml(config_file)
+    files = {name: path / name for name in (METRICS_FILE, SUMMARY_FILE, STATUS_FILE)}
+    metrics, summary, status = (_read_json(f) if f.is_file() else {} for f in files.values())
+    state, reason = _state(status)
     fig_dir, rec_dir = path / FIGURES_DIR, path / RECORDINGS_DIR
     figures = sorted(fig_dir.glob("*.png")) if fig_dir.is_dir() else []
     recordings = sorted(p.stem for p in rec_dir.glob("*.npz")) if rec_dir.is_dir() else []
-    return RunRecord(path=path, config=config, metrics=metrics, figures=figures,
-                     recordings=recordings, summary=summary)
+    return RunRecord(path=path, config=config, metrics=metrics, figures=figures, recordings=recordings,
+                     summary=summary, status=status, state=state, reason=reason,
+                     stale_temp_files=_stale_in(path))

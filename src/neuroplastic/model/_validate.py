@@ -77,3 +77,13 @@ def _show(value):
         v = float(arr)
         return int(v) if math.isfinite(v) and v == int(v) else v
     return f"array(min={arr.min():g}, max={arr.max():g})"
+
+
+def suggestion(value, allowed: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the allowed name closest to ``value``, else ``""``."""
+    import difflib
+
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, [str(a) for a in allowed], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

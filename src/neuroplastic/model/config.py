@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ValidationError
+from ._validate import suggestion
 from .connectivity import CONNECTIVITY, Connectivity
 from .description import Model
 from .distributions import DISTRIBUTIONS, Distribution
@@ -131,7 +132,7 @@ class _Reader:
             raise self.fail(_join(path, key), None, f"is required (one of {allowed})")
         value = self.string(_join(path, key), d[key])
         if value not in table:
-            raise self.fail(_join(path, key), value, f"must be one of {allowed}")
+            raise self.fail(_join(path, key), value, f"must be one of {allowed}{suggestion(value, table)}")
         return value
 
     # -- structure ---------------------------------------------------------------
@@ -154,8 +155,8 @@ class _Reader:
         allowed = tuple(required) + tuple(optional)
         for key in d:
             if key not in allowed:
-                raise self.fail(_join(path, key), key,
-                                f"is not a known key; allowed keys: {', '.join(allowed) or 'none'}")
+                raise self.fail(_join(path, key), key, f"is not a known key{suggestion(key, allowed)}; "
+                                f"allowed keys: {', '.join(allowed) or 'none'}")
         for key in required:
             if key not in d:
                 raise self.fail(_join(path, key), None, "is required")
@@ -323,7 +324,8 @@ def _population(r: _Reader, path: str, d: dict) -> Population:
     n = r.integer(_join(path, "n"), d["n"], 1, MAX_NEURONS)
     kind = r.string(_join(path, "model"), d["model"])
     if kind not in NEURON_MODELS:
-        raise r.fail(_join(path, "model"), kind, f"must be one of {', '.join(map(repr, NEURON_MODELS))}")
+        raise r.fail(_join(path, "model"), kind,
+                     f"must be one of {', '.join(map(repr, NEURON_MODELS))}{suggestion(kind, NEURON_MODELS)}")
     cls = NEURON_MODELS[kind]
     ppath = _join(path, "params")
     params = r.table(ppath, d.get("params", {}))
@@ -770,6 +772,9 @@ def load_config(path) -> RunConfig:
         raise ValidationError(source, "path", source, f"must be readable ({e.strerror})") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ValidationError(source, "toml", "deeply nested arrays or tables",
+                              "must nest less deeply (the TOML reader ran out of recursion depth)") from None
     except tomllib.TOMLDecodeError as e:
         msg = str(e)
         if "(at end of document)" in msg:   # Python < 3.14 gives no line for this case
