@@ -54,6 +54,12 @@ def test_parametrize_with_checks_ids_and_exemptions():
     assert not any(i.startswith("WeightNormalization()-check_rule_still") for i in ids)
     with pytest.raises(ValueError, match="match no"):
         parametrize_with_checks([npl.PairSTDP()], exemptions={"Oja.check_rule_deterministic": "no Oja here"})
+    # an exemption is a strict expected failure: the test fails if the check passes
+    mark = parametrize_with_checks([npl.PairSTDP()], exemptions={"PairSTDP.check_rule_deterministic": "why"})
+    marks = {p.id: p.marks for p in mark.args[1]}
+    (xfail,) = marks["PairSTDP()-check_rule_deterministic"]
+    assert xfail.name == "xfail" and xfail.kwargs["strict"] and xfail.kwargs["reason"] == "why"
+    assert sum(len(m) for m in marks.values()) == 1
 
 
 def test_checks_follow_capabilities():
