@@ -1,135 +1,187 @@
-"""Contract suite: every built-in neuron model and rule must pass these checks.
+"""Contract suite: every built-in neuron model and rule passes neuroplastic.testing.
 
-Like scikit-learn's estimator checks: new models and rules are added to the
-parameter lists and get the whole suite for free.
+The checks, the driving networks and the example of every built-in live in
+:mod:`neuroplastic.testing` (users run the same suite on their own rules);
+this file runs them over every built-in, checks that none is missing, and
+shows that the checks catch broken rules and models with a clear message.
 """
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from numba import njit
 
 import neuroplastic as npl
 from custom_rule import SymmetricSTDP
+from neuroplastic import testing
+from neuroplastic.testing import Case, IdentityRule, parametrize_with_checks
+
+#: Beyond the built-ins: the user rule of examples/custom_rule.py, and the
+#: identity rule (it passes every check but the one that asks for an effect).
+EXTRA = (Case(SymmetricSTDP(eta=0.05)), IdentityRule())
+EXTRA_EXEMPTIONS = {"IdentityRule.check_rule_acts_when_driven": "changes nothing, by design"}
+
+
+@parametrize_with_checks([*testing.EXAMPLES, *EXTRA], exemptions={**testing.EXEMPTIONS, **EXTRA_EXEMPTIONS})
+def test_contract(obj, check):
+    check(obj)
+
+
+def test_every_builtin_has_an_example_or_an_exemption():
+    assert testing.coverage_problems() == []
+    names = set(testing.builtin_classes())
+    # the registries and the exports are all found (a sample of each kind)
+    assert {"PairSTDP", "MSPGrowth", "Calcium", "Gated", "TrieschIP", "RateUnit", "BinaryUnit", "Izhikevich"} <= names
+    assert not names & {"Rule", "NeuronRule", "NeuronModel"}
+
+
+def test_coverage_reports_what_is_missing():
+    without_pair = [c for c in testing.EXAMPLES if testing.class_name(c.obj) != "PairSTDP"]
+    assert testing.coverage_problems(without_pair, {}) == ["PairSTDP: no example in neuroplastic.testing.EXAMPLES"]
+    problems = testing.coverage_problems(testing.EXAMPLES, {"NoSuchRule.check_rule_deterministic": "x",
+                                                            "Oja.check_no_such_check": "y"})
+    assert problems == ["exemption 'NoSuchRule.check_rule_deterministic': no built-in class 'NoSuchRule'",
+                        "exemption 'Oja.check_no_such_check': no example of Oja runs a check 'check_no_such_check'"]
+
+
+def test_parametrize_with_checks_ids_and_exemptions():
+    mark = parametrize_with_checks([npl.PairSTDP(a_plus=0.02), Case(npl.WeightNormalization(),
+                                                                    acts_without_spikes=True)])
+    ids = [p.id for p in mark.args[1]]
+    assert ids[0] == "PairSTDP(a_plus=0.02)-check_rule_still_without_spikes"
+    assert "WeightNormalization()-check_rule_bounded_and_finite" in ids
+    assert not any(i.startswith("WeightNormalization()-check_rule_still") for i in ids)
+    with pytest.raises(ValueError, match="match no"):
+        parametrize_with_checks([npl.PairSTDP()], exemptions={"Oja.check_rule_deterministic": "no Oja here"})
+    # an exemption is a strict expected failure: the test fails if the check passes
+    mark = parametrize_with_checks([npl.PairSTDP()], exemptions={"PairSTDP.check_rule_deterministic": "why"})
+    marks = {p.id: p.marks for p in mark.args[1]}
+    (xfail,) = marks["PairSTDP()-check_rule_deterministic"]
+    assert xfail.name == "xfail" and xfail.kwargs["strict"] and xfail.kwargs["reason"] == "why"
+    assert sum(len(m) for m in marks.values()) == 1
+
+
+def test_checks_follow_capabilities():
+    names = lambda obj: [c.__name__ for c in testing.checks_for(obj)]
+    assert "check_structural_invariants" in names(npl.RandomRewire())
+    assert "check_structural_invariants" not in names(npl.PairSTDP())
+    assert names(npl.AdaptiveThreshold())[0] == "check_neuron_rule_still_without_spikes"
+    assert names(Case(npl.LIF(), weight=1.0))[0] == "check_neuron_state_finite_and_stable"
+
+
+# --- broken rules and models are caught ---------------------------------------------
+
+@njit
+def _grow_every(t, w, conn, st, p):
+    for s in range(w.shape[0]):
+        w[s] += p.amount
 
 
 @dataclass(frozen=True)
-class Identity(npl.Rule, npl.OnPre, npl.OnPost):
-    """A rule that reacts to every spike and changes nothing."""
+class GrowsWithoutSpikes(npl.Rule, npl.Periodic):
+    """Broken: adds to every weight every period, spikes or not."""
+
+    amount: float = 1.0
+    period: float = 10.0
+    every = _grow_every
 
 
-NEURONS = {
-    "lif-current": (npl.LIF(synapse="current", t_ref=2.0), 150.0),
-    "lif-conductance": (npl.LIF(synapse="conductance", c_m=200, tau_m=20, v_rest=-60, v_reset=-60,
-                                v_thresh=-50), 3.0),
-    "adex-conductance": (npl.AdEx(), 5.0),
-    "adex-current": (npl.AdEx(synapse="current"), 300.0),
-    "izhikevich": (npl.Izhikevich(), 8.0),
-}
-
-RULES = {
-    "pair-additive": npl.PairSTDP(a_plus=0.05, a_minus=0.06),
-    "pair-multiplicative": npl.PairSTDP(a_plus=0.05, a_minus=0.06, weight_dependence="multiplicative"),
-    "pair-nearest": npl.PairSTDP(a_plus=0.05, a_minus=0.06, pairing="nearest"),
-    **{f"triplet-{k}": npl.TripletSTDP.preset(k) for k in npl.plasticity.TRIPLET_PRESETS},
-    "tsodyks-markram": npl.TsodyksMarkram.facilitating(),
-    "symmetric-example": SymmetricSTDP(eta=0.05),
-    "inhibitory-stdp": npl.InhibitorySTDP(eta=0.05, rho0=5.0),
-    "heterosynaptic": npl.Heterosynaptic(beta=0.5, w_ref=100.0),
-    "scaling": npl.SynapticScaling(target_rate=0.0, beta=0.05, tau_a=1000.0, period=50.0),
-    "normalization": npl.WeightNormalization(target=2000.0, period=50.0),
-    "oja": npl.Oja(eta=0.02, period=0.1),
-    "bcm": npl.BCM(eta=0.02, tau_theta=50.0, period=0.1),
-    "discrete-stdp": npl.DiscreteSTDP(eta=5.0, step=0.1),
-    "identity": Identity(),
-}
-
-#: Rules that change weights by design without any spike (periodic homeostasis).
-ACTS_WITHOUT_SPIKES = {"normalization"}
+@njit
+def _nan_on_post(s, i, j, t, w, st, p):
+    return math.nan
 
 
-def drive_model(neuron, weight, n=40, rate=40.0, rules=(), seed_rate=None):
-    m = npl.Model(dt=0.1)
-    m.add(npl.PoissonInput("x", 200, rate=rate if seed_rate is None else seed_rate))
-    m.add(npl.Population("n", n, neuron))
-    m.add(npl.Projection("xn", "x", "n", npl.FixedProbability(0.3), weight=weight,
-                         rules=list(rules), w_min=0.0, w_max=2 * weight))
-    m.add(npl.SpikeMonitor("n"))
-    return m
+@dataclass(frozen=True)
+class ProducesNaN(npl.Rule, npl.OnPost):
+    """Broken: every postsynaptic spike makes the weight NaN."""
+
+    on_post = _nan_on_post
 
 
-@pytest.mark.parametrize("name", NEURONS)
-def test_neuron_contract(name):
-    neuron, weight = NEURONS[name]
-    net = npl.Network(drive_model(neuron, weight), seed=0)
-    shapes = {v: net.state("n", v).shape for v in neuron.state_variables}
-    net.run(300.0)
-    for v in neuron.state_variables:
-        x = net.state("n", v)
-        assert x.shape == shapes[v] and np.all(np.isfinite(x)), v
-    i, t = net.spikes("n")
-    assert 0 < len(t) < 40 * 300  # fires, but not every step
-    assert np.all((i >= 0) & (i < 40)) and np.all(np.diff(t) >= 0)
+@dataclass(frozen=True)
+class GlobalRandomRewire(npl.RandomRewire):
+    """Broken: draws from numpy's global generator instead of the network's."""
+
+    def restructure(self, t, edit, rng):
+        super().restructure(t, edit, np.random.default_rng())
 
 
-@pytest.mark.parametrize("name", NEURONS)
-def test_neuron_rests_without_input(name):
-    neuron, _ = NEURONS[name]
-    m = npl.Model(dt=0.1)
-    m.add(npl.Population("n", 3, neuron))
-    m.add(npl.SpikeMonitor("n"))
-    net = npl.Network(m).run(200.0)
-    assert len(net.spikes("n")[0]) == 0
-    v = net.state("n", "v")
-    assert np.all(np.abs(v - v[0]) < 1e-9) and np.all(np.isfinite(v))
+@njit
+def _tiny_on_pre(s, i, j, t, w, st, p):
+    return 1e-9
 
 
-def _plastic_net(rule, rate, seed=0):
-    neuron, weight = NEURONS["lif-current"]
-    return npl.Network(drive_model(neuron, weight, rules=[rule], seed_rate=rate), seed=seed)
+@dataclass(frozen=True)
+class NotQuiteIdentity(npl.Rule, npl.OnPre, npl.OnPost):
+    """Broken identity: every presynaptic spike adds 1e-9."""
+
+    on_pre = _tiny_on_pre
 
 
-@pytest.mark.parametrize("name", [k for k in RULES if k not in ACTS_WITHOUT_SPIKES])
-def test_rule_no_spikes_no_change(name):
-    net = _plastic_net(RULES[name], rate=0.0)
-    w0 = net.weights("xn")
-    state0 = [[a.copy() for a in part] for part in net.rule_state("xn")]
-    net.run(200.0)
-    np.testing.assert_array_equal(net.weights("xn"), w0)
-    for part, before in zip(net.rule_state("xn"), state0):
-        for a, b in zip(part, before):
-            np.testing.assert_array_equal(a, b)
+@dataclass(frozen=True)
+class PruneOnly(npl.PruneAndRegrow):
+    """Broken rewiring: prunes the weak synapses but regrows none."""
+
+    def restructure(self, t, edit, rng):
+        slots = edit.slots()
+        edit.remove(slots[edit.w[slots] < self.threshold])
 
 
-@pytest.mark.parametrize("name", RULES)
-def test_rule_respects_bounds_and_stays_finite(name):
-    net = _plastic_net(RULES[name], rate=60.0)
-    shapes = [[a.shape for a in part] for part in net.rule_state("xn")]
-    net.run(500.0)
-    w = net.weights("xn")
-    assert np.all(np.isfinite(w)) and w.min() >= 0.0 and w.max() <= 300.0
-    assert [[a.shape for a in part] for part in net.rule_state("xn")] == shapes
-    for part in net.rule_state("xn"):
-        for a in part:
-            assert np.all(np.isfinite(a))
+def test_weight_change_without_spikes_is_caught():
+    with pytest.raises(AssertionError, match=r"GrowsWithoutSpikes\(\) fails check_rule_still_without_spikes: "
+                                             r"without any spike, weights: .*acts_without_spikes=True"):
+        testing.check_rule(GrowsWithoutSpikes())
+    # declared, it passes that check and the others (weights are clipped to the bounds)
+    testing.check_rule_bounded_and_finite(Case(GrowsWithoutSpikes(), acts_without_spikes=True))
 
 
-@pytest.mark.parametrize("name", [k for k in RULES if k != "identity"])
-def test_rule_composed_with_identity_changes_nothing(name):
-    rule = RULES[name]
-    alone = _plastic_net(rule, rate=40.0).run(300.0)
-    for combo in ([rule, Identity()], [Identity(), rule]):
-        neuron, weight = NEURONS["lif-current"]
-        net = npl.Network(drive_model(neuron, weight, rules=combo, seed_rate=40.0), seed=0).run(300.0)
-        np.testing.assert_array_equal(net.weights("xn"), alone.weights("xn"))
-        np.testing.assert_array_equal(net.spikes("n")[1], alone.spikes("n")[1])
+def test_nan_is_caught():
+    with pytest.raises(AssertionError, match=r"ProducesNaN\(\) fails check_rule_bounded_and_finite: "
+                                             r"(not finite under drive: weights|the run stopped)"):
+        testing.check_rule_bounded_and_finite(ProducesNaN())
 
 
-@pytest.mark.parametrize("name", [k for k in RULES if k not in ("identity", "tsodyks-markram")])
-def test_plastic_rules_do_change_weights_when_driven(name):
-    net = _plastic_net(RULES[name], rate=40.0)
-    w0 = net.weights("xn")
-    assert np.max(np.abs(net.run(300.0).weights("xn") - w0)) > 1e-6
+def test_hidden_randomness_is_caught():
+    with pytest.raises(AssertionError, match="check_rule_deterministic: the same seed gave different results"):
+        testing.check_rule_deterministic(Case(GlobalRandomRewire(p=0.2, period=50.0), acts_without_spikes=True))
 
+
+def test_composition_check_sees_a_change_of_1e9(monkeypatch):
+    """The composition check compares bit for bit: an 'identity' adding 1e-9 per spike fails it."""
+    monkeypatch.setattr(testing.rule_checks.h, "IdentityRule", NotQuiteIdentity)
+    with pytest.raises(AssertionError, match=r"check_rule_composes_with_identity: \[rule, Identity\] differs "
+                                             r"from \[rule\] alone: weights: at index"):
+        testing.check_rule_composes_with_identity(npl.PairSTDP(a_plus=0.05, a_minus=0.06))
+
+
+def test_lost_synapses_are_caught():
+    case = Case(PruneOnly(threshold=100.0, period=50.0), acts_without_spikes=True, conserves_synapses=True)
+    h = testing.harness
+    w = h.layout(h.N_IN, h.N_OUT, h.P_CONNECT, h.SPIKING.weight)[2]   # the harness's initial weights
+    kept = int(np.sum(w >= 100.0))        # no STDP here: the weak ones are exactly those pruned
+    with pytest.raises(AssertionError, match=f"check_structural_invariants: the synapse count changed "
+                                             f"from {len(w)} to {kept}$"):
+        testing.check_structural_invariants(case)
+
+
+def test_a_rule_that_does_nothing_is_caught():
+    with pytest.raises(AssertionError, match="IdentityRule\\(\\) fails check_rule_acts_when_driven: under drive"):
+        testing.check_rule(IdentityRule())
+
+
+def test_a_neuron_that_fires_every_step_is_caught():
+    always = npl.LIF(v_thresh=-75.0, t_ref=0.0)     # threshold below rest
+    with pytest.raises(AssertionError, match="fails check_neuron_fires_under_drive: neuron 0 fired in every one "
+                                             "of the 3000 steps"):
+        testing.check_neuron_fires_under_drive(Case(always, weight=150.0))
+    with pytest.raises(AssertionError, match="fails check_neuron_rests_without_input: [0-9]+ spikes without input"):
+        testing.check_neuron_rests_without_input(Case(always, weight=150.0))
+    with pytest.raises(ValueError, match="weight="):
+        testing.check_neuron_model(npl.LIF())
+
+
+# --- composition of two real rules (a science test, not part of the contract) ---------
 
 def test_two_rules_add_their_changes(tiny_pairing):
     """Composition: the weight change of [A, B] is the sum of A's and B's."""
@@ -139,10 +191,10 @@ def test_two_rules_add_their_changes(tiny_pairing):
     dw = {}
     for key, rules in (("a", [a]), ("b", [b])):
         dw[key] = tiny_pairing(rules[0], pre, post).run(300).weights("p")[0] - 0.5
-    import neuroplastic as npl2
-    m = npl2.Model(dt=0.1)
-    m.add(npl2.SpikeTimes("pre", 1, [0, 0], pre)); m.add(npl2.SpikeTimes("post", 1, [0, 0], post))
-    m.add(npl2.Projection("p", "pre", "post", npl2.OneToOne(), weight=0.5, rules=[a, b]))
-    both = npl2.Network(m).run(300).weights("p")[0] - 0.5
+    m = npl.Model(dt=0.1)
+    m.add(npl.SpikeTimes("pre", 1, [0, 0], pre))
+    m.add(npl.SpikeTimes("post", 1, [0, 0], post))
+    m.add(npl.Projection("p", "pre", "post", npl.OneToOne(), weight=0.5, rules=[a, b]))
+    both = npl.Network(m).run(300).weights("p")[0] - 0.5
     assert both == pytest.approx(dw["a"] + dw["b"], abs=1e-12)
     assert abs(dw["a"]) > 1e-4 and abs(dw["b"]) > 1e-4
