@@ -50,11 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the experiments").set_defaults(handler=_list)
     run = sub.add_parser("run", help="run an experiment by name, or a config.toml")
-    run.add_argument("target", help="experiment name (see 'list') or path to a .toml config")
+    run.add_argument("target", nargs="?", help="experiment name (see 'list') or path to a .toml config")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
     run.add_argument("--lesion", action="append", default=[], metavar="TARGET:FRACTION@MS",
                      help="model configs: remove FRACTION of the neurons of population TARGET (or of the "
                           "synapses of projection TARGET) at time MS, e.g. exc:0.3@5000")
+    run.add_argument("--checkpoint-every", type=float, default=None, metavar="MS",
+                     help="model configs: save checkpoint.npz in the run directory every MS of biological time")
+    run.add_argument("--resume", default=None, metavar="RUN_DIR",
+                     help="continue a model run from its checkpoint.npz to its configured duration")
     _common(run)
     run.set_defaults(handler=_run)
     show = sub.add_parser("show", help="summarise a run directory")
@@ -119,7 +123,39 @@ def _list(args, out: Console) -> int:
 def _run(args, out: Console) -> int:
     overrides = _overrides(args.set)
     _check_seed(args)
+    if _checkpointing(args):
+        from .experiments.runner import resume_model
+
+        rundir = resume_model(args.resume, _progress(args), args.checkpoint_every)
+        out.print(f"run directory: {rundir.path}", soft_wrap=True)
+        return EXIT_OK
     return _run_target(args, out, overrides)
+
+
+def _checkpointing(args) -> bool:
+    """Check --checkpoint-every / --resume (docs/checkpoints.md); True to resume."""
+    every = args.checkpoint_every
+    if every is not None and not (every > 0 and every < float("inf")):
+        raise ValidationError("neuroplastic run", "--checkpoint-every", every, "must be a number of ms > 0")
+    if args.resume is None:
+        if args.target is None:
+            raise ValidationError("neuroplastic run", "target", None,
+                                  "is required (an experiment name or a .toml config), or --resume RUN_DIR")
+        if not args.target.endswith(".toml"):
+            _no_checkpoints(args)
+        return False
+    given = [flag for flag, used in (("target", args.target is not None), ("--set", bool(args.set)),
+                                     ("--lesion", bool(args.lesion)), ("--seed", args.seed is not None)) if used]
+    if given:
+        raise ValidationError("neuroplastic run", "--resume", args.resume,
+                              f"takes the run's own config and seed (drop {', '.join(given)})")
+    return True
+
+
+def _no_checkpoints(args) -> None:
+    if args.checkpoint_every is not None:
+        raise ValidationError("neuroplastic run", "--checkpoint-every", args.checkpoint_every,
+                              "applies to model configs; experiments save with Network.save")
 
 
 def _run_target(args, out: Console, overrides: dict) -> int:
@@ -136,10 +172,12 @@ def _run_target(args, out: Console, overrides: dict) -> int:
             from .experiments.runner import run_model
 
             model = _with_lesions(cfg.model, args.lesion)
-            rundir = run_model(model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args))
+            rundir = run_model(model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args),
+                               checkpoint_every=args.checkpoint_every)
             out.print(f"run directory: {rundir.path}", soft_wrap=True)
             return EXIT_OK
         _no_lesions(args)
+        _no_checkpoints(args)
         name, scale = cfg.experiment, args.scale or cfg.scale
         overrides = {**cfg.parameters, **overrides}
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import SimulationError
+from ..errors import SimulationError, ValidationError
 from ..io import RunDirectory
 from .base import Result, compare
 from .registry import get
@@ -54,25 +54,71 @@ def save_result(rundir: RunDirectory, result: Result, targets, scale: str) -> No
         rundir.save_recording(rname, **arrays)
 
 
+CHECKPOINT_FILE = "checkpoint.npz"
+
+
 def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", name: str = "model",
-              progress: bool = False) -> RunDirectory:
+              progress: bool = False, checkpoint_every: float | None = None) -> RunDirectory:
     """Run a model description for ``duration`` ms into a new run directory.
 
     Writes the resolved config, metrics (spike counts and rates per monitored
     population, wall time), every monitor's recordings and figures. On a
     SimulationError the recordings so far and the error are written, then it is
-    re-raised.
+    re-raised. With ``checkpoint_every`` (ms of biological time) the network is
+    saved to ``checkpoint.npz`` in the run directory at every multiple of it
+    (atomically replaced: the latest only), so that :func:`resume_model` can
+    continue the run after a crash (docs/checkpoints.md).
     """
     from ..engine import Network
     from ..model.config import model_to_dict
 
     rundir = RunDirectory.create(out, name, seed=seed)
     rundir.write_config(model_to_dict(model, duration=duration, seed=seed))
-    rundir.log(f"start model run: duration={duration} ms seed={seed}")
+    every = "" if checkpoint_every is None else f" checkpoint_every={checkpoint_every} ms"
+    rundir.log(f"start model run: duration={duration} ms seed={seed}{every}")
     net = Network(model, seed=seed)
-    start = time.perf_counter()
+    return _finish_model_run(rundir, net, duration, progress, checkpoint_every)
+
+
+def resume_model(run_dir: str | Path, progress: bool = False, checkpoint_every: float | None = None) -> RunDirectory:
+    """Continue a model run from the ``checkpoint.npz`` in its run directory to
+    the duration in its ``config.toml``, in the same directory: recordings go
+    on from the checkpoint, metrics and figures are written at the end as for an
+    uninterrupted run (identical spikes), and ``run.log`` notes the resume.
+    Checkpoints go on at ``checkpoint_every`` ms (default: the interval the
+    checkpoint was written with)."""
+    from ..engine import Network
+    from ..io.checkpoint import read_manifest
+    from ..model.config import load_config
+
+    owner = "neuroplastic run --resume"
+    path = Path(run_dir)
+    if not (path / "config.toml").is_file():
+        raise ValidationError(owner, "run_dir", str(run_dir), "must be a run directory (with config.toml)")
+    cfg = load_config(path / "config.toml")
+    ckpt = path / CHECKPOINT_FILE
+    if cfg.kind != "model" or not ckpt.is_file():
+        raise ValidationError(owner, "run_dir", str(run_dir),
+                              f"must hold {CHECKPOINT_FILE} of a model run started with --checkpoint-every")
+    if checkpoint_every is None:
+        checkpoint_every = read_manifest(ckpt).get("metadata", {}).get("checkpoint_every")
+    net = Network.load(ckpt)
+    if net.seed != cfg.seed or net.dt != cfg.model.dt:
+        raise ValidationError(owner, "checkpoint", str(ckpt),
+                              f"must belong to the run of config.toml (seed {cfg.seed}, dt {cfg.model.dt} ms)")
+    rundir = RunDirectory(path)
+    rundir.log(f"resume from {CHECKPOINT_FILE} at t={net.t:g} ms (of {cfg.duration:g} ms)")
+    return _finish_model_run(rundir, net, cfg.duration, progress, checkpoint_every)
+
+
+def _finish_model_run(rundir: RunDirectory, net, duration: float, progress: bool, checkpoint_every) -> RunDirectory:
+    """Run ``net`` to ``duration`` ms and write metrics, recordings and figures."""
+    t0, start = net.t, time.perf_counter()
     try:
-        net.run(duration, progress=progress)
+        if checkpoint_every is None:
+            net.run(duration - t0, progress=progress)
+        else:
+            _run_with_checkpoints(rundir, net, duration, checkpoint_every, progress)
     except SimulationError as err:
         rundir.log(f"stopped: {err}")
         _save_monitors(rundir, net)
@@ -81,7 +127,10 @@ def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", n
         err.run_dir = rundir.path
         raise
     wall = time.perf_counter() - start
-    metrics = {"duration_ms": net.t, "wall_seconds": wall, "simulated_seconds_per_second": net.t * 1e-3 / max(wall, 1e-12)}
+    metrics = {"duration_ms": net.t, "wall_seconds": wall,
+               "simulated_seconds_per_second": (net.t - t0) * 1e-3 / max(wall, 1e-12)}
+    if t0 > 0:
+        metrics["resumed_from_ms"] = t0
     metrics.update(_save_monitors(rundir, net))
     if net.topology_log:
         metrics["topology"] = [{"t_ms": e["t"], "event": e["event"], "kind": e["kind"], "target": e["target"],
@@ -92,6 +141,22 @@ def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", n
     rundir.write_metrics(metrics)
     rundir.log(f"done in {wall:.2f} s")
     return rundir
+
+
+def _run_with_checkpoints(rundir: RunDirectory, net, duration: float, every: float, progress: bool) -> None:
+    """Run to ``duration`` ms, saving ``checkpoint.npz`` at every multiple of
+    ``every`` ms (and at the end). Splitting a run changes nothing in it."""
+    from ..progress import RunProgress
+
+    stop = int(round(duration / net.dt))
+    k = max(1, int(round(every / net.dt)))
+    with RunProgress(enabled=progress, total_ms=duration - net.t, start_ms=net.t) as bar:
+        while net.step < stop:
+            target = min(stop, (net.step // k + 1) * k)
+            net.run((target - net.step) * net.dt)
+            net.save(rundir.path / CHECKPOINT_FILE, metadata={"checkpoint_every": every, "duration_ms": duration})
+            rundir.log(f"checkpoint at t={net.t:g} ms")
+            bar.update(net.t)
 
 
 def _save_monitors(rundir: RunDirectory, net) -> dict:
