@@ -73,12 +73,16 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("name", nargs="?", help="experiment name: print its parameters and targets")
     lst.set_defaults(handler=_list)
     run = sub.add_parser("run", help="run an experiment by name, or a config.toml")
-    run.add_argument("target", help="experiment name (see 'list') or path to a .toml config")
+    run.add_argument("target", nargs="?", help="experiment name (see 'list') or path to a .toml config")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a parameter (see 'list NAME')")
     run.add_argument("--lesion", action="append", default=[], metavar="TARGET:FRACTION@MS",
                      help="model configs: remove FRACTION of the neurons of population TARGET (or of the "
                           "synapses of projection TARGET) at time MS, e.g. exc:0.3@5000")
+    run.add_argument("--checkpoint-every", type=float, default=None, metavar="MS",
+                     help="model configs: save checkpoint.npz in the run directory every MS of biological time")
+    run.add_argument("--resume", default=None, metavar="RUN_DIR",
+                     help="continue a model run from its checkpoint.npz to its configured duration")
     _common(run)
     run.set_defaults(handler=_run)
     show = sub.add_parser("show", help="summarise a run directory (exit 0 only if the run is complete)")
@@ -178,7 +182,42 @@ def _fmt(value) -> str:
 def _run(args, out: Console) -> int:
     overrides = _overrides(args.set)
     _check_seed(args)
+    if _checkpointing(args):
+        from .experiments.runner import resume_model
+
+        from .io import load_run
+
+        rundir = resume_model(args.resume, _progress(args), args.checkpoint_every)
+        _print_metrics(out, load_run(rundir.path).metrics)
+        out.print(f"run directory: {rundir.path}", soft_wrap=True)
+        return EXIT_OK
     return _run_target(args, out, overrides)
+
+
+def _checkpointing(args) -> bool:
+    """Check --checkpoint-every / --resume (docs/checkpoints.md); True to resume."""
+    every = args.checkpoint_every
+    if every is not None and not (every > 0 and every < float("inf")):
+        raise ValidationError("neuroplastic run", "--checkpoint-every", every, "must be a number of ms > 0")
+    if args.resume is None:
+        if args.target is None:
+            raise ValidationError("neuroplastic run", "target", None,
+                                  "is required (an experiment name or a .toml config), or --resume RUN_DIR")
+        if not args.target.endswith(".toml"):
+            _no_checkpoints(args)
+        return False
+    given = [flag for flag, used in (("target", args.target is not None), ("--set", bool(args.set)),
+                                     ("--lesion", bool(args.lesion)), ("--seed", args.seed is not None)) if used]
+    if given:
+        raise ValidationError("neuroplastic run", "--resume", args.resume,
+                              f"takes the run's own config and seed (drop {', '.join(given)})")
+    return True
+
+
+def _no_checkpoints(args) -> None:
+    if args.checkpoint_every is not None:
+        raise ValidationError("neuroplastic run", "--checkpoint-every", args.checkpoint_every,
+                              "applies to model configs; experiments save with Network.save")
 
 
 def _run_target(args, out: Console, overrides: dict) -> int:
@@ -192,6 +231,7 @@ def _run_target(args, out: Console, overrides: dict) -> int:
         if cfg.kind == "model":
             return _run_model(args, out, cfg, seed, overrides)
         _no_lesions(args)
+        _no_checkpoints(args)
         name, scale = cfg.experiment, args.scale or cfg.scale
         overrides = {**cfg.parameters, **overrides}
     else:
@@ -212,7 +252,8 @@ def _run_model(args, out: Console, cfg, seed: int, overrides: dict) -> int:
     if overrides:
         raise ValidationError("neuroplastic run", "--set", args.set, "applies to experiments, not model configs")
     model = _with_lesions(cfg.model, args.lesion, cfg.duration)
-    rundir = run_model(model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args))
+    rundir = run_model(model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args),
+                       checkpoint_every=args.checkpoint_every)
     _print_metrics(out, load_run(rundir.path).metrics)
     out.print(f"run directory: {rundir.path}", soft_wrap=True)
     return EXIT_OK

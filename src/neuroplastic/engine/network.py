@@ -50,6 +50,8 @@ class Network:
         self._headroom = headroom
         self._build()
         self._compile()
+        self._snapshots = {}     # store/restore (engine/checkpoint.py)
+        self._description = None  # the model as a checkpoint holds it, made at the first save
 
     def _build(self):
         """Arrays, rule state, recorders and the structural/topology helpers
@@ -451,6 +453,52 @@ class Network:
     def neuron_rule_state(self, population: str, rule: int = 0):
         """Live state ``(neuron, glob, var)`` of the population's ``rule``-th neuron rule."""
         return self._pops[self._pop_index[population]].rule_states[rule]
+
+    # -- checkpoints and snapshots (engine/checkpoint.py, docs/checkpoints.md) ------
+    def save(self, path, metadata: dict | None = None):
+        """Write the whole state to a checkpoint file at ``path`` (atomically):
+        ``Network.load(path)`` continues bit for bit, in any process. ``metadata``
+        (JSON-able) is kept in the file's manifest. Returns the path."""
+        from . import checkpoint
+
+        return checkpoint.save(self, path, metadata)
+
+    @classmethod
+    def load(cls, path) -> "Network":
+        """The network saved in a checkpoint file, ready to ``run`` on from where
+        it was saved. A corrupt or truncated file, or one of another format
+        version, raises ValidationError."""
+        from . import checkpoint
+
+        return checkpoint.load(cls, path)
+
+    def store(self, name: str = "default") -> None:
+        """Keep a copy of the whole state (recordings included) in memory under
+        ``name`` (replacing one of that name), for ``restore``."""
+        from .checkpoint import capture
+
+        if not isinstance(name, str):
+            raise ValidationError("Network.store", "name", name, "must be a string")
+        self._snapshots[name] = capture(self)
+
+    def restore(self, name: str = "default") -> "Network":
+        """Go back to the state stored under ``name``: the run continues as it
+        did from there (trial-based protocols). Views taken before (``state``,
+        ``rule_state``) stay valid unless the network grew or shrank since."""
+        from .checkpoint import apply
+
+        if name not in self._snapshots:
+            stored = ", ".join(map(repr, self._snapshots)) or "none stored"
+            raise ValidationError("Network.restore", "name", name, f"must name a stored state ({stored})")
+        apply(self, self._snapshots[name])
+        return self
+
+    def __reduce__(self):
+        """Pickle as model, seed and state (views into neuron arrays and modulator
+        levels are bound again on unpickling; stored snapshots are not kept)."""
+        from .checkpoint import capture, rebuild
+
+        return rebuild, (self.model, self.seed, self._headroom, capture(self))
 
 
 def _restore(live_states, initial_states) -> None:

@@ -74,15 +74,22 @@ def check_events(model, duration: float) -> None:
                                   f"must be < the run's duration ({duration:g} ms), or it never happens")
 
 
+CHECKPOINT_FILE = "checkpoint.npz"
+
+
 def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", name: str = "model",
-              progress: bool = False) -> RunDirectory:
+              progress: bool = False, checkpoint_every: float | None = None) -> RunDirectory:
     """Run a model description for ``duration`` ms into a new run directory.
 
     Writes the resolved config, metrics (spike counts and rates per monitored
     population, wall time), every monitor's recordings and figures, and the final
     weights of every projection. The model is built before the directory is
     created, so invalid input leaves none. On a SimulationError the recordings so
-    far and the error are written, then it is re-raised.
+    far and the error are written, then it is re-raised. With ``checkpoint_every``
+    (ms of biological time) the network is saved to ``checkpoint.npz`` in the run
+    directory at every multiple of it (atomically replaced: the latest only), so
+    that :func:`resume_model` can continue the run after a crash
+    (docs/checkpoints.md).
     """
     from ..engine import Network
     from ..model.config import model_to_dict
@@ -92,11 +99,52 @@ def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", n
     net = Network(model, seed=seed)
     rundir = RunDirectory.create(out, name, seed=seed)
     rundir.write_config(config)
-    rundir.log(f"start model run: duration={duration} ms seed={seed}")
+    every = "" if checkpoint_every is None else f" checkpoint_every={checkpoint_every} ms"
+    rundir.log(f"start model run: duration={duration} ms seed={seed}{every}")
+    return _finish_model_run(rundir, net, duration, progress, checkpoint_every)
+
+
+def resume_model(run_dir: str | Path, progress: bool = False, checkpoint_every: float | None = None) -> RunDirectory:
+    """Continue a model run from the ``checkpoint.npz`` in its run directory to
+    the duration in its ``config.toml``, in the same directory: recordings go
+    on from the checkpoint, metrics and figures are written at the end as for an
+    uninterrupted run (identical spikes), and ``run.log`` notes the resume.
+    Checkpoints go on at ``checkpoint_every`` ms (default: the interval the
+    checkpoint was written with)."""
+    from ..engine import Network
+    from ..io.checkpoint import read_manifest
+    from ..model.config import load_config
+
+    owner = "neuroplastic run --resume"
+    path = Path(run_dir)
+    if not (path / "config.toml").is_file():
+        raise ValidationError(owner, "run_dir", str(run_dir), "must be a run directory (with config.toml)")
+    cfg = load_config(path / "config.toml")
+    ckpt = path / CHECKPOINT_FILE
+    if cfg.kind != "model" or not ckpt.is_file():
+        raise ValidationError(owner, "run_dir", str(run_dir),
+                              f"must hold {CHECKPOINT_FILE} of a model run started with --checkpoint-every")
+    if checkpoint_every is None:
+        checkpoint_every = read_manifest(ckpt).get("metadata", {}).get("checkpoint_every")
+    net = Network.load(ckpt)
+    if net.seed != cfg.seed or net.dt != cfg.model.dt:
+        raise ValidationError(owner, "checkpoint", str(ckpt),
+                              f"must belong to the run of config.toml (seed {cfg.seed}, dt {cfg.model.dt} ms)")
+    rundir = RunDirectory(path)
+    rundir.log(f"resume from {CHECKPOINT_FILE} at t={net.t:g} ms (of {cfg.duration:g} ms)")
+    return _finish_model_run(rundir, net, cfg.duration, progress, checkpoint_every)
+
+
+def _finish_model_run(rundir: RunDirectory, net, duration: float, progress: bool, checkpoint_every) -> RunDirectory:
+    """Run ``net`` to ``duration`` ms and write metrics, recordings, figures and the status."""
+    t0 = net.t
     with rundir.outcome():
         start = time.perf_counter()
         try:
-            net.run(duration, progress=progress)
+            if checkpoint_every is None:
+                net.run(duration - t0, progress=progress)
+            else:
+                _run_with_checkpoints(rundir, net, duration, checkpoint_every, progress)
         except SimulationError as err:
             _save_monitors(rundir, net)
             rundir.write_metrics({"error": str(err), "step": err.step, "time_ms": err.time_ms,
@@ -104,13 +152,31 @@ def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", n
             raise
         wall = time.perf_counter() - start
         metrics = {"duration_ms": net.t, "wall_seconds": wall,
-                   "simulated_seconds_per_second": net.t * 1e-3 / max(wall, 1e-12)}
+                   "simulated_seconds_per_second": (net.t - t0) * 1e-3 / max(wall, 1e-12)}
+        if t0 > 0:
+            metrics["resumed_from_ms"] = t0
         metrics.update(_save_monitors(rundir, net))
         metrics.update(_save_final_weights(rundir, net))
         metrics.update(_topology_metrics(net))
         rundir.write_metrics(metrics)
         rundir.log(f"done in {wall:.2f} s")
     return rundir
+
+
+def _run_with_checkpoints(rundir: RunDirectory, net, duration: float, every: float, progress: bool) -> None:
+    """Run to ``duration`` ms, saving ``checkpoint.npz`` at every multiple of
+    ``every`` ms (and at the end). Splitting a run changes nothing in it."""
+    from ..progress import RunProgress
+
+    stop = int(round(duration / net.dt))
+    k = max(1, int(round(every / net.dt)))
+    with RunProgress(enabled=progress, total_ms=duration - net.t, start_ms=net.t) as bar:
+        while net.step < stop:
+            target = min(stop, (net.step // k + 1) * k)
+            net.run((target - net.step) * net.dt)
+            net.save(rundir.path / CHECKPOINT_FILE, metadata={"checkpoint_every": every, "duration_ms": duration})
+            rundir.log(f"checkpoint at t={net.t:g} ms")
+            bar.update(net.t)
 
 
 def _topology_metrics(net) -> dict:

@@ -31,6 +31,7 @@ of the offending entry (e.g. ``projections[0].connectivity.p``) and whose
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import math
 import sys
 import tomllib
@@ -447,8 +448,10 @@ def _rule(r: _Reader, path: str, d, table=None):
 
     table = RULES if table is None else table
     r.table(path, d)
-    name = r.choice_key(path, d, "rule", table)
-    cls = table[name]
+    if isinstance(d.get("rule"), str) and ":" in d["rule"]:
+        cls = _user_rule(r, _join(path, "rule"), d["rule"], neuron=table is not RULES)
+    else:
+        cls = table[r.choice_key(path, d, "rule", table)]
     names = _field_names(cls)
     has_preset = hasattr(cls, "preset") and callable(getattr(cls, "preset"))
     gate_ok = table is RULES
@@ -472,6 +475,26 @@ def _rule(r: _Reader, path: str, d, table=None):
             kwargs[key] = r.number(kp, d[key])
     rule = r.build(path, cls, kwargs)
     return _gate(r, _join(path, "gate"), d["gate"], rule) if "gate" in d else rule
+
+
+def _user_rule(r: _Reader, path: str, spec: str, neuron: bool) -> type:
+    """The rule class a user wrote, named ``"package.module:ClassName"`` (the
+    module is imported: name only code you trust)."""
+    from ..plasticity.rule import NeuronRule, Rule
+
+    module, _, qualname = spec.partition(":")
+    try:
+        obj = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except Exception as e:   # any error of the user's module on import
+        raise r.fail(path, spec, f"must name an importable rule class as 'module:ClassName' "
+                                 f"({type(e).__name__}: {e})") from None
+    base = NeuronRule if neuron else Rule
+    if not (isinstance(obj, type) and issubclass(obj, base)) or (not neuron and issubclass(obj, NeuronRule)):
+        kind = "a NeuronRule subclass (a population's rule)" if neuron else "a synaptic Rule subclass"
+        raise r.fail(path, spec, f"must name {kind}")
+    return obj
 
 
 def _gate(r: _Reader, path: str, d, rule):
@@ -826,17 +849,33 @@ def _rule_to_dict(rule, table: dict, path: str) -> dict:
         return {**_rule_to_dict(rule.inner(), table, path), "gate": gate}
     name = type(rule).__name__
     if table.get(name) is not type(rule):
-        raise ValidationError("model_to_dict", path, name,
-                              f"must be a built-in rule ({', '.join(table)}) to be written to a config")
+        name = _import_path(type(rule), path)
     return {"rule": name, **_fields_dict(rule)}
+
+
+def _import_path(cls: type, path: str) -> str:
+    """``"module:QualName"`` of a user's rule class, checked to import back to it."""
+    name = f"{cls.__module__}:{cls.__qualname__}"
+    try:
+        obj = importlib.import_module(cls.__module__)
+        for part in cls.__qualname__.split("."):
+            obj = getattr(obj, part)
+    except Exception:   # defined in __main__, inside a function, or in a module that cannot be imported
+        obj = None
+    if obj is not cls or cls.__module__ == "__main__":
+        raise ValidationError("model_to_dict", path, name,
+                              "must be a built-in rule or a rule class defined at the top level of an "
+                              "importable module (not __main__ or a function) to be written to a config")
+    return name
 
 
 def model_to_dict(model: Model, duration=None, seed=0) -> dict:
     """The config dict of ``model`` (the inverse of :func:`config_from_dict`).
 
     ``config_from_dict(model_to_dict(m, duration))`` rebuilds an equal model
-    (numpy arrays become lists). ``duration`` defaults to 1000 ms. Only the built-in
-    rules (``neuroplastic.plasticity.RULES``) can be written.
+    (numpy arrays become lists). ``duration`` defaults to 1000 ms. Built-in rules
+    are written by name, user-defined rules by import path (``"module:ClassName"``,
+    read back by :func:`config_from_dict`); their fields must be numbers or strings.
     """
     from ..plasticity import NEURON_RULES, RULES
 

@@ -183,6 +183,7 @@ class Rule:
         cls._dst_type = _named_tuple(cls, "PostVariables", list(cls.post_reads))
         cls._mod_type = _named_tuple(cls, "Modulators", list(cls.modulated_by))
         cls._state_type = _named_tuple(cls, "RuleState", ["syn", "pre", "post", "glob", "src", "dst", "mod"])
+        cls.Params = _ParamsType()
 
     def __post_init__(self):
         owner = type(self).__name__
@@ -198,15 +199,12 @@ class Rule:
     # -- what the engine asks of a rule --------------------------------------
     def kernel_params(self):
         """Parameters as a named tuple of floats (modes as their index)."""
-        cls = type(self)
-        if "_params_type" not in cls.__dict__:
-            cls._params_type = _named_tuple(cls, "Params", [f.name for f in _param_fields(self)])
         values = []
         for f in _param_fields(self):
             value = getattr(self, f.name)
             spec = self.constraints.get(f.name)
             values.append(float(spec.index(value)) if isinstance(spec, tuple) else float(value))
-        return cls._params_type(*values)
+        return type(self).Params(*values)
 
     def new_state(self, n_synapses: int, n_pre: int, n_post: int, src=None, dst=None, mod=None):
         """Fresh state arrays: per synapse (capacity), per pre/post neuron, global;
@@ -248,7 +246,20 @@ class Rule:
 
 def _param_fields(rule):
     """The dataclass fields passed to kernels (modulator names are bound, not passed)."""
-    return [f for f in dataclasses.fields(rule) if f.name not in type(rule).modulated_by]
+    cls = rule if isinstance(rule, type) else type(rule)
+    return [f for f in dataclasses.fields(cls) if f.name not in cls.modulated_by]
+
+
+class _ParamsType:
+    """``<Rule>.Params``, the named tuple of a rule's kernel parameters, made on
+    first access: its fields are the dataclass fields, which exist only once
+    ``@dataclass`` has run, after ``__init_subclass__``. Every rule class gets
+    its own descriptor, so ``<Rule>.Params`` resolves in any process (pickle and
+    the kernel cache find parameter tuples by that name) before any
+    ``kernel_params`` call."""
+
+    def __get__(self, obj, owner):
+        return _named_tuple(owner, "Params", [f.name for f in _param_fields(owner)])
 
 
 def readable_variables(part) -> tuple[str, ...]:
