@@ -10,8 +10,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 
 from neuroplastic.viz import (events_from_topology, frequency_dependence, plain_log_ticks, population_colours,
-                              population_raster, raster, stdp_window, time_series, time_unit,
-                              weight_histogram, weight_histogram_over_time)
+                              population_rate, population_raster, raster, sizes_from_topology, stdp_window,
+                              time_series, time_unit, weight_histogram, weight_histogram_over_time)
 from neuroplastic.viz.raster import MAX_DENSITY, nice_width
 from neuroplastic.viz.style import EXCITATORY, INHIBITORY
 from neuroplastic.viz.timeaxis import check_phases
@@ -68,11 +68,12 @@ def test_weights_over_time_one_unit_in_seconds_starting_at_zero():
 
 
 def test_weights_over_time_axis_from_zero_when_sampling_starts_later():
-    t = np.arange(500.0, 10_001.0, 500.0)       # first sample after one interval (was drawn from -250 ms)
+    t = np.arange(500.0, 8_001.0, 500.0)        # first sample after one interval (was drawn from -250 ms)
     fig = weight_histogram_over_time(t, np.full((t.size, 10), 0.5), w_max=1.0, t_stop=10_000.0)
     heat = fig.axes[0]
-    assert heat.get_xlim() == pytest.approx((0.0, 10.0))
-    assert heat.collections[0].get_coordinates()[..., 0].min() >= 0.5 - 1e-12
+    assert heat.get_xlim() == pytest.approx((0.0, 10.0))      # the whole run ...
+    x = heat.collections[0].get_coordinates()[..., 0]
+    assert x.min() == pytest.approx(0.5) and x.max() == pytest.approx(8.0)   # ... data only where sampled
 
 
 def test_time_series_limits_from_zero_and_seconds_for_long_runs():
@@ -234,3 +235,17 @@ def test_weight_histogram_marks():
     ax = weight_histogram(np.linspace(0, 4, 100), 4.0, unit="dimensionless", marks={"rewarded: 3.9": 3.9}).axes[0]
     line = [ln for ln in ax.lines if ln.get_label() == "rewarded: 3.9"][0]
     assert line.get_xdata()[0] == pytest.approx(3.9)
+
+
+def test_rates_after_a_lesion_are_per_living_neuron():
+    # 10 neurons fire 100 Hz; at 500 ms, 4 are removed and the other 6 keep firing at 100 Hz
+    t = np.concatenate([np.repeat(np.arange(0.0, 500.0, 10.0), 10), np.repeat(np.arange(500.0, 1000.0, 10.0), 6)])
+    i = np.concatenate([np.tile(np.arange(10), 50), np.tile(np.arange(6), 50)])
+    log = [dict(t=500.0, event="cut", kind="lesion", target="E", indices=[6, 7, 8, 9]),
+           dict(t=800.0, event="grow", kind="neurogenesis", target="I", indices=[5])]
+    sizes = sizes_from_topology(log, "E", 10)
+    assert sizes == [(500.0, 6)] and sizes_from_topology(log, "I", 6) == [(800.0, 6)]
+    _, rate = population_rate(t, 10, 50.0, 0.0, 1000.0, sizes)
+    np.testing.assert_allclose(rate, 100.0)
+    fig = raster(i, t, n=10, bin_ms=50.0, t_stop=1000.0, sizes=sizes)
+    np.testing.assert_allclose(fig.axes[1].lines[0].get_ydata(), 100.0)

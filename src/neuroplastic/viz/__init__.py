@@ -14,7 +14,7 @@ colour-blind-safe colours (:func:`population_colours`). Save with
 from .curves import bar_ratios, frequency_dependence, isi_cv_histogram, stdp_window, time_series
 from .raster import population_rate, population_raster, raster, subsample_indices
 from .style import plain_log_ticks, population_colours
-from .timeaxis import events_from_topology, mark_time, time_unit
+from .timeaxis import events_from_topology, mark_time, sizes_from_topology, time_unit
 from .weights import weight_fractions, weight_histogram, weight_histogram_over_time
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "time_unit",
     "mark_time",
     "events_from_topology",
+    "sizes_from_topology",
     "population_colours",
     "plain_log_ticks",
 ]

@@ -109,7 +109,7 @@ def frequency_dependence(freqs, model: Mapping[str, Sequence[float]],
     variants = dict(variants or {})
     if not model and not data:
         raise ValueError("frequency_dependence: give at least one model or data series")
-    fig = Figure(figsize=(6, 4.2), layout="constrained")
+    fig = Figure(figsize=(7, 4.4), layout="constrained")
     ax = fig.add_subplot()
     ax.axhline(0.0, color="0.6", linewidth=0.8)
     colours: dict[str, str] = {}
@@ -244,7 +244,7 @@ def isi_cv_histogram(cvs, mean_cv: float, target: float | None = None,
     ax.set_xlabel(xlabel)
     ax.set_ylabel("neurons")
     ax.set_xlim(left=0)
-    ax.set_title(f"{title}: mean CV {mean_cv:.2f}, n = {cvs.size:,} neurons" if title
-                 else f"mean CV {mean_cv:.2f}, n = {cvs.size:,} neurons", fontsize="medium")
+    stats = f"mean CV {mean_cv:.2f}, n = {cvs.size:,} neurons"
+    ax.set_title(f"{title}\n{stats}" if title else stats, fontsize="medium")
     ax.legend(fontsize="small")
     return fig

@@ -51,18 +51,24 @@ def subsample_indices(n_total: int, max_points: int) -> np.ndarray:
     return np.unique(np.round(np.linspace(0, n_total - 1, max_points)).astype(np.int64))
 
 
-def population_rate(t: np.ndarray, n: int, bin_ms: float, t_start: float, t_stop: float):
+def population_rate(t: np.ndarray, n: int, bin_ms: float, t_start: float, t_stop: float, sizes=None):
     """Population rate in Hz from spike times ``t`` (ms) of ``n`` neurons.
 
     Returns ``(bin_centres_ms, rate_hz)``; the rate is the spike count in each
-    bin divided by ``n`` and by the bin width in seconds.
+    bin divided by the number of neurons and by the bin width in seconds. With
+    ``sizes = [(t_ms, n_living), ...]`` (lesions, neurogenesis: see
+    :func:`~neuroplastic.viz.timeaxis.sizes_from_topology`) a bin is divided by the
+    neurons living at its start, as :class:`~neuroplastic.RateMonitor` does.
     """
     if bin_ms <= 0:
         raise ValueError(f"bin_ms must be > 0 ms, got {bin_ms}")
     n_bins = max(1, int(np.ceil((t_stop - t_start) / bin_ms - 1e-9)))
     edges = t_start + bin_ms * np.arange(n_bins + 1)
     counts, _ = np.histogram(t, bins=edges)
-    rate = counts / (max(n, 1) * bin_ms * 1e-3)
+    living = np.full(n_bins, float(n))
+    for t_change, n_after in sorted(sizes or ()):
+        living[edges[:-1] >= t_change - 1e-9] = n_after
+    rate = counts / (np.maximum(living, 1.0) * bin_ms * 1e-3)
     return 0.5 * (edges[:-1] + edges[1:]), rate
 
 
@@ -106,7 +112,8 @@ def _group(name: str, spikes) -> _Group:
 def raster(i, t, n: int | None = None, title: str = "", max_points: int = 200_000,
            bin_ms: float | None = None, t_stop: float | None = None, *, t_start: float | None = None,
            label: str = "", events=(), phases=(), max_rows: int = 500,
-           max_density: float = MAX_DENSITY, window: tuple[float, float] | None = None) -> Figure:
+           max_density: float = MAX_DENSITY, window: tuple[float, float] | None = None,
+           sizes=None) -> Figure:
     """Raster (top) and population rate (bottom) of one population.
 
     Same as :func:`population_raster` with the one population ``label``:
@@ -115,13 +122,14 @@ def raster(i, t, n: int | None = None, title: str = "", max_points: int = 200_00
     """
     return population_raster({label: (i, t, n)}, title=title, bin_ms=bin_ms, t_start=t_start,
                              t_stop=t_stop, events=events, phases=phases, max_rows=max_rows,
-                             max_points=max_points, max_density=max_density, window=window)
+                             max_points=max_points, max_density=max_density, window=window,
+                             sizes=None if sizes is None else {label: sizes})
 
 
 def population_raster(spikes: Mapping[str, tuple], title: str = "", bin_ms: float | None = None,
                       t_start: float | None = None, t_stop: float | None = None, events=(), phases=(),
                       max_rows: int = 500, max_points: int = 200_000, max_density: float = MAX_DENSITY,
-                      window: tuple[float, float] | None = None) -> Figure:
+                      window: tuple[float, float] | None = None, sizes: Mapping | None = None) -> Figure:
     """Raster of one or several populations (top) and their rates in Hz (bottom).
 
     Args:
@@ -135,6 +143,8 @@ def population_raster(spikes: Mapping[str, tuple], title: str = "", bin_ms: floa
         max_points: fewer rows are drawn if the raster would hold more spikes.
         max_density: mean spikes per row per pixel column (700 columns) above which
             only a window at the end is rastered (``window`` chooses it instead).
+        sizes: ``name -> [(t_ms, n_living), ...]``: living neurons over time, so that
+            rates after a lesion or neurogenesis are per living neuron.
 
     Returns:
         A figure with ``fig.axes[0]`` the raster (one ``Line2D`` of markers per
@@ -161,7 +171,8 @@ def population_raster(spikes: Mapping[str, tuple], title: str = "", bin_ms: floa
     ax_r, ax_p = fig.subplots(2, 1, sharex=not windowed, gridspec_kw={"height_ratios": ratios})
     colours = population_colours([g.name for g in groups]) if len(groups) > 1 else {groups[0].name: "black"}
     _draw_raster(ax_r, groups, shown, win, unit, colours)
-    _draw_rates(ax_p, groups, bin_ms, t0, t1, unit, colours if len(groups) > 1 else {groups[0].name: "#0072B2"})
+    _draw_rates(ax_p, groups, (bin_ms, t0, t1), unit, colours if len(groups) > 1 else {groups[0].name: "#0072B2"},
+                sizes or {})
     ax_r.set_xlim(unit(win[0]), unit(win[1]))
     ax_p.set_xlim(unit(t0), unit(t1))
     ax_p.set_xlabel(unit.label())
@@ -228,12 +239,14 @@ def _draw_raster(ax, groups, shown, win, unit: TimeUnit, colours) -> None:
     ax.set_ylabel("neuron index" if len(shown[0]) == groups[0].n else "neuron (evenly spread subset)")
 
 
-def _draw_rates(ax, groups, bin_ms, t0, t1, unit: TimeUnit, colours) -> None:
+def _draw_rates(ax, groups, span, unit: TimeUnit, colours, sizes) -> None:
+    bin_ms, t0, t1 = span
     for g in groups:
-        centres, rate = population_rate(g.t, g.n, bin_ms, t0, t1)
+        centres, rate = population_rate(g.t, g.n, bin_ms, t0, t1, sizes.get(g.name))
         ax.plot(unit(centres), rate, color=colours[g.name], linewidth=1.0, drawstyle="steps-mid",
                 gid="rate", label=g.name)
-    ax.set_ylabel(f"rate (Hz)\n{bin_ms:g} ms bins" if bin_ms < 1000 else f"rate (Hz)\n{bin_ms / 1000:g} s bins")
+    bins = f"{bin_ms:g} ms bins" if bin_ms < 1000 else f"{bin_ms / 1000:g} s bins"
+    ax.set_ylabel(f"rate (Hz)\n{bins}")
     ax.set_ylim(bottom=0)
 
 

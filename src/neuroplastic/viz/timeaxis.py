@@ -5,7 +5,8 @@
 * :func:`mark_time` draws events (a vertical line with a label: a lesion, a
   neurogenesis step, a stimulus change) and protocol phases (a shaded span with
   its name: wake, sleep, learning on/off) on one or several axes sharing a time axis.
-* :func:`events_from_topology` turns a network's ``topology_log`` into events.
+* :func:`events_from_topology` turns a network's ``topology_log`` into events, and
+  :func:`sizes_from_topology` into the number of living neurons over time.
 
 Events are ``(t_ms, label)`` pairs and phases ``(t0_ms, t1_ms, name)`` triples,
 always in ms; the figure converts them to its unit. Every artist drawn here has
@@ -18,7 +19,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["TimeUnit", "time_unit", "mark_time", "events_from_topology", "check_events", "check_phases"]
+__all__ = ["TimeUnit", "time_unit", "mark_time", "events_from_topology", "sizes_from_topology", "check_events",
+           "check_phases"]
 
 _S_FROM_MS = 2_000.0        # spans longer than this (ms) are shown in s
 _MIN_FROM_MS = 1_800_000.0  # spans of 30 min and longer are shown in min
@@ -147,4 +149,22 @@ def events_from_topology(log) -> list[tuple[float, str]]:
             count, what = len(entry.get("indices", ())), "neurons"
         sign = "+" if kind == "neurogenesis" else "-"
         out.append((float(entry["t"]), f"{words.get(kind, kind)} {entry.get('target', '')}: {sign}{count} {what}"))
+    return out
+
+
+def sizes_from_topology(log, population: str, n_indices: int) -> list[tuple[float, int]]:
+    """Living neurons of ``population`` after each change in a ``topology_log``.
+
+    ``n_indices`` is the population's size at the end (``Network.size``: removed
+    neurons keep their index, grown ones are counted), so the population started
+    with ``n_indices`` minus the neurons grown. Lesions, removals and pruning
+    subtract their neurons, neurogenesis adds them. Returns ``[(t_ms, n_living), ...]``
+    for :func:`~neuroplastic.viz.raster.population_rate` (empty if nothing changed).
+    """
+    mine = [e for e in log or () if e.get("target") == population and "indices" in e]
+    n = int(n_indices) - sum(len(e["indices"]) for e in mine if e.get("kind") == "neurogenesis")
+    out = []
+    for entry in mine:
+        n += len(entry["indices"]) if entry.get("kind") == "neurogenesis" else -len(entry["indices"])
+        out.append((float(entry["t"]), n))
     return out

@@ -72,7 +72,7 @@ def weight_histogram(w, w_max: float, bins: int = 20, unit: str = "nS", title: s
     if w.ndim != 1:
         raise ValueError(f"weight_histogram: w must be 1-D, got shape {w.shape}")
     edges, frac = weight_fractions(w, w_max, bins)
-    fig = Figure(figsize=(5, 3.5), layout="constrained")
+    fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()
     ax.bar(edges[:-1], frac, width=np.diff(edges), align="edge", color="#0072B2",
            edgecolor="white", linewidth=0.5)
@@ -113,7 +113,8 @@ def weight_histogram_over_time(t, w, w_max: float, bins: int = 20, unit: str = "
         ``fig.axes[1]`` the histogram at the last sample (sharing the weight
         axis), ``fig.axes[2]`` the colour bar. Each sample's column reaches
         halfway to its neighbours and no further than the first and last
-        sample.
+        sample (the axis still runs to ``t_stop``; nothing is drawn past the
+        last sample).
     """
     t = np.asarray(t, dtype=float).ravel()
     w = np.asarray(w, dtype=float)
@@ -152,8 +153,9 @@ def weight_histogram_over_time(t, w, w_max: float, bins: int = 20, unit: str = "
 
 
 def _time_edges(t: np.ndarray, t_end: float) -> np.ndarray:
-    """Column edges: halfway between samples, the outer ones at the first sample and ``t_end``."""
+    """Column edges: halfway between samples, the outer ones at the first and last sample
+    (a single sample gets a column up to ``t_end``)."""
     if t.size == 1:
         return np.array([t[0], max(t_end, t[0] + 1.0)])
     mid = 0.5 * (t[:-1] + t[1:])
-    return np.concatenate([[t[0]], mid, [max(t_end, t[-1])]])
+    return np.concatenate([[t[0]], mid, [t[-1]]])
