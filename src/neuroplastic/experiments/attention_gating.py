@@ -79,6 +79,7 @@ import time
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from .. import Model, Network, Population, Projection
 from ..model.connectivity import AllToAll, OneToOne
@@ -86,6 +87,8 @@ from ..model.inputs import PoissonInput
 from ..model.modulators import ACETYLCHOLINE, Modulator, ModulatorMonitor
 from ..model.neurons import LIF
 from ..plasticity.gated import GatedSTDP
+from ..viz import time_unit
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -290,39 +293,51 @@ def _per_pair(run, K):
     return np.array([dw[(in_group == k)][:, assoc[in_group == k][0]].mean() for k in range(K)])
 
 
+_ATT, _UNA = OKABE_ITO[1], OKABE_ITO[0]        # attended: vermillion, unattended: blue
+_RUN_NAMES = {"gated": "ACh-gated", "control": "constant ACh (control)"}
+
+
+def _setup(c) -> str:
+    return (f"{int(c['n_groups'])} input→output pairs, {int(c['n_attended'])} attended; "
+            f"{int(c['n_presentations'])} presentations of {c['pres_ms']:g} ms")
+
+
 def _change_figure(c, runs) -> Figure:
     K, n_att = int(c["n_groups"]), int(c["n_attended"])
-    fig = Figure(figsize=(7, 3.5), layout="constrained")
+    fig = Figure(figsize=(7.5, 4), layout="constrained")
     ax = fig.add_subplot()
     width = 0.8 / len(runs)
     for r, (name, run) in enumerate(runs.items()):
         vals = _per_pair(run, K)
         x = np.arange(K) + (r - (len(runs) - 1) / 2) * width
-        colors = ["tab:red" if k < n_att else "tab:blue" for k in range(K)]
-        ax.bar(x, vals, width, color=colors, alpha=1.0 if name == "gated" else 0.4, edgecolor="k")
-        for xi, v in zip(x, vals):
-            ax.text(xi, v, name[0], ha="center", va="bottom", fontsize="x-small")
-    from matplotlib.patches import Patch
-
-    ax.legend(handles=[Patch(color="tab:red", label="attended pair"), Patch(color="tab:blue", label="unattended pair"),
-                       Patch(facecolor="0.85", edgecolor="k", label="g: ACh-gated (dark), c: constant ACh (light)")],
-              fontsize="small", loc="center right")
-    ax.set_xticks(np.arange(K), [f"A{k}->O{k}" for k in range(K)])
-    ax.set_ylabel("mean weight change of the association (pA)")
-    ax.axhline(0, color="k", linewidth=0.5)
+        colours = [_ATT if k < n_att else _UNA for k in range(K)]
+        ax.bar(x, vals, width, color=colours, edgecolor="black", linewidth=0.6,
+               hatch=None if name == "gated" else "//", alpha=1.0 if name == "gated" else 0.45)
+    handles = [Patch(color=_ATT, label="attended pair"), Patch(color=_UNA, label="unattended pair")]
+    handles += [Patch(facecolor="white", edgecolor="black", hatch=None if n == "gated" else "//",
+                      label=_RUN_NAMES.get(n, n)) for n in runs]
+    ax.legend(handles=handles, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_xticks(np.arange(K), [f"A{k}→O{k}" for k in range(K)])
+    ax.set_xlabel("association (input group → output group)")
+    ax.set_ylabel("mean weight change (pA)")
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.set_title(f"Acetylcholine gates STDP: only attended associations are stored\n{_setup(c)}",
+                 fontsize="medium")
     return fig
 
 
 def _time_figure(c, runs) -> Figure:
-    fig = Figure(figsize=(7, 3.5), layout="constrained")
+    fig = Figure(figsize=(7.5, 4), layout="constrained")
     ax = fig.add_subplot()
     styles = {"gated": "-", "control": ":"}
     for name, run in runs.items():
         n = np.arange(run["w_att"].size)
-        ax.plot(n, run["w_att"], styles[name], color="tab:red", label=f"attended, {name}")
-        ax.plot(n, run["w_una"], styles[name], color="tab:blue", label=f"unattended, {name}")
+        ax.plot(n, run["w_att"], styles[name], color=_ATT, label=f"attended, {_RUN_NAMES.get(name, name)}")
+        ax.plot(n, run["w_una"], styles[name], color=_UNA, label=f"unattended, {_RUN_NAMES.get(name, name)}")
+    ax.set_xlim(0, max(run["w_att"].size - 1 for run in runs.values()))
     ax.set_xlabel("presentations")
     ax.set_ylabel("mean association weight (pA)")
+    ax.set_title(f"Association weights during the stream\n{_setup(c)}", fontsize="medium")
     ax.legend(fontsize="small")
     return fig
 
@@ -331,19 +346,26 @@ def _ach_figure(c, order, trace) -> Figure:
     t, lv = trace
     period = float(c["pres_ms"]) + float(c["gap_ms"])
     n_show = min(order.size, 12)
-    fig = Figure(figsize=(7, 3), layout="constrained")
+    fig = Figure(figsize=(9, 3.4), layout="constrained")
     ax = fig.add_subplot()
     keep = t < n_show * period
-    ax.plot(t[keep], lv[keep], color="tab:green", linewidth=0.8)
+    unit = time_unit(n_show * period)
+    ax.plot(unit(t[keep]), lv[keep], color="black", linewidth=0.8)
     top = 1.25 * float(lv[keep].max()) if keep.any() else 1.25 * float(c["ach_high"])
     ax.set_ylim(-0.02 * top, top)
     for n in range(n_show):
         t0 = n * period
         attended = order[n] < int(c["n_attended"])
-        ax.axvspan(t0, t0 + float(c["pres_ms"]), color="tab:red" if attended else "tab:blue", alpha=0.15)
-        ax.text(t0 + 5, 0.92 * top, f"A{order[n]}", fontsize="x-small")
-    ax.set_xlabel("time (ms); shaded: presentations (red attended, blue unattended)")
+        ax.axvspan(unit(t0), unit(t0 + float(c["pres_ms"])), color=_ATT if attended else _UNA, alpha=0.18,
+                   linewidth=0)
+        ax.text(unit(t0 + 5), 0.92 * top, f"A{order[n]}", fontsize="x-small")
+    ax.set_xlim(0, unit(n_show * period))
+    ax.legend(handles=[Patch(color=_ATT, alpha=0.3, label="attended presentation"),
+                       Patch(color=_UNA, alpha=0.3, label="unattended presentation")],
+              fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_xlabel(unit.label())
     ax.set_ylabel("acetylcholine (dimensionless)")
+    ax.set_title(f"Acetylcholine level, first {n_show} presentations (labels: input group)", fontsize="medium")
     return fig
 
 

@@ -102,8 +102,11 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     mon = net.monitor("w")
     traj = np.asarray(mon["w"], float)
     fig = time_series(mon["t"], {f"pattern {p}": traj[:, p] for p in range(k)},
-                      ylabel="response y = w . x_k (dimensionless)",
-                      title=f"BCM selectivity (analytic preferred response K = {k})")
+                      ylabel="response y = w · x_k (dimensionless)",
+                      references={f"analytic preferred response K = {k}": float(k)},
+                      title=(f"BCM with a sliding threshold: the unit becomes selective to one of {k} "
+                             f"patterns\none pattern per ms, eta = {c['eta']:g}, "
+                             f"tau_theta = {c['tau_theta']:g} ms"))
     notes = []
     if c["eta"] * c["tau_theta"] >= 0.5:
         notes.append(f"eta * tau_theta = {c['eta'] * c['tau_theta']:.3g}: the selective state is stable only "

@@ -83,6 +83,7 @@ from .. import (LIF, Model, Modulator, Network, Pairs, PoissonInput, Population,
                 RewardModulatedSTDP, WeightNormalization)
 from ..closedloop.gym import (GaussianEncoder, GymLoop, SpikeCountDecoder, TDError, make_env,
                               random_policy_lengths)
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -278,20 +279,23 @@ def _result(c, net, td, lengths, ends, rand, w0_actor, wall, seed) -> Result:
 
 
 def _length_figure(lengths, mm, window, rand_mean, env) -> Figure:
-    fig = Figure(figsize=(7, 4), layout="constrained")
+    fig = Figure(figsize=(8.5, 4), layout="constrained")
     ax = fig.add_subplot()
     ep = np.arange(1, lengths.size + 1)
-    ax.plot(ep, lengths, color="0.7", linewidth=0.7, label="episode length")
+    ax.plot(ep, lengths, color="0.65", linewidth=0.7, label="episode length")
     if mm.size:
-        ax.plot(np.arange(window, lengths.size + 1), mm, color="tab:blue", linewidth=2,
-                label=f"mean of last {window} episodes")
-    ax.axhline(rand_mean, color="tab:red", linestyle="-", label=f"random policy ({rand_mean:.1f})")
-    ax.axhline(3 * rand_mean, color="tab:red", linestyle="--", label="3 x random")
-    ax.axhline(SOLVED, color="black", linestyle=":", label="195 (solved)")
+        ax.plot(np.arange(window, lengths.size + 1), mm, color=OKABE_ITO[0], linewidth=2,
+                label=f"mean of the last {window} episodes")
+    ax.axhline(rand_mean, color=OKABE_ITO[1], linestyle="-", label=f"random policy ({rand_mean:.1f})")
+    ax.axhline(3 * rand_mean, color=OKABE_ITO[1], linestyle="--", label=f"3 × random ({3 * rand_mean:.1f})")
+    ax.axhline(SOLVED, color="black", linestyle=":", label=f"{SOLVED:g} (solved)")
+    ax.set_xlim(0, lengths.size + 1)
+    ax.set_ylim(bottom=0)
     ax.set_xlabel("episode")
     ax.set_ylabel("episode length (steps of 20 ms)")
-    ax.set_title(f"{env}: spiking actor-critic with dopamine TD error")
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.set_title(f"{env} in closed loop: spiking actor-critic (R-STDP) with a dopamine TD error",
+                 fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 

@@ -54,7 +54,7 @@ import numpy as np
 
 from .. import (LIF, FixedProbability, Model, Network, Normal, Population, Projection,
                 SpikeMonitor)
-from ..viz import raster, isi_cv_histogram
+from ..viz import isi_cv_histogram, population_raster
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -120,11 +120,16 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     metrics = activity_metrics(i_all[keep], t_all[keep], n_e, n_e + n_i, t0, t1)
     cvs = isi_cvs(i_all[keep], t_all[keep], n_e + n_i)
 
-    order = np.argsort(t_all, kind="stable")
+    net_name = f"COBA network (Vogels & Abbott 2005): {n_e:,} E + {n_i:,} I conductance-based LIF"
     figures = {
-        "raster": raster(i_all[order], t_all[order], n=n_e + n_i, bin_ms=1.0, t_stop=t1,
-                         title=f"COBA: exc 0-{n_e - 1}, inh {n_e}-{n_e + n_i - 1}"),
-        "isi_cv": isi_cv_histogram(cvs[np.isfinite(cvs)], metrics["cv_isi_mean"], target=0.7),
+        "raster": population_raster(
+            {"E": (i_e, t_e, n_e), "I": (i_i, t_i, n_i)}, bin_ms=1.0, t_stop=t1,
+            phases=[(0.0, t0, "transient (excluded)")] if t0 > 0 else (),
+            title=f"Self-sustained asynchronous irregular activity\n{net_name}"),
+        "isi_cv": isi_cv_histogram(
+            cvs[np.isfinite(cvs)], metrics["cv_isi_mean"], target=0.7,
+            xlabel=f"ISI CV after {t0:g} ms (E and I neurons with >= 3 spikes)",
+            title="COBA irregularity"),
     }
     return Result(
         config=dict(c), metrics=metrics, figures=figures,

@@ -203,7 +203,8 @@ from ..model.neurons import Izhikevich
 from ..plasticity import traces
 from ..plasticity.neuromodulated import RewardModulatedSTDP
 from ..plasticity.rule import State
-from ..viz import raster, weight_histogram
+from ..viz import mark_time, population_raster, time_unit, weight_histogram
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -515,10 +516,13 @@ def _result(c, net, reward_idx, n12, reward_t, pair_t, due_t, snap_t, snap_other
     t_d, da = np.asarray(dop["t"], float), np.asarray(dop["level"], float)
     figures = {
         "rewarded_weight": _weights_figure(t_w, w_r, snap_t, snap_other, w_s[:, 1:], c),
-        "weight_histogram": weight_histogram(others, float(c["w_max"]), bins=40, unit="s, dimensionless",
-                                             title=f"excitatory weights at the end (rewarded synapse "
-                                                   f"{n12[0]}->{n12[1]}: {w_rew:.2f})"),
-        "raster": _raster(i_e, t_e, i_i, t_i, n_e, n_i, duration - float(c["raster_ms"]), duration, n12),
+        "weight_histogram": weight_histogram(
+            others, float(c["w_max"]), bins=40, unit="s, dimensionless",
+            marks={f"rewarded synapse {n12[0]}→{n12[1]}: {w_rew:.2f}": w_rew},
+            title=f"Excitatory weights after {_minutes(duration)} (all but the rewarded one)\n"
+                  f"{int(c['n_exc'])} E + {int(c['n_inh'])} I Izhikevich neurons, dopamine "
+                  f"{'on' if c['dopamine'] else 'off (control)'}"),
+        "raster": _raster((i_e, t_e), (i_i, t_i), c, reward_t, n12),
         "dopamine": _dopamine_figure(t_d, da, reward_t, duration, c),
     }
     return Result(
@@ -534,45 +538,64 @@ def _result(c, net, reward_idx, n12, reward_t, pair_t, due_t, snap_t, snap_other
     )
 
 
+def _minutes(t_ms: float) -> str:
+    return f"{t_ms / 60_000.0:g} min"
+
+
+def _setup(c) -> str:
+    return (f"{int(c['n_exc'])} E + {int(c['n_inh'])} I Izhikevich neurons, dopamine "
+            f"{'on' if c['dopamine'] else 'off (control)'}, rewards {c['reward_delay_min'] / 1000:g}-"
+            f"{c['reward_delay_max'] / 1000:g} s after n1→n2 pairings")
+
+
 def _weights_figure(t_w, w_r, snap_t, snap_other, w_rand, c) -> Figure:
-    fig = Figure(figsize=(7, 3.5), layout="constrained")
+    fig = Figure(figsize=(7.5, 4), layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(t_w / 60_000.0, w_r, label="rewarded synapse n1->n2", color="tab:red", linewidth=1.0)
-    ax.plot(snap_t / 60_000.0, snap_other, label="mean of other excitatory synapses", color="k")
-    ax.plot(t_w / 60_000.0, w_rand[:, :3], color="0.6", linewidth=0.5)
-    ax.plot([], [], color="0.6", linewidth=0.5, label="three random E->E synapses")
-    ax.axvline(float(c["late_from"]) / 60_000.0, color="0.4", linestyle=":", label="start of late window")
-    ax.set_xlabel("time (min)")
+    duration = float(c["duration"])
+    unit = time_unit(duration)
+    ax.plot(unit(t_w), w_rand[:, :3], color="0.6", linewidth=0.6)
+    ax.plot([], [], color="0.6", linewidth=0.6, label="three random E→E synapses")
+    ax.plot(unit(snap_t), snap_other, label="mean of the other excitatory synapses", color="black", linewidth=1.4)
+    ax.plot(unit(t_w), w_r, label="rewarded synapse n1→n2", color=OKABE_ITO[1], linewidth=1.4)
+    ax.set_xlim(0, unit(duration))
+    ax.set_xlabel(unit.label())
     ax.set_ylabel("synaptic weight s (dimensionless)")
     ax.set_ylim(-0.1, float(c["w_max"]) + 0.1)
-    ax.set_title("dopamine on" if c["dopamine"] else "control: no reward dopamine")
-    ax.legend(fontsize="small")
+    mark_time([ax], unit, phases=[(float(c["late_from"]), duration, "late window (metric)")])
+    ax.set_title(f"Distal reward: dopamine-modulated STDP picks out the rewarded synapse\n{_setup(c)}",
+                 fontsize="medium")
+    ax.legend(fontsize="small", loc="upper left")
     return fig
 
 
-def _raster(i_e, t_e, i_i, t_i, n_e, n_i, t0, t1, n12) -> Figure:
-    ke, ki = (t_e >= t0) & (t_e < t1), (t_i >= t0) & (t_i < t1)
-    i = np.concatenate([i_e[ke], i_i[ki] + n_e]).astype(np.int64)
-    t = np.concatenate([t_e[ke], t_i[ki]]) - t0
-    return raster(i, t, n=n_e + n_i, bin_ms=10.0, t_stop=t1 - t0,
-                  title=f"E 0-{n_e - 1}, I {n_e}-{n_e + n_i - 1}, last {(t1 - t0) / 1000:g} s "
-                        f"(n1 = {n12[0]}, n2 = {n12[1]})")
+def _raster(exc, inh, c, reward_t, n12) -> Figure:
+    t1 = float(c["duration"])
+    t0 = t1 - float(c["raster_ms"])
+    groups = {name: (i[(t >= t0) & (t < t1)], t[(t >= t0) & (t < t1)], n)
+              for name, (i, t), n in (("E", exc, int(c["n_exc"])), ("I", inh, int(c["n_inh"])))}
+    rewards = [(float(r), "reward") for r in reward_t if t0 <= r < t1]
+    return population_raster(groups, bin_ms=10.0, t_start=t0, t_stop=t1, events=rewards,
+                             title=(f"Spikes in the last {(t1 - t0) / 1000:g} s (n1 = E{n12[0]}, "
+                                    f"n2 = E{n12[1]})\n{_setup(c)}"))
 
 
 def _dopamine_figure(t, da, reward_t, duration, c) -> Figure:
-    fig = Figure(figsize=(7, 3.5), layout="constrained")
+    fig = Figure(figsize=(8, 3.8), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     span = min(60_000.0, duration)
+    unit = time_unit(span)
     for ax, (t0, label) in zip(axes, ((0.0, "first minute"), (duration - span, "last minute"))):
         keep = (t >= t0) & (t < t0 + span)
-        ax.plot(t[keep] / 1000.0, da[keep], linewidth=0.6, color="tab:purple")
+        ax.plot(unit(t[keep]), da[keep], linewidth=0.8, color=OKABE_ITO[3], label="dopamine")
         r = reward_t[(reward_t >= t0) & (reward_t < t0 + span)]
-        ax.plot(r / 1000.0, np.full(r.size, -0.05), "|", color="tab:green", markersize=6,
+        ax.plot(unit(r), np.full(r.size, -0.05), "|", color=OKABE_ITO[2], markersize=8, markeredgewidth=1.5,
                 label="rewards" if c["dopamine"] else "rewards (not released)")
-        ax.set_xlabel("time (s)")
-        ax.set_title(label)
-    axes[0].set_ylabel("dopamine DA (dimensionless)")
-    axes[0].legend(fontsize="small")
+        ax.set_xlim(unit(t0), unit(t0 + span))
+        ax.set_xlabel(unit.label())
+        ax.set_title(label, fontsize="medium")
+    axes[0].set_ylabel("dopamine level DA (dimensionless)")
+    axes[0].legend(fontsize="small", loc="upper left")
+    fig.suptitle(f"Dopamine: tonic level and reward-evoked release\n{_setup(c)}")
     return fig
 
 

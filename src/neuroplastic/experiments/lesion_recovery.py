@@ -71,6 +71,8 @@ from .. import LIF, FixedProbability, Model, Network, OneToOne, PoissonInput, Po
 from ..plasticity.homeostasis import SynapticScaling
 from ..plasticity.msp import Calcium, MSPGrowth
 from ..progress import RunProgress
+from ..viz import events_from_topology, mark_time, time_unit
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -248,7 +250,8 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     w_p, w_s = net_p.weights("ee"), net_s.weights("ee")
     metrics["w_ee_mean_end_plastic"] = float(w_p.mean())
     metrics["w_ee_mean_end_static"] = float(w_s.mean())
-    figs["recovery"] = _figure(c, t, r_static, s_static, r_plastic, s_plastic, deg_static, deg_plastic, metrics)
+    figs["recovery"] = _figure(c, t, r_static, s_static, r_plastic, s_plastic, deg_static, deg_plastic, metrics,
+                               events_from_topology(net_p.topology_log))
     return Result(
         config=c, metrics=metrics, figures=figs,
         recordings={"rate": dict(t=t, static=r_static, plastic=r_plastic, static_smooth=s_static,
@@ -261,28 +264,35 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     )
 
 
-def _figure(c, t, r_s, s_s, r_p, s_p, deg_s, deg_p, metrics) -> Figure:
-    fig = Figure(figsize=(11, 4.2))
-    ax, bx = fig.subplots(1, 2)
-    ts = t * 1e-3
-    for r, s, name, color in ((r_s, s_s, "static", "tab:gray"), (r_p, s_p, "structural + homeostatic", "tab:red")):
-        ax.plot(ts, r, color=color, alpha=0.25, lw=0.8)
-        ax.plot(ts, s, color=color, lw=2, label=name)
+_CONDITIONS = (("static", "0.35"), ("structural + homeostatic", OKABE_ITO[1]))
+
+
+def _figure(c, t, r_s, s_s, r_p, s_p, deg_s, deg_p, metrics, events) -> Figure:
+    fig = Figure(figsize=(11, 4.4), layout="constrained")
+    ax, bx = fig.subplots(1, 2, sharex=True)
+    unit = time_unit(float(c["settle"] + c["recover"]))
+    for (r, s), (name, colour) in zip(((r_s, s_s), (r_p, s_p)), _CONDITIONS):
+        ax.plot(unit(t), r, color=colour, alpha=0.3, lw=0.8)
+        ax.plot(unit(t), s, color=colour, lw=2, label=f"{name} ({c['smooth'] / 1000:g} s mean)")
     pre = metrics["rate_pre_plastic"]
-    ax.axhline(0.9 * pre, color="k", ls=":", lw=1, label="90 % of pre-lesion")
-    ax.axvline(c["settle"] * 1e-3, color="k", ls="--", lw=1)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("rate of surviving E neurons (Hz)")
-    ax.set_title(f"lesion of {c['lesion_fraction']:.0%} of E at {c['settle'] * 1e-3:g} s")
-    ax.legend(fontsize=8, loc="lower right")
-    bx.plot(deg_s[:, 0] * 1e-3, deg_s[:, 1], color="tab:gray", lw=2, label="static")
-    bx.plot(deg_p[:, 0] * 1e-3, deg_p[:, 1], color="tab:red", lw=2, label="structural + homeostatic")
-    bx.axvline(c["settle"] * 1e-3, color="k", ls="--", lw=1)
-    bx.set_xlabel("time (s)")
-    bx.set_ylabel("E->E synapses onto a surviving E neuron")
-    bx.set_title("connectivity: before / after / recovered")
-    bx.legend(fontsize=8)
-    fig.tight_layout()
+    ax.axhline(0.9 * pre, color="black", ls=":", lw=1, label="90 % of the pre-lesion rate")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(f"rate of surviving E neurons (Hz, {c['window']:g} ms bins)")
+    ax.set_title("activity", fontsize="medium")
+    ax.legend(fontsize="small", loc="lower right")
+    for deg, (name, colour) in zip((deg_s, deg_p), _CONDITIONS):
+        bx.plot(unit(deg[:, 0]), deg[:, 1], color=colour, lw=2, label=name)
+    bx.set_ylim(bottom=0)
+    bx.set_ylabel("E→E synapses onto a surviving E neuron")
+    bx.set_title("connectivity: before, after and recovered", fontsize="medium")
+    bx.legend(fontsize="small", loc="lower right")
+    for a in (ax, bx):
+        a.set_xlim(0, unit(c["settle"] + c["recover"]))
+        a.set_xlabel(unit.label())
+        mark_time([a], unit, events=events)
+    fig.suptitle(f"Recovery after removing {c['lesion_fraction']:.0%} of the E neurons at "
+                 f"{unit.format(c['settle'])}: structural plasticity (MSP) + synaptic scaling vs a static "
+                 f"network\n{int(c['n_exc'])} E + {int(c['n_inh'])} I LIF neurons")
     return fig
 
 

@@ -125,6 +125,7 @@ from matplotlib.figure import Figure
 
 from .. import LIF, Model, Network, Pairs, PoissonInput, Population, Projection, SpikeMonitor
 from ..plasticity.msp import Calcium, MSPGrowth
+from ..viz import population_colours, time_unit
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -292,24 +293,30 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
 
 
 def _figure(rec, c) -> Figure:
-    fig = Figure(figsize=(7.0, 4.2), layout="constrained")
-    ax = fig.add_subplot()
-    ax.axhline(c["eps_exc"], color="#9999ff", linewidth=4.0)
-    ax.axhline(c["eps_inh"], color="#ff9999", linewidth=4.0)
-    ax.plot(rec["t"], rec["ca_exc"], "b", label="Ca, excitatory neurons")
-    ax.plot(rec["t"], rec["ca_inh"], "r", label="Ca, inhibitory neurons")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("mean calcium (1; 0.01 per Hz)")
+    fig = Figure(figsize=(7.5, 5.6), layout="constrained")
+    ax, bx = fig.subplots(2, 1, sharex=True)
+    colours = population_colours(["E", "I"])
+    unit = time_unit(float(c["duration"]))
+    t = unit(rec["t"] * 1000.0)                       # recorded in s
+    for pop, key, eps, name in (("E", "ca_exc", c["eps_exc"], "excitatory"),
+                                ("I", "ca_inh", c["eps_inh"], "inhibitory")):
+        ax.axhline(eps, color=colours[pop], linewidth=4.0, alpha=0.3, label=f"target, {name}: {eps:g}")
+        ax.plot(t, rec[key], color=colours[pop], label=f"{name} neurons")
+    ax.set_ylabel("mean calcium (0.01 per Hz)")
     ax.set_ylim(0, max(0.275, 1.1 * float(np.max(rec["ca_inh"], initial=0))))
-    ax2 = ax.twinx()
-    ax2.plot(rec["t"], rec["n_ex"], "m--", label="excitatory synapses")
-    ax2.plot(rec["t"], rec["n_in"], "k--", label="inhibitory synapses")
-    ax2.set_ylabel("synapses")
-    ax2.set_ylim(bottom=0)
-    ax.legend(loc="upper right", frameon=False, fontsize="small")
-    ax2.legend(loc="lower right", frameon=False, fontsize="small")
-    ax.set_title(f"MSP: {int(c['n_exc'])} E + {int(c['n_inh'])} I, updates every "
-                 f"{c['update_interval'] / 1000:g} s")
+    ax.legend(loc="upper right", fontsize="small", ncols=2)
+    ax.set_title("calcium (a low-pass filtered firing rate)", fontsize="medium")
+    bx.plot(t, rec["n_ex"], color=colours["E"], label="excitatory synapses")
+    bx.plot(t, rec["n_in"], color=colours["I"], label="inhibitory synapses")
+    bx.set_ylim(bottom=0)
+    bx.set_xlim(0, unit(float(c["duration"])))
+    bx.set_ylabel("synapses in the network")
+    bx.set_xlabel(unit.label())
+    bx.legend(loc="lower right", fontsize="small")
+    bx.set_title("synapses grown (from none)", fontsize="medium")
+    fig.suptitle(f"Structural plasticity (MSP, Butz & van Ooyen 2013): an unconnected network\n"
+                 f"grows synapses until its calcium reaches the targets; {int(c['n_exc'])} E + "
+                 f"{int(c['n_inh'])} I neurons, updates every {c['update_interval'] / 1000:g} s")
     return fig
 
 

@@ -55,6 +55,7 @@ from matplotlib.figure import Figure
 from .. import LIF, AllToAll, Model, Network, PairSTDP, PoissonInput, Population, Projection, Uniform
 from ..plasticity.intrinsic import AdaptiveThreshold
 from ..progress import RunProgress
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -216,6 +217,7 @@ def _degrees(net, new):
 
 
 def _rolling_accuracy(counts, order, labels, n_pat, neurons, width=20):
+    """Moving mean over ``width`` presentations of the per-presentation vote accuracy."""
     hits = []
     for k in range(len(order)):
         hits.append(vote_accuracy(counts[k:k + 1], order[k:k + 1], labels, n_pat, neurons))
@@ -223,39 +225,62 @@ def _rolling_accuracy(counts, order, labels, n_pat, neurons, width=20):
     return np.convolve(h, np.ones(width) / width, mode="valid")
 
 
+_NEW = OKABE_ITO[2]     # bluish green: new neurons
+
+
 def _figure(c, counts_a, order_a, counts_b, order_b, labels, labels_end, new, metrics) -> Figure:
     n_pat, n_old = int(c["n_patterns"]), int(c["n_exc"])
-    fig = Figure(figsize=(12, 4.2))
-    ax, bx, cx = fig.subplots(1, 3)
-    acc_a = _rolling_accuracy(counts_a, order_a, labels, n_pat, np.arange(n_old))
-    acc_b = _rolling_accuracy(counts_b, order_b, labels, n_pat, np.arange(n_old))
-    ax.plot(np.arange(len(acc_a)) + 20, acc_a, color="k", label="old neurons, labels before")
-    ax.plot(len(order_a) + np.arange(len(acc_b)) + 20, acc_b, color="k")
-    ax.axvline(len(order_a), color="tab:green", ls="--", label=f"+{len(new)} neurons")
+    fig = Figure(figsize=(13, 4.6), layout="constrained")
+    ax, bx, cx = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.15, 1]})
+    _accuracy_panel(ax, counts_a, order_a, counts_b, order_b, labels, new, metrics, n_pat, n_old)
+    _response_panel(fig, bx, c, counts_b, order_b, labels_end, new, n_pat)
+    rate = counts_b / (c["present"] * 1e-3)
+    cx.plot(rate[:, :n_old].mean(axis=1), color="black", alpha=0.7, label=f"old ({n_old} neurons)")
+    cx.plot(rate[:, new].mean(axis=1), color=_NEW, label=f"new ({len(new)} neurons)")
+    cx.set_xlim(0, len(order_b))
+    cx.set_ylim(bottom=0)
+    cx.set_xlabel("presentation after the addition")
+    cx.set_ylabel("mean rate during the stimulus (Hz)")
+    cx.legend(fontsize="small")
+    cx.set_title(f"rates; {metrics['selective_new']:.0%} of the new neurons become selective",
+                 fontsize="medium")
+    fig.suptitle(f"Neurogenesis: {len(new)} E neurons added to a trained STDP layer after "
+                 f"{len(order_a)} presentations\n{int(c['n_in'])} Poisson inputs → {n_old} E "
+                 f"(adaptive thresholds) ↔ {int(c['n_inh'])} I, {n_pat} patterns")
+    return fig
+
+
+def _accuracy_panel(ax, counts_a, order_a, counts_b, order_b, labels, new, metrics, n_pat, n_old, width=20):
+    acc_a = _rolling_accuracy(counts_a, order_a, labels, n_pat, np.arange(n_old), width)
+    acc_b = _rolling_accuracy(counts_b, order_b, labels, n_pat, np.arange(n_old), width)
+    ax.plot(np.arange(len(acc_a)) + width, acc_a, color="black", label="old neurons, labels from before")
+    ax.plot(len(order_a) + np.arange(len(acc_b)) + width, acc_b, color="black")
+    ax.axvline(len(order_a), color=_NEW, ls="--", lw=1.5, label=f"neurogenesis: +{len(new)} E neurons")
+    ax.axhline(1.0 / n_pat, color="0.5", ls=":", label=f"chance (1/{n_pat})")
     ax.set_ylim(0, 1.05)
+    ax.set_xlim(0, len(order_a) + len(order_b))
     ax.set_xlabel("presentation")
-    ax.set_ylabel("accuracy (20-presentation mean)")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(f"before {metrics['acc_before']:.2f} -> after {metrics['acc_after_old']:.2f}")
+    ax.set_ylabel(f"vote accuracy (mean over {width} presentations)")
+    ax.legend(fontsize="small", loc="lower right")
+    ax.set_title(f"accuracy of the old neurons: {metrics['acc_before']:.2f} before, "
+                 f"{metrics['acc_after_old']:.2f} after", fontsize="medium")
+
+
+def _response_panel(fig, bx, c, counts_b, order_b, labels_end, new, n_pat):
     _, resp = labels_from(counts_b[-int(c["n_label"]):], order_b[-int(c["n_label"]):], n_pat)
     order = np.lexsort((np.arange(resp.shape[1]), labels_end))
-    im = bx.imshow(resp[:, order] / (c["present"] * 1e-3), aspect="auto", cmap="viridis")
+    im = bx.imshow(resp[:, order] / (c["present"] * 1e-3), aspect="auto", cmap="viridis",
+                   interpolation="nearest")
     is_new = np.isin(order, new)
-    bx.scatter(np.flatnonzero(is_new), np.full(is_new.sum(), -0.6), marker="v", color="tab:green", s=12,
-               clip_on=False, label="new")
+    bx.plot(np.flatnonzero(is_new), np.full(is_new.sum(), -0.5), linestyle="none", marker="v", color=_NEW,
+            markersize=5, clip_on=False, label="new neuron")
+    bx.set_ylim(n_pat - 0.5, -0.5)
+    bx.set_yticks(np.arange(n_pat))
     bx.set_xlabel("E neuron (sorted by preferred pattern)")
     bx.set_ylabel("pattern")
-    bx.set_title("responses at the end (Hz); green = new")
-    fig.colorbar(im, ax=bx)
-    rate = counts_b / (c["present"] * 1e-3)
-    cx.plot(rate[:, :n_old].mean(axis=1), color="k", alpha=0.6, label="old")
-    cx.plot(rate[:, new].mean(axis=1), color="tab:green", alpha=0.8, label="new")
-    cx.set_xlabel("presentation after the addition")
-    cx.set_ylabel("mean rate during stimulus (Hz)")
-    cx.legend(fontsize=8)
-    cx.set_title(f"new neurons selective: {metrics['selective_new']:.0%}")
-    fig.tight_layout()
-    return fig
+    bx.legend(fontsize="small", loc="upper right", bbox_to_anchor=(1.0, 1.1), frameon=False)
+    bx.set_title(f"responses, last {int(c['n_label'])} presentations", fontsize="medium", loc="left")
+    fig.colorbar(im, ax=bx, label="rate (Hz)")
 
 
 EXPERIMENT = register(Experiment(

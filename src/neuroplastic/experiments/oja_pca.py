@@ -97,17 +97,13 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     norm_t = np.linalg.norm(traj, axis=1)
     norm = float(np.linalg.norm(w))
     abs_cos = float(abs(w @ e1) / norm)
-    fig = time_series(mon["t"], {"|cos(w, e1)|": cos_t, "|w|": norm_t}, ylabel="dimensionless",
-                      title="Oja's rule: weight vector vs first principal component")
     angle_t = np.degrees(np.arccos(np.clip(cos_t, 0.0, 1.0)))
-    fig_angle = time_series(mon["t"], {"angle(w, e1)": angle_t}, ylabel="angle error (degrees)",
-                            title="Oja's rule: angle between w and +-e1 over time")
-    fig_angle.axes[0].set_yscale("log")
     lam = np.sort(np.asarray(c["eigenvalues"], float))[::-1]
     # small-eta stationary statistics about w = e1 (module doc): |w|^2 - 1 and per-axis angle variances
     theory = dict(norm_expected=float(np.sqrt(1.0 + c["eta"] * (lam.sum() - lam[0]) / 2.0)),
                   angle_rms_expected_deg=float(np.degrees(np.sqrt(np.sum(
                       c["eta"] * lam[0] * lam[1:] / (2.0 * (lam[0] - lam[1:])))))))
+    fig, fig_angle = _figures(c, mon["t"], cos_t, norm_t, angle_t, theory["angle_rms_expected_deg"])
     at = {f"angle_deg_{q}": float(angle_t[min(len(angle_t) - 1, q * len(angle_t) // 4)]) for q in (1, 2)}
     return Result(
         config=dict(c),
@@ -117,6 +113,17 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
         recordings={"weights": dict(t=np.asarray(mon["t"]), w=traj, e1=e1, covariance=cov, final=w,
                                     abs_cos=cos_t, norm=norm_t, angle_deg=angle_t)},
     )
+
+
+def _figures(c, t, cos_t, norm_t, angle_t, angle_rms):
+    setup = f"{int(c['dim'])}-D Gaussian input, one sample per ms, eta = {c['eta']:g}"
+    fig = time_series(t, {"|cos(w, e1)| (alignment with PC1)": cos_t, "|w| (weight norm)": norm_t},
+                      ylabel="|cos(w, e1)|, |w| (dimensionless)", references={"fixed point: 1": 1.0},
+                      title=f"Oja's rule converges to the first principal component e1\n{setup}")
+    fig_angle = time_series(t, {"angle(w, ±e1)": angle_t}, ylabel="angle between w and ±e1 (degrees)",
+                            log_y=True, references={f"small-eta theory: rms {angle_rms:.2g}°": angle_rms},
+                            title=f"Oja's rule: angle to the first principal component\n{setup}")
+    return fig, fig_angle
 
 
 EXPERIMENT = register(Experiment(

@@ -94,6 +94,7 @@ from ..model.inputs import PoissonInput
 from ..model.modulators import DOPAMINE, Modulator
 from ..model.neurons import LIF
 from ..plasticity.neuromodulated import RewardModulatedSTDP
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -297,21 +298,34 @@ def _result(c, patterns, order, group, w_init, sessions, wall) -> Result:
                          "control: rewards computed, no dopamine released"])
 
 
+_COLOURS = {"dopamine": OKABE_ITO[3], "control": "0.45"}
+_NAMES = {"dopamine": "reward-prediction-error dopamine", "control": "control: no dopamine"}
+
+
 def _curve_figure(sessions, k, P) -> Figure:
-    fig = Figure(figsize=(7, 3.5), layout="constrained")
+    fig = Figure(figsize=(9, 3.8), layout="constrained")
     ax = fig.add_subplot()
-    colors = {"dopamine": "tab:purple", "control": "0.4"}
-    labels = {"dopamine": "reward-prediction-error dopamine", "control": "control: no dopamine"}
     for name, s in sessions.items():
         trials = np.arange(1, s["correct"].size + 1)
-        ax.plot(trials, _moving(s["correct"], k), color=colors[name], label=labels[name])
-    ax.axhline(1.0 / P, color="k", linestyle=":", label="chance")
-    ax.axhline(0.9, color="tab:green", linestyle="--", linewidth=0.8, label="target 0.9")
+        ax.plot(trials, _moving(s["correct"], k), color=_COLOURS[name], label=_NAMES[name])
+    ax.axhline(1.0 / P, color="black", linestyle=":", label=f"chance (1/{P})")
+    ax.axhline(0.9, color=OKABE_ITO[2], linestyle="--", linewidth=1.0, label="target 0.9")
+    ax.set_xlim(0, max(s["correct"].size for s in sessions.values()))
     ax.set_xlabel("trial")
     ax.set_ylabel(f"accuracy (moving mean over {k} trials)")
     ax.set_ylim(-0.02, 1.02)
-    ax.legend(fontsize="small", loc="lower right")
+    ax.set_title(f"Reward-modulated STDP learns to discriminate {P} input patterns", fontsize="medium")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
+
+
+def _block_name(key: int, P: int) -> str:
+    members = [p for p in range(P) if (key >> p) & 1]
+    if not members:
+        return "in no pattern"
+    if len(members) == P:
+        return "in every pattern" if P > 2 else "in both patterns"
+    return "pattern " + ", ".join(map(str, members)) + " only"
 
 
 def _weights_figure(sessions, patterns, w_max, n_g, P) -> Figure:
@@ -319,31 +333,39 @@ def _weights_figure(sessions, patterns, w_max, n_g, P) -> Figure:
     key = (2 ** np.arange(patterns.shape[0])) @ patterns.astype(int)
     order = np.argsort(-key, kind="stable")
     sorted_key = key[order]
-    edges = np.flatnonzero(np.diff(sorted_key)) + 0.5
-    fig = Figure(figsize=(3.2 * len(sessions) + 0.8, 4), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(sessions)))
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(sorted_key)) + 1, [sorted_key.size]])
+    fig = Figure(figsize=(3.4 * len(sessions) + 2.2, 4.4), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(sessions), sharey=True))
     for ax, (name, s) in zip(axes, sessions.items()):
         im = ax.imshow(s["weights"][order] / w_max, aspect="auto", vmin=0, vmax=1, cmap="viridis",
                        interpolation="nearest")
         for g in range(1, P):
-            ax.axvline(g * n_g - 0.5, color="w", linewidth=0.8)
-        for e in edges:
-            ax.axhline(e, color="w", linewidth=0.8, linestyle="--")
-        ax.set_xlabel("output neuron (groups of %d)" % n_g)
-        ax.set_title(name)
-    axes[0].set_ylabel("input (blocks: in patterns " + ", ".join(
-        "{" + ",".join(str(p) for p in range(P) if (k >> p) & 1) + "}" for k in np.unique(sorted_key)[::-1]) + ")")
-    fig.colorbar(im, ax=list(axes), label="w / w_max")
+            ax.axvline(g * n_g - 0.5, color="white", linewidth=1.0)
+        for e in bounds[1:-1]:
+            ax.axhline(e - 0.5, color="white", linewidth=0.8, linestyle="--")
+        ax.set_xticks((np.arange(P) + 0.5) * n_g - 0.5, [f"group {g}" for g in range(P)])
+        ax.set_xlabel(f"output neurons ({n_g} per group)")
+        ax.set_title(_NAMES[name], fontsize="medium")
+    axes[0].set_yticks(0.5 * (bounds[:-1] + bounds[1:]) - 0.5,
+                       [f"{_block_name(int(sorted_key[b]), P)}\n({e - b} inputs)"
+                        for b, e in zip(bounds[:-1], bounds[1:])])
+    axes[0].set_ylabel("input neurons, by pattern membership")
+    fig.colorbar(im, ax=list(axes), label=f"weight / w_max (w_max = {w_max:g} pA)")
+    fig.suptitle("Input→output weights after learning (output group g is rewarded for pattern g)")
     return fig
 
 
 def _delta_figure(sessions) -> Figure:
-    fig = Figure(figsize=(7, 3), layout="constrained")
+    fig = Figure(figsize=(7.5, 3.2), layout="constrained")
     ax = fig.add_subplot()
     s = sessions["dopamine"]
-    ax.plot(np.arange(1, s["delta"].size + 1), s["delta"], ".", markersize=2, color="tab:purple")
+    ax.plot(np.arange(1, s["delta"].size + 1), s["delta"], ".", markersize=3, color=_COLOURS["dopamine"])
+    ax.axhline(0.0, color="0.5", linewidth=0.8)
+    ax.set_xlim(0, s["delta"].size + 1)
     ax.set_xlabel("trial")
-    ax.set_ylabel("dopamine released\n(reward - expected)")
+    ax.set_ylabel("dopamine released\n(reward − expected reward)")
+    ax.set_title("Reward-prediction error per trial (dopamine released at the end of each stimulus)",
+                 fontsize="medium")
     return fig
 
 

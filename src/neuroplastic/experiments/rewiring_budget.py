@@ -127,6 +127,7 @@ from .. import (LIF, AdaptiveThreshold, AllToAll, FixedInDegree, Model, Network,
                 Population, Projection, WeightNormalization)
 from ..plasticity.structural import PruneAndRegrow
 from ..errors import ValidationError
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, defaults_of
 from .registry import register
@@ -394,35 +395,43 @@ def _run_seed(config: dict, seed: int, progress: bool) -> Result:
 
 # --- figures -----------------------------------------------------------------
 
+_STATIC, _REWIRED = "0.5", OKABE_ITO[0]
+
+
 def _accuracy_figure(m) -> Figure:
-    fig = Figure(figsize=(4.5, 3.6), layout="constrained")
+    fig = Figure(figsize=(5.2, 4.0), layout="constrained")
     ax = fig.add_subplot()
     vals = [m["accuracy_static"], m["accuracy_rewired"]]
-    ax.bar(["static budget", "pruned + regrown"], vals, color=["#888888", "#2a7ab0"])
+    ax.bar(["static", "pruned + regrown"], vals, color=[_STATIC, _REWIRED])
     for i, v in enumerate(vals):
         ax.text(i, v + 0.01, f"{v:.3f}", ha="center")
-    ax.axhline(m["accuracy_pixels"], color="k", linestyle=":", label=f"raw pixels {m['accuracy_pixels']:.3f}")
-    ax.axhline(0.1, color="r", linestyle=":", linewidth=0.8, label="chance")
-    ax.set_ylim(0, 1.05)
+    ax.axhline(m["accuracy_pixels"], color="black", linestyle=":",
+               label=f"readout of the raw pixels {m['accuracy_pixels']:.3f}")
+    ax.axhline(0.1, color=OKABE_ITO[1], linestyle="--", linewidth=0.9, label="chance (0.1)")
+    ax.set_ylim(0, 1.2)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.set_xlabel("input synapses of the hidden layer")
     ax.set_ylabel("held-out accuracy (logistic readout)")
-    ax.set_title(f"digits, budget {m['budget']} synapses")
-    ax.legend(loc="lower right", frameon=False, fontsize="small")
+    ax.set_title(f"8×8 digits with a budget of {m['budget']} input synapses:\n"
+                 "static vs pruned and regrown", fontsize="medium")
+    ax.legend(loc="upper center", ncols=2, frameon=False, fontsize="small")
     return fig
 
 
 def _gains_figure(seeds, results, m) -> Figure:
-    fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+    fig = Figure(figsize=(7, 4.0), layout="constrained")
     ax = fig.add_subplot()
     gains = 100 * np.array([r.metrics["accuracy_gain"] for r in results])
-    ax.bar(np.arange(len(seeds)), gains, color=np.where(gains >= 0, "#2a7ab0", "#c0504d"))
-    ax.axhline(100 * m["accuracy_gain"], color="k", label=f"mean {100 * m['accuracy_gain']:+.2f} "
-               f"+- {100 * m['gain_se']:.2f} (s.e.), one-sided t-test p = {m['gain_p_one_sided']:.1e}")
+    ax.bar(np.arange(len(seeds)), gains, color=np.where(gains >= 0, _REWIRED, OKABE_ITO[1]))
+    ax.axhline(100 * m["accuracy_gain"], color="black", label=f"mean {100 * m['accuracy_gain']:+.2f} "
+               f"± {100 * m['gain_se']:.2f} (s.e.), one-sided t-test p = {m['gain_p_one_sided']:.1e}")
     ax.axhline(0, color="0.5", linewidth=0.8)
     ax.set_xticks(np.arange(len(seeds)), [str(sd) for sd in seeds], fontsize="small")
     ax.set_xlabel("seed")
-    ax.set_ylabel("rewired - static accuracy (points)")
-    ax.set_title(f"budget {int(m['budget'])} synapses: static {m['accuracy_static']:.3f}, "
-                 f"rewired {m['accuracy_rewired']:.3f} (means)", fontsize="medium")
+    ax.set_ylabel("rewired − static accuracy (percentage points)")
+    ax.set_title(f"Gain of pruning + regrowth per seed, budget {int(m['budget'])} synapses\n"
+                 f"mean accuracy: static {m['accuracy_static']:.3f}, rewired {m['accuracy_rewired']:.3f}",
+                 fontsize="medium")
     ax.legend(frameon=False, fontsize="small", loc="upper left")
     return fig
 
@@ -431,13 +440,14 @@ def _fields_figure(learned, n_h, c, show=100) -> Figure:
     """Input weights of the first ``show`` hidden neurons as 8 x 8 tiles, one image per network."""
     show = min(show, n_h)
     side = int(math.ceil(math.sqrt(show)))
-    fig = Figure(figsize=(9.0, 4.8), layout="constrained")
+    rows = int(math.ceil(show / side))
+    fig = Figure(figsize=(9.5, 1.2 + 4.2 * rows / side), layout="constrained")
     axes = fig.subplots(1, 2)
     for ax, name in zip(axes, ("static", "rewired")):
         d = learned[name]
         rf = np.zeros((n_h, 64))
         np.add.at(rf, (d["post"], d["pre"]), d["w"])
-        mosaic = np.full((side * 9 - 1, side * 9 - 1), np.nan)
+        mosaic = np.full((rows * 9 - 1, side * 9 - 1), np.nan)
         for j in range(show):
             r, q = divmod(j, side)
             mosaic[r * 9:r * 9 + 8, q * 9:q * 9 + 8] = rf[j].reshape(8, 8)
@@ -446,29 +456,39 @@ def _fields_figure(learned, n_h, c, show=100) -> Figure:
                        interpolation="nearest")
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"{name}: input weights of hidden neurons 0-{show - 1}", fontsize="small")
+        ax.set_title("static" if name == "static" else "pruned + regrown", fontsize="medium")
     fig.colorbar(im, ax=axes, shrink=0.8, label="weight (pA)")
+    fig.suptitle(f"Receptive fields: input weights of hidden neurons 0-{show - 1} as 8×8 pixel tiles "
+                 f"(white: no synapse)")
     return fig
 
 
 def _connectivity_figure(learned, budget, bg) -> Figure:
-    fig = Figure(figsize=(10.0, 3.4), layout="constrained")
-    a1, a2, a3 = fig.subplots(1, 3)
-    for name, color in (("static", "#888888"), ("rewired", "#2a7ab0")):
+    fig = Figure(figsize=(11.0, 3.8), layout="constrained")
+    a1, a2, a3 = fig.subplots(1, 3, sharex=True)
+    for name, colour in (("static", _STATIC), ("rewired", _REWIRED)):
         s = learned[name]["snaps"]
-        a1.plot(s["image"], s["count"], color=color, label=name)
-        a2.plot(s["image"], s["bg_fraction"], color=color, label=name)
+        a1.plot(s["image"], s["count"], color=colour, label=name)
+        a2.plot(s["image"], s["bg_fraction"], color=colour, label=name)
         q = np.percentile(s["indeg"], [10, 50, 90], axis=1)
-        a3.plot(s["image"], q[1], color=color, label=f"{name} median")
-        a3.fill_between(s["image"], q[0], q[2], color=color, alpha=0.25)
-    a1.axhline(budget, color="k", linestyle=":", label="budget")
+        a3.plot(s["image"], q[1], color=colour, label=f"{name}: median")
+        a3.fill_between(s["image"], q[0], q[2], color=colour, alpha=0.2, linewidth=0,
+                        label=f"{name}: 10-90 %")
+    a1.axhline(budget, color="black", linestyle=":", label="budget")
     a1.set_ylim(0, 1.2 * budget)
     a1.set_ylabel("input synapses")
-    a2.set_ylabel(f"fraction on background pixels ({int(bg.sum())} of 64)")
-    a3.set_ylabel("synapses per hidden neuron (10-90 %)")
+    a1.set_title("synapse count (held at the budget)", fontsize="medium")
+    a2.set_ylim(bottom=0)
+    a2.set_ylabel("fraction of synapses")
+    a2.set_title(f"on background pixels ({int(bg.sum())} of 64 pixels)", fontsize="medium")
+    a3.set_ylim(bottom=0)
+    a3.set_ylabel("synapses per hidden neuron")
+    a3.set_title("in-degree of hidden neurons", fontsize="medium")
     for ax in (a1, a2, a3):
         ax.set_xlabel("training images shown")
-        ax.legend(frameon=False, fontsize="small")
+        ax.set_xlim(left=0)
+        ax.legend(frameon=False, fontsize="small", loc="best")
+    fig.suptitle(f"Input connectivity during training, budget {budget} synapses: static vs pruned and regrown")
     return fig
 
 

@@ -209,6 +209,7 @@ def _save_monitors(rundir: RunDirectory, net) -> dict:
     from .. import viz
 
     metrics = {}
+    events = viz.events_from_topology(net.topology_log)     # lesions, neurogenesis: marked on figures over time
     for mon in net.model.monitors.values():
         data = net.monitor(mon.name)
         if isinstance(mon, SpikeMonitor):
@@ -216,7 +217,9 @@ def _save_monitors(rundir: RunDirectory, net) -> dict:
             rundir.save_spikes(mon.population, data["i"], data["t"])
             metrics[f"spikes_{mon.population}"] = int(len(data["t"]))
             metrics[f"rate_{mon.population}_hz"] = len(data["t"]) / max(neuron_seconds(net, mon.population), 1e-12)
-            rundir.save_figure(viz.raster(data["i"], data["t"], n=n, title=mon.population, t_stop=net.t),
+            sizes = viz.sizes_from_topology(net.topology_log, mon.population, n)    # rates per living neuron
+            rundir.save_figure(viz.raster(data["i"], data["t"], n=n, t_stop=net.t, events=events, sizes=sizes,
+                                          title=f"Spikes of population {mon.population} ({n:,} neurons)"),
                                f"raster_{mon.population}")
         elif isinstance(mon, StateMonitor):
             variables = {v: data[v] for v in mon.variables}
@@ -226,19 +229,24 @@ def _save_monitors(rundir: RunDirectory, net) -> dict:
             proj = net.model.projections[mon.projection]
             if len(data["t"]):
                 top = proj.w_max if np.isfinite(proj.w_max) else float(np.max(data["w"])) or 1.0
-                rundir.save_figure(viz.weight_histogram_over_time(data["t"], data["w"], top, title=mon.projection),
-                                   f"weights_{mon.projection}")
+                rundir.save_figure(viz.weight_histogram_over_time(
+                    data["t"], data["w"], top, events=events, t_stop=net.t,
+                    title=f"Weight distribution of projection {mon.projection} ({proj.pre} → {proj.post})"),
+                    f"weights_{mon.projection}")
         elif isinstance(mon, RateMonitor):
             rundir.save_rate(mon.population, data["t"], data["rate"])
             if len(data["t"]):
                 rundir.save_figure(viz.time_series(data["t"], {mon.population: data["rate"]}, "rate (Hz)",
-                                                   title=f"population rate ({mon.bin:g} ms bins)"),
+                                                   events=events, t_stop=net.t,
+                                                   title=f"Rate of population {mon.population} "
+                                                         f"({mon.bin:g} ms bins)"),
                                    f"rate_{mon.population}")
         elif isinstance(mon, ModulatorMonitor):
             rundir.save_modulator(mon.modulator, data["t"], data["level"])
             if len(data["t"]):
                 rundir.save_figure(viz.time_series(data["t"], {mon.modulator: data["level"]}, "level",
-                                                   title=f"modulator {mon.modulator}"),
+                                                   events=events, t_stop=net.t,
+                                                   title=f"Level of modulator {mon.modulator}"),
                                    f"modulator_{mon.modulator}")
     return metrics
 

@@ -61,6 +61,8 @@ from matplotlib.figure import Figure
 
 from .. import LIF, Model, Network, Pairs, PoissonInput, Population, Projection, RateMonitor, Uniform, WeightMonitor
 from ..plasticity.homeostasis import SynapticScaling
+from ..viz import mark_time, plain_log_ticks, time_unit
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -205,31 +207,40 @@ def ratio_metrics(w0, w1, post, n) -> dict:
 
 
 def _figure(c, t_bins, r_bins, t_s, r_s, t_w, w_t, k, n_w, metrics) -> Figure:
-    fig = Figure(figsize=(8, 6), layout="constrained")
+    fig = Figure(figsize=(8, 6.4), layout="constrained")
     ax_r, ax_w = fig.subplots(2, 1, sharex=True)
+    unit = time_unit(c["duration"])
     target, tol = c["target_rate"], c["tolerance"] * c["target_rate"]
-    ax_r.plot((t_bins + 0.5 * c["rate_bin"]) * 1e-3, r_bins, color="0.7", linewidth=0.6,
+    ax_r.plot(unit(t_bins + 0.5 * c["rate_bin"]), r_bins, color="0.6", linewidth=0.6,
               label=f"{c['rate_bin']:g} ms bins")
-    ax_r.plot(t_s * 1e-3, r_s, color="tab:blue", linewidth=1.2, label=f"{c['smooth'] / 1000:g} s moving mean")
-    ax_r.axhspan(target - tol, target + tol, color="tab:green", alpha=0.15, label=f"target +-{c['tolerance']:.0%}")
-    ax_r.axvline(c["t_step"] * 1e-3, color="tab:red", linestyle=":",
-                 label=f"input {c['rate_before']:g} -> {c['rate_after']:g} Hz")
-    ax_r.set_ylabel("output rate (Hz)")
+    ax_r.plot(unit(t_s), r_s, color=OKABE_ITO[0], linewidth=1.4,
+              label=f"{c['smooth'] / 1000:g} s moving mean (window end)")
+    ax_r.axhspan(target - tol, target + tol, color=OKABE_ITO[2], alpha=0.2, linewidth=0,
+                 label=f"target {target:g} Hz ± {c['tolerance']:.0%}")
+    ax_r.set_ylabel("mean output rate (Hz)")
+    ax_r.set_ylim(bottom=0)
+    ax_r.set_xlim(0, unit(c["duration"]))
     rec = metrics["recovery_time_s"]
-    ax_r.set_title(f"synaptic scaling: recovery {rec:.1f} s after the step" if np.isfinite(rec)
-                   else "synaptic scaling: no recovery within the run", fontsize="medium")
+    ax_r.set_title(f"rate back within ±{c['tolerance']:.0%} of the target {rec:.1f} s after the step"
+                   if np.isfinite(rec) else "rate not back at the target within the run", fontsize="medium")
     ax_r.legend(fontsize="small", loc="upper right")
     if t_w.size:
         w = w_t.reshape(t_w.size, -1)
         for j in range(n_w):
             block = w[:, j * k:(j + 1) * k]
             for s in range(0, min(k, 8)):
-                ax_w.plot(t_w * 1e-3, block[:, s], linewidth=0.7, color=f"C{j}", alpha=0.8)
+                ax_w.plot(unit(t_w), block[:, s], linewidth=0.8, color=OKABE_ITO[j % len(OKABE_ITO)], alpha=0.85)
         ax_w.set_yscale("log")
-    ax_w.set_ylabel("weight (pA, log scale)")
-    ax_w.set_xlabel("time (s)")
-    ax_w.set_title(f"8 synapses of each of {n_w} neurons (one colour per neuron): parallel lines on a log "
-                   "axis = ratios kept", fontsize="small")
+        plain_log_ticks(ax_w, "y")
+    ax_w.set_ylabel("input weight (pA, log scale)")
+    ax_w.set_xlabel(unit.label())
+    ax_w.set_title(f"{min(k, 8)} input weights of each of {n_w} neurons (one colour per neuron): "
+                   "parallel lines on the log axis = ratios kept", fontsize="small")
+    step = f"input {c['rate_before']:g} → {c['rate_after']:g} Hz"
+    mark_time([ax_r, ax_w], unit, events=[(c["t_step"], step)])
+    fig.suptitle(f"Synaptic scaling (van Rossum et al. 2000) after an input-rate step\n"
+                 f"{int(c['n_neurons'])} LIF neurons, {k} private Poisson inputs each, {step} at "
+                 f"{unit.format(c['t_step'])}")
     return fig
 
 

@@ -184,16 +184,22 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     def sign(d):
         return f"{d:+g} ms"
 
-    curves = {}
+    curves, variants = {}, {}
     for k, p in enumerate(presets):
         tag = "" if k == 0 else f" [{p}]"
-        curves[sign(c["delta"]) + tag] = dws[p][:len(freqs)]
-        curves[sign(-c["delta"]) + tag] = dws[p][len(freqs):]
+        for d, part in ((c["delta"], dws[p][:len(freqs)]), (-c["delta"], dws[p][len(freqs):])):
+            curves[sign(d) + tag] = part
+            if k:
+                variants[sign(d) + tag] = sign(d)
     fig = frequency_dependence(
-        np.array(freqs), model=curves,
+        np.array(freqs), model=curves, variants=variants,
         data={sign(c["delta"]): tuple(np.array(x) for x in zip(*data_plus)),
               sign(-c["delta"]): tuple(np.array(x) for x in zip(*data_minus))},
-        title=f"Sjostrom 2001 vs triplet STDP ({presets[0]})")
+        data_label="Sjöström et al. 2001, mean ± SEM",
+        ylabel=f"relative weight change Δw/w0 after {int(c['n_pairings'])} pairings",
+        title=(f"±{abs(c['delta']):g} ms pairings vs frequency: triplet STDP and Sjöström 2001"
+               f"\ntriplet model (Pfister & Gerstner 2006): {presets[0]}"
+               + (f" (solid), {', '.join(presets[1:])} (dashed)" if len(presets) > 1 else "")))
     return Result(
         config=dict(c), metrics=metrics, figures={"frequency_dependence": fig},
         recordings={"dw": dict(freqs=np.array(freqs), **{f"{p}_plus": dws[p][:len(freqs)] for p in presets},

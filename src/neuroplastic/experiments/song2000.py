@@ -129,21 +129,29 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     if t_w.size == 0 or t_w[-1] < c["duration"]:        # samples are taken at step start:
         t_w = np.append(t_w, float(c["duration"]))      # add the final weights at t = duration
         w_t = np.vstack([w_t.reshape(-1, w.size), w[None, :]])
-    figures = {
-        "weights_over_time": weight_histogram_over_time(
-            t_w, w_t, 1.0, bins=20, unit="w / g_max",
-            title=f"Song et al. 2000 (Brian2 variant), drive={c['drive']}"),
-        "final_histogram": weight_histogram(w, 1.0, bins=10, unit="w / g_max",
-                                            title=f"t = {c['duration'] / 1000:g} s"),
-        "output": raster(i_out, t_out, n=1, title="output neuron (rate in 1 s bins)",
-                         bin_ms=1000.0, t_stop=float(c["duration"])),
-    }
+    figures = _figures(c, t_w, w_t, w, i_out, t_out)
     return Result(
         config=dict(c), metrics=metrics, figures=figures,
         recordings={"weights": dict(t=t_w, w_over_gmax=w_t, final=w),
                     "spikes_out": dict(i=np.asarray(i_out, dtype=np.int64), t=t_out)},
         notes=[f"weights are in {weight_unit} internally; g_max = {w_max:g} {weight_unit}"],
     )
+
+
+def _figures(c, t_w, w_t, w, i_out, t_out) -> dict:
+    setup = (f"{int(c['n_inputs'])} Poisson inputs at {c['rate']:g} Hz, additive STDP, "
+             f"{c['drive']} drive")
+    end = f"{c['duration'] / 1000:g} s"
+    return {
+        "weights_over_time": weight_histogram_over_time(
+            t_w, w_t, 1.0, bins=20, unit="w / g_max", t_stop=float(c["duration"]),
+            title=f"Input weight distribution over time (Song et al. 2000, Brian2 variant)\n{setup}"),
+        "final_histogram": weight_histogram(
+            w, 1.0, bins=10, unit="w / g_max",
+            title=f"Input weights after {end}: bimodal (Song et al. 2000)\n{setup}"),
+        "output": raster(i_out, t_out, n=1, bin_ms=1000.0, t_stop=float(c["duration"]),
+                         title=f"Output neuron firing over {end}\n{setup}"),
+    }
 
 
 def weight_metrics(w_over_gmax) -> dict:

@@ -157,6 +157,8 @@ from matplotlib.figure import Figure
 from .. import (BinaryUnit, DiscreteSTDP, Model, Network, Pairs, Population, Projection, SpikeMonitor,
                 SpikeTimes, ThresholdHomeostasis, WeightNormalization)
 from ..errors import ValidationError
+from ..viz import plain_log_ticks
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -384,72 +386,87 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
                          "static = same copy with the initial weights/thresholds"])
 
 
+_SORN, _STATIC = OKABE_ITO[0], OKABE_ITO[4]
+_LABELS = {"sorn": "SORN (plastic phase first)", "static": "static reservoir"}
+
+
 def _curve_figure(n_values, curves, per_net) -> Figure:
-    fig = Figure(figsize=(10, 3.5), layout="constrained")
-    for k, (key, title) in enumerate((("acc", "next letter, predictable steps"),
-                                      ("acc_end", "next letter at word end (c/f)"),
-                                      ("acc_count", "next position in word (performance)"))):
-        ax = fig.add_subplot(1, 3, k + 1)
-        for lab, style, color in (("sorn", "o-", "tab:blue"), ("static", "s--", "tab:orange")):
-            ax.plot(n_values, [curves[n][lab][key] for n in n_values], style, color=color,
-                    label=("SORN" if lab == "sorn" else "static reservoir") + " (mean)")
+    fig = Figure(figsize=(11, 4), layout="constrained")
+    axes = fig.subplots(1, 3, sharey=True)
+    for ax, (key, title) in zip(axes, (("acc", "next letter, predictable steps"),
+                                       ("acc_end", "next letter at the word end (c / f)"),
+                                       ("acc_count", "position in the word (performance)"))):
+        for lab, style, colour in (("sorn", "o-", _SORN), ("static", "s--", _STATIC)):
+            ax.plot(n_values, [curves[n][lab][key] for n in n_values], style, color=colour,
+                    label=_LABELS[lab] + ", mean")
             for n in n_values:
                 vals = per_net[n][lab][key]
-                ax.plot(np.full(vals.size, n), vals, ".", color=color, alpha=0.4, markersize=4)
+                ax.plot(np.full(vals.size, n), vals, ".", color=colour, alpha=0.4, markersize=5)
         if key == "acc":
-            ax.plot(n_values, [n / (n + 1) for n in n_values], ":", color="0.5", label="memoryless n/(n+1)")
-        ax.set_xlabel("n (word 'a b^n c')")
-        ax.set_ylabel("test accuracy")
+            ax.plot(n_values, [n / (n + 1) for n in n_values], ":", color="0.4", label="memoryless n/(n+1)")
+        ax.set_xlabel("n (words 'a b^n c' and 'd e^n f')")
         ax.set_ylim(0, 1.02)
         ax.set_title(title, fontsize="medium")
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="small", loc="lower left")
+    axes[0].set_ylabel("test accuracy (fraction correct)")
+    fig.suptitle("SORN counting task (Lazar et al. 2009): linear readouts of the reservoir state; "
+                 "dots: single networks")
     return fig
 
 
 def _activity_figure(x_p, xs, letters, pools, n, c) -> Figure:
-    fig = Figure(figsize=(10, 6), layout="constrained")
-    ax = fig.add_subplot(2, 1, 1)
+    fig = Figure(figsize=(11, 6.5), layout="constrained")
+    axes = fig.subplot_mosaic([["activity", "activity"], ["sorn", "static"]])
+    ax = axes["activity"]
     a = x_p[1:].mean(axis=1)
     b = 100
     m = a[: a.size // b * b].reshape(-1, b).mean(axis=1)
-    ax.plot(np.arange(m.size) * b, m, linewidth=0.8, label="SORN, plastic phase (100-step means)")
-    ax.axhline(c["h_ip"], color="tab:red", linestyle="--", label=f"H_IP = {c['h_ip']:g}")
-    ax.set_xlabel("step")
-    ax.set_ylabel("mean E activity")
-    ax.legend(fontsize="small")
+    ax.plot((np.arange(m.size) + 0.5) * b, m, linewidth=0.8, color=_SORN, label=f"SORN ({b}-step means)")
+    ax.axhline(c["h_ip"], color=OKABE_ITO[1], linestyle="--", label=f"IP target H_IP = {c['h_ip']:g}")
+    ax.set_xlim(0, a.size)
+    ax.set_xlabel("step of the plastic phase")
+    ax.set_ylabel("mean E activity\n(fraction active per step)")
+    ax.set_title("plastic phase: intrinsic plasticity holds the mean activity", fontsize="medium")
+    ax.legend(fontsize="small", loc="lower right")
     order = np.concatenate([pools.ravel(), np.setdiff1d(np.arange(x_p.shape[1]), pools.ravel())])
     t0 = int(c["washout"]) + int(c["steps_train"])
     t1 = t0 + int(c["raster_steps"])
-    for k, lab in enumerate(("sorn", "static")):
-        ax = fig.add_subplot(2, 2, 3 + k)
+    for lab in ("sorn", "static"):
+        ax = axes[lab]
         seg = xs[lab][t0:t1][:, order]
         tt, ii = np.nonzero(seg)
-        ax.scatter(tt + t0, ii, s=1.0, color="k", marker="|")
-        ax.axhline(pools.size - 0.5, color="tab:blue", linewidth=0.6)
-        ax.set_title(f"{'SORN' if lab == 'sorn' else 'static reservoir'}, test phase, n = {n} "
-                     f"(input pools below the line)", fontsize="small")
+        ax.plot(tt + t0, ii, linestyle="none", marker="|", markersize=2.0, color="black")
+        ax.axhline(pools.size - 0.5, color=OKABE_ITO[1], linewidth=0.8)
+        ax.set_xlim(t0, t1)
+        ax.set_ylim(-0.5, seg.shape[1] - 0.5)
+        ax.set_title(f"{_LABELS[lab]}, test phase: E units (input pools below the line)", fontsize="small")
         ax.set_xlabel("step")
-        ax.set_ylabel("E unit (sorted)")
+        ax.set_ylabel("E unit (input pools first)")
+    fig.suptitle(f"SORN counting task, n = {n}: {int(c['n_e'])} binary E units, "
+                 f"STDP + synaptic normalisation + IP")
     return fig
 
 
 def _hist_figure(s, w_ee, theta_e, n) -> Figure:
-    fig = Figure(figsize=(9, 3.2), layout="constrained")
-    ax = fig.add_subplot(1, 2, 1)
-    ax.hist(s["theta_e"], bins=30, alpha=0.6, label="initial")
-    ax.hist(theta_e, bins=30, alpha=0.6, label="after plastic phase")
-    ax.set_xlabel("E threshold T^E")
-    ax.set_ylabel("units")
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    ax, bx = fig.subplots(1, 2)
+    for values, colour, label in ((s["theta_e"], "0.55", "initial"), (theta_e, _SORN, "after the plastic phase")):
+        ax.hist(values, bins=30, histtype="stepfilled", alpha=0.5, color=colour, label=label)
+    ax.set_xlabel("E threshold T^E (dimensionless)")
+    ax.set_ylabel("E units")
+    ax.set_title("thresholds (intrinsic plasticity)", fontsize="medium")
     ax.legend(fontsize="small")
-    ax = fig.add_subplot(1, 2, 2)
     bins = np.linspace(0, 1, 41)
-    ax.hist(s["w_ee"], bins=bins, alpha=0.6, label="initial")
-    ax.hist(w_ee, bins=bins, alpha=0.6, label="after plastic phase")
-    ax.set_yscale("log")
-    ax.set_xlabel("W^EE weight")
-    ax.set_ylabel("synapses")
-    ax.set_title(f"n = {n}", fontsize="small")
-    ax.legend(fontsize="small")
+    for values, colour, label in ((s["w_ee"], "0.55", "initial"), (w_ee, _SORN, "after the plastic phase")):
+        bx.hist(values, bins=bins, histtype="stepfilled", alpha=0.5, color=colour, label=label)
+    bx.set_yscale("log")
+    plain_log_ticks(bx, "y")
+    bx.set_xlim(0, 1)
+    bx.set_xlabel("W^EE weight (dimensionless; incoming sums normalised to 1)")
+    bx.set_ylabel("synapses")
+    bx.set_title("E→E weights (STDP + normalisation)", fontsize="medium")
+    bx.legend(fontsize="small")
+    fig.suptitle(f"SORN counting task, n = {n}: thresholds and weights before and after self-organisation")
     return fig
 
 

@@ -130,7 +130,9 @@ from .. import (LIF, FixedProbability, Model, Network, OneToOne, PairSTDP, Poiss
 from ..plasticity.homeostasis import SynapticScaling
 from ..plasticity.inhibitory import InhibitorySTDP
 from ..plasticity.intrinsic import ThresholdHomeostasis
-from ..viz import weight_histogram_over_time
+from ..viz import (mark_time, plain_log_ticks, population_colours, time_unit,
+                   weight_histogram_over_time)
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .registry import register
@@ -352,10 +354,11 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     for v, sim in sims.items():
         t_w, w_t = sim["tw_ee"], sim["w_ee"]
         if t_w.size:
-            label = "a: STDP only" if v == "a" else "b: STDP + scaling + iSTDP + threshold"
+            stop = [(sim["stopped"]["time_ms"], "runaway stop")] if sim["stopped"] else []
             figures[f"weights_ee_{v}"] = weight_histogram_over_time(
-                t_w, w_t, c["w_ee_max"], bins=20, unit="nS",
-                title=f"E->E weights ({w_t.shape[1]} sampled synapses), {label}")
+                t_w, w_t, c["w_ee_max"], bins=20, unit="nS", events=stop, t_stop=float(sim["t_end"]),
+                title=(f"E→E weight distribution ({w_t.shape[1]:,} sampled synapses), {_VARIANTS[v]}\n"
+                       f"{_network(c)}"))
     recordings = {}
     for v, sim in sims.items():
         recordings[f"rates_{v}"] = dict(t_exc=sim["t_exc"], rate_exc=sim["rate_exc"],
@@ -368,24 +371,40 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     return Result(config=dict(c), metrics=metrics, figures=figures, recordings=recordings, notes=notes)
 
 
+_VARIANTS = {"a": "(a) pair STDP on E→E only",
+             "b": "(b) pair STDP + synaptic scaling, iSTDP, threshold homeostasis"}
+
+
+def _network(c) -> str:
+    return f"{int(c['n_exc'])} E + {int(c['n_inh'])} I LIF neurons, {int(c['k_ext'])} Poisson inputs each"
+
+
 def _rates_figure(c, sims) -> Figure:
-    fig = Figure(figsize=(8, 2.8 * len(sims) + 0.5), layout="constrained")
-    axes = fig.subplots(len(sims), 1, sharex=True, squeeze=False)[:, 0]
-    titles = {"a": "(a) pair STDP on E->E only", "b": "(b) + synaptic scaling, iSTDP, threshold homeostasis"}
+    fig = Figure(figsize=(8, 2.8 * len(sims) + 0.8), layout="constrained")
+    axes = fig.subplots(len(sims), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+    unit = time_unit(c["duration"])
+    colours = population_colours(["E", "I"])
+    floor = 1e-2                                   # Hz: silent windows are drawn here on the log axis
     for ax, (v, sim) in zip(axes, sims.items()):
         for pop, label in (("exc", "E"), ("inh", "I")):
             t, r = sim[f"t_{pop}"], sim[f"rate_{pop}"]
-            ax.plot((t + 0.5 * c["window"]) * 1e-3, np.maximum(r, 1e-2), label=label, linewidth=0.9)
-        ax.axhspan(c["low"], c["high"], color="tab:green", alpha=0.08, label=f"{c['low']:g}-{c['high']:g} Hz")
-        if sim["stopped"]:
-            ax.axvline(sim["stopped"]["time_ms"] * 1e-3, color="tab:red", linestyle=":",
-                       label=f"runaway stop (> {c['max_rate']:g} Hz)")
+            ax.plot(unit(t + 0.5 * c["window"]), np.maximum(r, floor), label=label, linewidth=1.0,
+                    color=colours[label])
+        ax.axhspan(c["low"], c["high"], color=OKABE_ITO[2], alpha=0.12, linewidth=0,
+                   label=f"stability band {c['low']:g}-{c['high']:g} Hz")
         ax.set_yscale("log")
+        ax.set_ylim(top=max(ax.get_ylim()[1], c["high"] * 2))
+        plain_log_ticks(ax, "y")
         ax.set_ylabel(f"rate (Hz, {c['window'] / 1000:g} s bins)")
-        ax.set_title(titles[v], fontsize="medium")
-        ax.legend(fontsize="small", loc="upper right")
-    axes[-1].set_xlabel("time (s)")
-    axes[-1].set_xlim(0, c["duration"] * 1e-3)
+        ax.set_title(_VARIANTS[v], fontsize="medium")
+        ax.set_xlim(0, unit(c["duration"]))
+        if sim["stopped"]:
+            mark_time([ax], unit, [(sim["stopped"]["time_ms"], f"runaway stop (> {c['max_rate']:g} Hz)")])
+        ax.legend(fontsize="small", loc="lower right", framealpha=0.9)
+    axes[-1].set_xlabel(unit.label())
+    silent = any(np.any(sim[f"rate_{p}"] < floor) for sim in sims.values() for p in ("exc", "inh"))
+    fig.suptitle(f"Population rates with E→E STDP\n{_network(c)}"
+                 + (f" (0 Hz drawn at {floor:g} Hz)" if silent else ""))
     return fig
 
 

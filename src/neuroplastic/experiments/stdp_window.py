@@ -54,7 +54,12 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     theory = rule.window(measured_dt)
     err = float(np.max(np.abs(dw - theory)))
     fine = np.linspace(deltas.min(), deltas.max(), 801)
-    fig = window_figure(measured_dt, dw, fine, rule.window(fine))
+    fig = window_figure(measured_dt, dw, fine, rule.window(fine),
+                        ylabel=f"weight change Δw (w_max = 1, w0 = {c['w0']:g})",
+                        title=(f"Pair-STDP window, one pre/post pair per synapse\n"
+                               f"A+ = {c['a_plus']:g}, A- = {c['a_minus']:g}, "
+                               f"τ+ = {c['tau_plus']:g} ms, τ- = {c['tau_minus']:g} ms"),
+                        theory_label="closed form A±·exp(-|Δt|/τ±)")
     return Result(
         config=dict(c),
         metrics=dict(max_abs_error=err, n_pairs=n, dw_at_plus_10=float(np.interp(10, measured_dt, dw)),

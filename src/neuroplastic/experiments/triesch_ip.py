@@ -54,6 +54,8 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from .. import Model, Network, OneToOne, Population, Projection, RateUnit, StateMonitor, TrieschIP, ValueInput
+from ..viz import plain_log_ticks, time_series
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, defaults_of
 from .registry import register
@@ -104,38 +106,43 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
                      ks_statistic_no_ip=float(ks0.statistic), ks_ratio=float(ks.statistic / ks0.statistic),
                      gain_mean=float(net.state("y", "gain").mean()), bias_mean=float(net.state("y", "bias").mean()),
                      samples=int(tail.size)),
-        figures={"output_histogram": _histogram(tail, tail_no_ip, c["mu"]),
-                 "gain_bias": _gain_bias(mon)},
+        figures={"output_histogram": _histogram(tail, tail_no_ip, c),
+                 "gain_bias": _gain_bias(mon, c)},
         recordings={"units": dict(t=np.asarray(mon["t"])[::100], r=r[::100],
                                   gain=np.asarray(mon["gain"])[::100], bias=np.asarray(mon["bias"])[::100])},
     )
 
 
-def _histogram(y, y0, mu) -> Figure:
-    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+def _histogram(y, y0, c) -> Figure:
+    mu = c["mu"]
+    fig = Figure(figsize=(6.5, 4.0), layout="constrained")
     ax = fig.add_subplot()
     bins = np.linspace(0, 1, 51)
-    ax.hist(y, bins=bins, density=True, alpha=0.6, label="with intrinsic plasticity")
+    ax.hist(y, bins=bins, density=True, alpha=0.6, color=OKABE_ITO[0], label="with intrinsic plasticity")
     ax.hist(y0, bins=bins, density=True, histtype="step", color="0.4", label="without (a = 1, b = 0)")
     grid = np.linspace(0, 1, 200)
-    ax.plot(grid, np.exp(-grid / mu) / mu, "k--", linewidth=1.0, label=f"exponential, mean {mu:g}")
+    ax.plot(grid, np.exp(-grid / mu) / mu, color="black", linestyle="--", linewidth=1.2, zorder=3,
+            label=f"exponential, mean {mu:g} (target)")
     ax.set_yscale("log")
+    plain_log_ticks(ax, "y")
+    ax.set_xlim(0, 1)
     ax.set_xlabel("output y (dimensionless)")
     ax.set_ylabel("probability density")
+    ax.set_title(f"Outputs of {int(c['n'])} sigmoid units pooled over the last "
+                 f"{c['measure_fraction']:.0%} of the run ({len(y):,} values)\n"
+                 f"intrinsic plasticity (Triesch 2005) makes it exponential with mean {mu:g}",
+                 fontsize="medium")
     ax.legend(frameon=False, fontsize="small")
     return fig
 
 
-def _gain_bias(mon) -> Figure:
-    fig = Figure(figsize=(6.5, 3.5), layout="constrained")
-    ax = fig.add_subplot()
-    t = np.asarray(mon["t"])[::100] / 1000.0
-    ax.plot(t, np.asarray(mon["gain"])[::100].mean(axis=1), label="gain a")
-    ax.plot(t, np.asarray(mon["bias"])[::100].mean(axis=1), label="bias b")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("mean over units (dimensionless)")
-    ax.legend(frameon=False)
-    return fig
+def _gain_bias(mon, c) -> Figure:
+    t = np.asarray(mon["t"])[::100]
+    return time_series(t, {"gain a": np.asarray(mon["gain"])[::100].mean(axis=1),
+                           "bias b": np.asarray(mon["bias"])[::100].mean(axis=1)},
+                       ylabel="mean over units (dimensionless)",
+                       title=(f"Intrinsic plasticity: gain and bias of {int(c['n'])} sigmoid units\n"
+                              f"Gaussian input, one sample per ms, eta = {c['eta']:g}"))
 
 
 EXPERIMENT = register(Experiment(

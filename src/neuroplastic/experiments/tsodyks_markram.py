@@ -68,6 +68,7 @@ from matplotlib.figure import Figure
 from .. import LIF, Model, Network, Pairs, Population, Projection, SpikeMonitor, SpikeTimes, StateMonitor
 from ..plasticity.stp import TsodyksMarkram
 from ..viz import bar_ratios
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, defaults_of
 from .registry import register
@@ -215,31 +216,43 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
                 ref_dev.append(abs(m - rv))
     metrics["max_dev_from_reference"] = _max(ref_dev)
 
-    figures = {"ratios": bar_ratios(labels, measured_bars, analytic_bars, ylabel="A_k / A_1",
-                                    title="Tsodyks-Markram: A2/A1 and steady-state A_ss/A1 (analytic: ideal period)")}
+    figures = {"ratios": bar_ratios(labels, measured_bars, analytic_bars,
+                                    ylabel="amplitude ratio A_k / A_1",
+                                    title=("Tsodyks-Markram synapses (dep: depressing, fac: facilitating): "
+                                           "paired-pulse ratio A2/A1 (PPR) and steady state A_ss/A1 (ss), "
+                                           "simulation vs closed form for the ideal period"))}
     if recs:
         figures["amplitudes"] = _amplitude_figure(recs, kinds, freqs, min(ns, 40))
     return Result(config=dict(c), metrics=metrics, figures=figures, recordings=recs, notes=notes)
 
 
+_KIND_NAMES = {"dep": "depressing", "fac": "facilitating"}
+
+
 def _amplitude_figure(recs, kinds, freqs, n_show) -> Figure:
-    """A_k/A_1 against spike number: engine (markers) and exact closed form (lines)."""
-    fig = Figure(figsize=(9, 3.5), layout="constrained")
-    axes = fig.subplots(1, len(kinds))
-    for ax, (name, rule) in zip(np.atleast_1d(axes), kinds.items()):
+    """A_k/A_1 against spike number: engine (hollow markers) and exact closed form (lines on top)."""
+    fig = Figure(figsize=(9, 3.8), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(kinds)))
+    for ax, (name, rule) in zip(axes, kinds.items()):
         for j, f in enumerate(freqs):
             rec = recs.get(f"{name}_{f:g}hz")
             if rec is None:
                 continue
             k = np.arange(1, n_show + 1)
             a, cf = rec["amplitudes"][:n_show], rec["exact_intervals"][:n_show]
-            ax.plot(k, cf / cf[0], color=f"C{j}", linewidth=1.0)
-            ax.plot(k, a / a[0], "o", color=f"C{j}", markersize=3, label=f"{f:g} Hz")
-        ax.set_title(f"{name}: U={rule.U:g}, tau_rec={rule.tau_rec:g} ms, tau_f={rule.tau_f:g} ms",
-                     fontsize="small")
-        ax.set_xlabel("spike number")
-        ax.set_ylabel("A_k / A_1")
+            colour = OKABE_ITO[j % len(OKABE_ITO)]
+            ax.plot(k, a / a[0], "o", color=colour, markerfacecolor="none", markersize=4, zorder=2,
+                    label=f"{f:g} Hz")
+            ax.plot(k, cf / cf[0], color=colour, linewidth=1.2, zorder=3)
+        ax.plot([], [], "o", color="0.3", markerfacecolor="none", markersize=4, label="simulation")
+        ax.plot([], [], color="0.3", linewidth=1.2, label="closed form")
+        ax.set_title(f"{_KIND_NAMES.get(name, name)} synapse: U = {rule.U:g}, "
+                     f"τ_rec = {rule.tau_rec:g} ms, τ_f = {rule.tau_f:g} ms", fontsize="small")
+        ax.set_xlabel("spike number k in the train")
+        ax.set_ylabel("amplitude A_k / A_1")
+        ax.set_xlim(0, n_show + 1)
         ax.legend(frameon=False, fontsize="small")
+    fig.suptitle("Tsodyks-Markram short-term plasticity: regular trains at several rates")
     return fig
 
 

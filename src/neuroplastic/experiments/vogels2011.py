@@ -95,7 +95,8 @@ from .. import (LIF, FixedProbability, Model, Network, Population, Projection, S
 from ..plasticity import inhibitory as _istdp
 from ..plasticity.inhibitory import InhibitorySTDP
 from ..plasticity.rule import State
-from ..viz import raster, time_series, isi_cv_histogram
+from ..viz import isi_cv_histogram, population_raster, time_series
+from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
 from .coba import isi_cvs
@@ -239,17 +240,7 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     mon = net.monitor("weights_ie")
     t_w, w_t = np.asarray(mon["t"], dtype=float), np.asarray(mon["w"], dtype=float)
     cvs_last = isi_cvs(i_e[t_e >= last0], t_e[t_e >= last0], n_e)
-    figures = {
-        "population_rates": _rates_figure(t_e, t_i, n_e, n_i, duration, t_off, c["rho0"]),
-        "weights_over_time": time_series(t_w, {"mean I->E weight (sampled synapses)": w_t.mean(axis=1)},
-                                         "w (nS)", title=f"{w_t.shape[1]} I->E synapses; learning on at "
-                                                         f"{t_off / 1000:g} s"),
-        "isi_cv": isi_cv_histogram(cvs_last[np.isfinite(cvs_last)], last["cv"], target=0.8,
-                                   xlabel="ISI CV, last window (E neurons with >= 3 spikes)"),
-        "raster_before": _raster_excerpt(i_e, t_e, n_e, t_off - c["raster_ms"], t_off, "before learning"),
-        "raster_last": _raster_excerpt(i_e, t_e, n_e, duration - c["raster_ms"], duration, "end"),
-        "pairing_correlogram": _correlogram_figure(lags, ccg, pairing, c["tau_stdp"]),
-    }
+    figures = _figures(c, (i_e, t_e), (i_i, t_i), (t_w, w_t), cvs_last, last, (lags, ccg, pairing))
     return Result(
         config=dict(c), metrics=metrics, figures=figures,
         recordings={"spikes_exc": dict(i=i_e, t=t_e), "spikes_inh": dict(i=i_i, t=t_i),
@@ -308,45 +299,66 @@ def window_metrics(i, t, n: int, t0: float, t1: float) -> dict:
     )
 
 
-def _rates_figure(t_e, t_i, n_e, n_i, duration, t_off, rho0) -> Figure:
-    fig = Figure(figsize=(7, 3.5), layout="constrained")
-    ax = fig.add_subplot()
+def _figures(c, exc, inh, weights, cvs_last, last, correlogram) -> dict:
+    n_e, n_i = int(c["n_exc"]), int(c["n_inh"])
+    t_off, duration, r_ms = float(c["t_off"]), float(c["duration"]), float(c["raster_ms"])
+    learning = [(0.0, t_off, "iSTDP off"), (t_off, duration, "iSTDP on")]
+    net = f"{n_e:,} E + {n_i:,} I LIF neurons, iSTDP on I→E from {t_off / 1000:g} s"
+    t_w, w_t = weights
+    window = f"last {c['window'] / 1000:g} s"
+    return {
+        "population_rates": _rates_figure(exc[1], inh[1], n_e, n_i, duration, c["rho0"], learning, net),
+        "weights_over_time": time_series(
+            t_w, {"mean over sampled synapses": w_t.mean(axis=1)}, "I→E weight (nS)", phases=learning,
+            title=f"Inhibitory STDP: mean of {w_t.shape[1]:,} sampled I→E weights\n{net}"),
+        "isi_cv": isi_cv_histogram(cvs_last[np.isfinite(cvs_last)], last["cv"], target=0.8,
+                                   xlabel=f"ISI CV, {window} (E neurons with >= 3 spikes)",
+                                   title=f"E irregularity after learning ({window})"),
+        "raster_before": _raster_excerpt(exc, inh, c, t_off - r_ms, t_off, "before learning (iSTDP off)"),
+        "raster_last": _raster_excerpt(exc, inh, c, duration - r_ms, duration, "end of the run"),
+        "pairing_correlogram": _correlogram_figure(*correlogram, c["tau_stdp"], window),
+    }
+
+
+def _rates_figure(t_e, t_i, n_e, n_i, duration, rho0, learning, net) -> Figure:
     width = max(10.0, duration / 3000.0)            # ms; ~3,000 bins however long the run
     bins = np.arange(0.0, duration + 1e-9, width)
-    centers = 0.5 * (bins[1:] + bins[:-1]) / 1000.0
-    for t, n, label in ((t_e, n_e, "E"), (t_i, n_i, "I")):
-        counts, _ = np.histogram(t, bins=bins)
-        ax.plot(centers, counts / (n * width * 1e-3), label=label, linewidth=0.8)
-    ax.axvline(t_off / 1000.0, color="0.4", linestyle=":", label="iSTDP on")
-    ax.axhline(rho0, color="tab:red", linestyle="--", label=f"rho0 = {rho0:g} Hz")
-    ax.set_yscale("log")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel(f"population rate (Hz, {width:g} ms bins)")
-    ax.legend(fontsize="small")
-    return fig
+    rates = {label: np.histogram(t, bins=bins)[0] / (n * width * 1e-3)
+             for t, n, label in ((t_e, n_e, "E"), (t_i, n_i, "I"))}
+    return time_series(0.5 * (bins[1:] + bins[:-1]), rates, f"population rate (Hz, {width:g} ms bins)",
+                       log_y=True, phases=learning, references={f"target rho0 = {rho0:g} Hz": rho0},
+                       title=f"Population rates (Vogels et al. 2011)\n{net}")
 
 
-def _correlogram_figure(lags, ratio, m: dict, tau: float) -> Figure:
-    fig = Figure(figsize=(6, 3.5), layout="constrained")
+def _correlogram_figure(lags, ratio, m: dict, tau: float, window: str) -> Figure:
+    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(lags, ratio, color="k", linewidth=1.0, label="E rate around I spikes / independent")
-    ax.fill_between(lags, 0.0, np.exp(-np.abs(lags) / tau), color="tab:blue", alpha=0.15,
-                    label=f"iSTDP window exp(-|lag|/{tau:g} ms)")
-    ax.axhline(1.0, color="0.5", linestyle=":")
-    ax.set_xlabel("lag t_post - t_pre (ms), I->E synapses, last window")
-    ax.set_ylabel("ratio")
-    ax.set_title(f"kappa_pre {m['istdp_kappa_pre']:.2f}, kappa_post {m['istdp_kappa_post']:.2f}, "
-                 f"kappa {m['istdp_kappa']:.2f}: zero drift at {m['rate_exc_zero_drift']:.2f} Hz",
-                 fontsize="medium")
-    ax.legend(fontsize="small", loc="lower right")
+    ax.fill_between(lags, 0.0, np.exp(-np.abs(lags) / tau), color=OKABE_ITO[5], alpha=0.3, linewidth=0,
+                    label=f"iSTDP window exp(-|lag| / {tau:g} ms)")
+    ax.plot(lags, ratio, color="black", linewidth=1.0, label="E rate around I spikes / independent")
+    ax.axhline(1.0, color="0.5", linestyle=":", label="independent trains")
+    ax.set_xlim(lags.min(), lags.max())
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(f"lag t_E − t_I (ms), connected I→E pairs, {window}")
+    ax.set_ylabel("E rate ratio (dimensionless)")
+    ax.set_title(f"I→E spike correlogram: κ_pre {m['istdp_kappa_pre']:.2f}, κ_post "
+                 f"{m['istdp_kappa_post']:.2f}, κ {m['istdp_kappa']:.2f}\n"
+                 f"iSTDP drift vanishes at an E rate of {m['rate_exc_zero_drift']:.2f} Hz", fontsize="medium")
+    ax.legend(fontsize="small", loc="upper right", frameon=False)
     return fig
 
 
-def _raster_excerpt(i, t, n, t0, t1, label) -> Figure:
-    keep = (t >= t0) & (t < t1) & (i < min(n, 500))
-    fig = raster(i[keep], t[keep] - t0, n=min(n, 500), bin_ms=1.0, t_stop=t1 - t0,
-                 title=f"E neurons 0-{min(n, 500) - 1}, {label} ({t0 / 1000:g}-{t1 / 1000:g} s)")
-    return fig
+def _raster_excerpt(exc, inh, c, t0, t1, label) -> Figure:
+    """E and I neurons (at most 400 and 100 of them) in [t0, t1) ms."""
+    n_e, n_i = int(c["n_exc"]), int(c["n_inh"])
+    groups = {}
+    for name, (i, t), n, show in (("E", exc, n_e, 400), ("I", inh, n_i, 100)):
+        keep = (t >= t0) & (t < t1) & (i < min(n, show))
+        groups[name] = (i[keep], t[keep], min(n, show))
+    return population_raster(groups, bin_ms=1.0, t_start=t0, t_stop=t1,
+                             title=(f"Spikes {label}, {t0 / 1000:g}-{t1 / 1000:g} s: first "
+                                    f"{groups['E'][2]} E and {groups['I'][2]} I neurons\n"
+                                    f"{n_e:,} E + {n_i:,} I network (Vogels et al. 2011)"))
 
 
 EXPERIMENT = register(Experiment(

@@ -9,6 +9,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from .style import OKABE_ITO
+from .timeaxis import mark_time, time_unit
+
 __all__ = ["weight_histogram", "weight_histogram_over_time", "weight_fractions"]
 
 
@@ -49,7 +52,8 @@ def weight_fractions(w, w_max: float, bins: int = 20):
     return edges, (fractions[0] if squeeze else fractions)
 
 
-def weight_histogram(w, w_max: float, bins: int = 20, unit: str = "nS", title: str = "") -> Figure:
+def weight_histogram(w, w_max: float, bins: int = 20, unit: str = "nS", title: str = "", *,
+                     marks: dict[str, float] | None = None) -> Figure:
     """Histogram of one set of weights, as the fraction of synapses per bin.
 
     Args:
@@ -58,6 +62,8 @@ def weight_histogram(w, w_max: float, bins: int = 20, unit: str = "nS", title: s
         bins: number of bins.
         unit: unit of the weights, shown in the x label.
         title: axes title.
+        marks: ``label -> weight``: vertical lines (a particular synapse, a
+            mean, a bound), in the legend.
 
     Returns:
         A figure with one axes.
@@ -66,36 +72,49 @@ def weight_histogram(w, w_max: float, bins: int = 20, unit: str = "nS", title: s
     if w.ndim != 1:
         raise ValueError(f"weight_histogram: w must be 1-D, got shape {w.shape}")
     edges, frac = weight_fractions(w, w_max, bins)
-    fig = Figure(figsize=(5, 3.5), layout="constrained")
+    fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()
-    ax.bar(edges[:-1], frac, width=np.diff(edges), align="edge", color="tab:blue",
+    ax.bar(edges[:-1], frac, width=np.diff(edges), align="edge", color="#0072B2",
            edgecolor="white", linewidth=0.5)
+    for k, (label, value) in enumerate((marks or {}).items()):
+        ax.axvline(float(value), color=OKABE_ITO[(k + 1) % len(OKABE_ITO)], linestyle="--", linewidth=1.4,
+                   label=label)
+    if marks:
+        ax.legend(frameon=False, fontsize="small")
     ax.set_xlim(0, w_max)
     ax.set_xlabel(f"weight ({unit})")
     ax.set_ylabel("fraction of synapses")
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize="medium")
     return fig
 
 
 def weight_histogram_over_time(t, w, w_max: float, bins: int = 20, unit: str = "nS",
-                               title: str = "", cmap: str = "viridis") -> Figure:
+                               title: str = "", cmap: str = "viridis", *, events=(), phases=(),
+                               t_stop: float | None = None) -> Figure:
     """Weight distribution over time (heatmap) with the final histogram beside it.
 
     Args:
-        t: sample times in ms, shape ``(n_samples,)``.
+        t: sample times in ms, shape ``(n_samples,)``, strictly increasing.
         w: weights, shape ``(n_samples, n_synapses)``, in ``unit``.
         w_max: maximum weight; the bins span ``[0, w_max]``.
         bins: number of weight bins.
         unit: unit of the weights, shown in the axis labels.
-        title: figure title.
+        title: figure title (what, which projection, which conditions).
         cmap: matplotlib colormap name for the heatmap.
+        events, phases: ``[(t_ms, label)]`` and ``[(t0_ms, t1_ms, name)]`` to mark
+            (see :mod:`neuroplastic.viz.timeaxis`).
+        t_stop: end of the time axis in ms (default: the last sample).
 
     Returns:
-        A figure with three axes: ``fig.axes[0]`` the heatmap (x: time in ms,
-        y: weight, colour: fraction of synapses), ``fig.axes[1]`` the histogram
-        at the last sample (sharing the weight axis), ``fig.axes[2]`` the
-        colour bar.
+        A figure with three axes: ``fig.axes[0]`` the heatmap (x: time in the
+        unit :func:`~neuroplastic.viz.timeaxis.time_unit` picks, from 0 when the
+        samples start at or after 0; y: weight; colour: fraction of synapses),
+        ``fig.axes[1]`` the histogram at the last sample (sharing the weight
+        axis), ``fig.axes[2]`` the colour bar. Each sample's column reaches
+        halfway to its neighbours and no further than the first and last
+        sample (the axis still runs to ``t_stop``; nothing is drawn past the
+        last sample).
     """
     t = np.asarray(t, dtype=float).ravel()
     w = np.asarray(w, dtype=float)
@@ -107,28 +126,36 @@ def weight_histogram_over_time(t, w, w_max: float, bins: int = 20, unit: str = "
     if t.size > 1 and np.any(np.diff(t) <= 0):
         raise ValueError("weight_histogram_over_time: t must be strictly increasing")
     edges, frac = weight_fractions(w, w_max, bins)
-
-    # Time edges halfway between samples, extended by half a step at either end.
-    if t.size == 1:
-        t_edges = np.array([t[0] - 0.5, t[0] + 0.5])
-    else:
-        mid = 0.5 * (t[:-1] + t[1:])
-        t_edges = np.concatenate([[2 * t[0] - mid[0]], mid, [2 * t[-1] - mid[-1]]])
+    t_end = float(t[-1]) if t_stop is None else max(float(t_stop), float(t[-1]))
+    t_begin = 0.0 if t[0] >= 0 else float(t[0])
+    tu = time_unit(t_end - t_begin)
+    t_edges = _time_edges(t, t_end)
 
     fig = Figure(figsize=(9, 4), layout="constrained")
     ax_h, ax_f = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [4, 1]})
-    mesh = ax_h.pcolormesh(t_edges, edges, frac.T, cmap=cmap, vmin=0.0,
-                           vmax=max(float(frac.max()), 1e-12), shading="flat")
-    ax_h.set_xlabel("time (ms)")
+    top = max(float(frac.max()), 1e-12)
+    mesh = ax_h.pcolormesh(tu(t_edges), edges, frac.T, cmap=cmap, vmin=0.0, vmax=top, shading="flat")
+    ax_h.set_xlabel(tu.label())
     ax_h.set_ylabel(f"weight ({unit})")
     ax_h.set_ylim(0, w_max)
+    ax_h.set_xlim(tu(t_begin), tu(t_end))
+    mark_time([ax_h], tu, events, phases)
     fig.colorbar(mesh, ax=ax_f, label="fraction of synapses")
 
-    ax_f.barh(edges[:-1], frac[-1], height=np.diff(edges), align="edge", color="tab:blue",
+    ax_f.barh(edges[:-1], frac[-1], height=np.diff(edges), align="edge", color="#0072B2",
               edgecolor="white", linewidth=0.5)
     ax_f.set_xlabel("fraction of synapses")
-    ax_f.set_title(f"t = {t[-1]:g} ms", fontsize="medium")
+    ax_f.set_title(f"at t = {tu.format(t[-1])}", fontsize="medium")
     ax_f.set_xlim(left=0)
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _time_edges(t: np.ndarray, t_end: float) -> np.ndarray:
+    """Column edges: halfway between samples, the outer ones at the first and last sample
+    (a single sample gets a column up to ``t_end``)."""
+    if t.size == 1:
+        return np.array([t[0], max(t_end, t[0] + 1.0)])
+    mid = 0.5 * (t[:-1] + t[1:])
+    return np.concatenate([[t[0]], mid, [t[-1]]])
