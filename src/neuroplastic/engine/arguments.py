@@ -24,12 +24,12 @@ def owner(method: str) -> str:
     return "Network" if method == "__init__" else f"Network.{method}"
 
 
-def name(method: str, field: str, value, known) -> str:
+def name(method: str, field: str, value, known, of: str = "the network") -> str:
     """``value`` if it is one of the names ``known`` (a dict or a sequence)."""
     known = list(known)
     if not isinstance(value, str) or value not in known:
         listed = ", ".join(repr(k) for k in known) or "none defined"
-        raise ValidationError(owner(method), field, value, f"must name a {field} of the network ({listed})")
+        raise ValidationError(owner(method), field, value, f"must name a {field} of {of} ({listed})")
     return value
 
 
@@ -47,12 +47,12 @@ def number(method: str, field: str, value, low: float | None = None, high: float
     return x
 
 
-def integer(method: str, field: str, value, low: int = 0, high: int | None = None) -> int:
+def integer(method: str, field: str, value, low: int = 0, high: int | None = None, high_text: str = "") -> int:
     """A Python or numpy integer (not a bool, not a float) within [low, high)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise ValidationError(owner(method), field, value, "must be an integer")
     if value < low or (high is not None and value >= high):
-        top = "" if high is None else f" and < {high}"
+        top = "" if high is None else f" and < {high_text or high}"
         raise ValidationError(owner(method), field, value, f"must be >= {low}{top}")
     return int(value)
 
@@ -97,7 +97,7 @@ def indices(method: str, field: str, values, n: int, what: str) -> np.ndarray:
 def seed(value) -> int:
     """Seeds are integers in 0 .. 2^63 - 1: what a TOML config and numpy's
     SeedSequence both take, so the written config re-runs the same network."""
-    return integer("__init__", "seed", value, 0, SEED_LIMIT)
+    return integer("__init__", "seed", value, 0, SEED_LIMIT, "2^63 (a TOML integer)")
 
 
 def duration(value, step: int, dt: float) -> int:

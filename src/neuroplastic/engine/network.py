@@ -311,7 +311,8 @@ class Network:
         if p.spec.kind != "neuron":
             raise ValidationError("Network.state", "population", population,
                                   "must be a neuron population (inputs have no state variables)")
-        return p.arrays["state"][p.state_names.index(arg.name("state", "variable", variable, p.state_names))]
+        name = arg.name("state", "variable", variable, p.state_names, f"population {population!r}")
+        return p.arrays["state"][p.state_names.index(name)]
 
     def _proj(self, projection: str, method: str):
         return self._projs[self._proj_index[arg.name(method, "projection", projection, self._proj_index)]]
