@@ -165,3 +165,27 @@ def test_far_structural_delay_is_refused_not_written_out_of_bounds():
     with pytest.raises(npl.ValidationError, match="add.delay"):
         edit.add([0], [1], 1.0, delay=1e300)
     assert edit.count == 5
+
+
+def test_large_source_keeps_its_statistics():
+    net = poisson_net(200_000, 10.0).run(1.0)   # 10 steps, p = 1e-3
+    count, mean = len(net.spikes("inp")[0]), 200_000 * 10 * 1e-3
+    assert abs(count - mean) < 5 * np.sqrt(mean)
+
+
+def test_a_network_near_the_last_step_runs_and_stops_there():
+    """Candidate positions step * n + neuron overflowed int64 long before the
+    step counter did (n = 50: after ~1.8e17 steps); the (step, neuron) pair
+    runs up to the last step."""
+    net = poisson_net(50, 1000.0)                # p = 0.1 per neuron and step
+    net.step = STEP_LIMIT - 200
+    inputs.start(net._pops[0].arrays["nxt"], net.step, net._rng, net._pops[0].arrays["logq"], 50)
+    net.run(10.0)
+    i, t = net.spikes("inp")
+    assert abs(len(i) - 500) < 5 * np.sqrt(450) and np.all((i >= 0) & (i < 50))
+    steps = np.round(t / DT)
+    assert steps.min() >= STEP_LIMIT - 200 - 1024 and steps.max() <= STEP_LIMIT   # float64 times: 1024-step grain
+    with pytest.raises(npl.ValidationError, match="2\\^62"):
+        net.run(10.0)
+    net.run(9.9)
+    assert net.step == STEP_LIMIT - 1
