@@ -160,6 +160,10 @@ class RateRecorder:
     added at run time count from when they appear and removed ones stop counting
     (``n`` in the data: mean number of living neurons per bin); a bin cut short
     by the end of the run is divided by the time it covers.
+
+    The bins live in buffers whose capacity doubles when a chunk needs more
+    (structural rules cut runs into many short chunks: growing by concatenation
+    copied every bin once per chunk).
     """
 
     kind = "rate"
@@ -171,9 +175,18 @@ class RateRecorder:
         self.reset()
 
     def reset(self):
-        self.counts = np.zeros(0, np.int64)
-        self.neuron_steps = np.zeros(0)
+        self._counts, self._cover, self.nbins = np.zeros(0, np.int64), np.zeros(0), 0
         self._chunk, self.end = (0, 0, 0), 0
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Spikes per bin (a view)."""
+        return self._counts[:self.nbins]
+
+    @property
+    def neuron_steps(self) -> np.ndarray:
+        """Living neurons x recorded steps per bin (a view)."""
+        return self._cover[:self.nbins]
 
     def _living(self) -> int:
         dead = self.pop.arrays.get("ndead")
@@ -187,7 +200,7 @@ class RateRecorder:
         first, last = n0 // b, (n1 - 1) // b
         starts = np.arange(first, last + 1) * b
         overlap = np.minimum(starts + b, n1) - np.maximum(starts, n0)
-        self.neuron_steps[first:last + 1] += sign * living * overlap
+        self._cover[first:last + 1] += sign * living * overlap
 
     def bytes_between(self, n0, n1) -> int:
         """Bytes of the bins of steps [n0, n1) (a count and a coverage each)."""
@@ -195,13 +208,15 @@ class RateRecorder:
 
     def args(self, n0, n1):
         first, last = n0 // int(self.bin), (n1 - 1) // int(self.bin)
-        if len(self.counts) < last + 1:
-            grow = last + 1 - len(self.counts)
-            self.counts = np.concatenate([self.counts, np.zeros(grow, np.int64)])
-            self.neuron_steps = np.concatenate([self.neuron_steps, np.zeros(grow)])
+        if len(self._counts) < last + 1:
+            size = max(last + 1, 2 * len(self._counts))
+            counts, cover = np.zeros(size, np.int64), np.zeros(size)
+            counts[:self.nbins], cover[:self.nbins] = self.counts, self.neuron_steps
+            self._counts, self._cover = counts, cover
+        self.nbins = max(self.nbins, last + 1)
         self._chunk = (n0, n1, self._living())
         self._add_coverage(n0, n1, self._chunk[2], 1.0)
-        self._view = self.counts[first:]
+        self._view = self._counts[first:self.nbins]
         return [self._view, self.bin, np.int64(first)]
 
     def trim(self, reached: int):
@@ -210,7 +225,8 @@ class RateRecorder:
         n0, n1, living = self._chunk
         self._add_coverage(max(reached, n0), n1, living, -1.0)
         keep = (reached - 1) // int(self.bin) + 1 if reached > 0 else 0
-        self.counts, self.neuron_steps = self.counts[:keep], self.neuron_steps[:keep]
+        self._counts[keep:self.nbins], self._cover[keep:self.nbins] = 0, 0.0
+        self.nbins = min(self.nbins, keep)
         self.end = int(reached)
 
     def data(self, dt):
