@@ -11,7 +11,7 @@ Bytes are derived from the engine's array layout (``engine/build.py``,
 
 * per neuron: state rows, parameter columns (one row per neuron at worst),
   ``spk``, ``ref``, ``cnt``, ``act`` (8 B each), ``work`` (3 x 8 B), ``alive``
-  (1 B) and 8 B per neuron-rule state variable;
+  (1 B) and 8 B per neuron-rule state variable; a ValueInput's table of values;
 * per synapse slot: ``pre``, ``post``, ``w``, ``delay``, ``sid``, ``col_pos``
   (8 B each), ``alive`` (1 B), the column entries ``col_syn``/``col_pre``
   (16 B) and 8 B per per-synapse rule state variable; there are
@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import math
 import os
+
+import numpy as np
 
 from ..errors import ValidationError
 
@@ -124,7 +126,7 @@ def neuron_bytes(part) -> int:
     from ..model.population import Population
 
     if not isinstance(part, Population):
-        return PER_NEURON                      # inputs: spk, cnt, act (+ values rows are the user's)
+        return PER_NEURON                      # inputs: spk, cnt, act (a ValueInput table: _table_bytes)
     model = part.model
     n_state = len(model.state_variables)
     n_par = 17                                 # widest parameter row (AdEx: 17 columns)
@@ -136,6 +138,13 @@ def synapse_bytes(proj, headroom: float) -> float:
     """Resident bytes per synapse of a projection description (once)."""
     n_rule = sum(len(type(r).synapse_state) for r in proj.rules)
     return (PER_SLOT + 8 * n_rule) * (1.0 + headroom) + PER_ID
+
+
+def _table_bytes(part) -> int:
+    """Bytes of a ValueInput's table of values (copied into the network)."""
+    from ..model.inputs import ValueInput
+
+    return int(np.asarray(part.values).size) * 8 if isinstance(part, ValueInput) else 0
 
 
 def expected_synapses(conn, n_pre: int, n_post: int, same: bool) -> float:
@@ -157,7 +166,7 @@ def model_bytes(model, headroom: float, sizes: dict | None = None) -> tuple[floa
     population sizes (scheduled neurogenesis grows them)."""
     sizes = sizes or {}
     size = {k: float(sizes.get(k, p.n)) for k, p in model.populations.items()}
-    resident = sum(size[k] * neuron_bytes(p) for k, p in model.populations.items())
+    resident = sum(size[k] * neuron_bytes(p) + _table_bytes(p) for k, p in model.populations.items())
     largest, synapses = 0.0, 0.0
     for proj in model.projections.values():
         count = expected_synapses(proj.connectivity, size[proj.pre], size[proj.post], proj.pre == proj.post)
