@@ -78,8 +78,8 @@ def check_store(st, n_pre, n_post):
     # ids: a bijection between live slots and live ids
     ids = st.sid[alive]
     assert np.all(ids >= 0) and len(np.unique(ids)) == len(ids)
-    np.testing.assert_array_equal(st.id_slot[ids], alive)
-    assert np.sum(st.id_slot[: st.n_ids[0]] >= 0) == len(alive)
+    np.testing.assert_array_equal(st.slots_of(ids), alive)
+    assert np.sum(st.id_slot[: st.n_ids[1]] >= 0) == len(alive)
     assert np.all(st.sid[~st.alive] == -1)
     # brute force: the same multiset of (pre, post) per row as a fresh build
     from neuroplastic.engine.synapses import build_store
@@ -277,7 +277,7 @@ def test_prune_and_regrow_keeps_the_count_and_removes_only_weak_synapses():
         weak = ids_before[w_before < 30.0]
         np.testing.assert_array_equal(removed, weak)
         new = ids_after[ids_after > ids_before.max()]
-        assert len(new) == len(weak) and np.all(st.w[st.id_slot[new]] == 50.0)
+        assert len(new) == len(weak) and np.all(st.w[st.slots_of(new)] == 50.0)
         pairs = st.pre[st.build_slots] * 40 + st.post[st.build_slots]
         assert len(np.unique(pairs)) == len(pairs)
     # after the first update nothing is weak any more (weights are static)
@@ -314,7 +314,8 @@ def test_batch_kernels_tolerate_single_edits_in_between():
     ids = st.sid[rng.choice(np.flatnonzero(st.alive), 20, replace=False)]
     ev = np.empty(20, np.int64), np.empty(20, np.int64)
     assert remove_batch(st.row_start, st.row_len, st.col_start, st.col_len, st.col_syn, st.col_pre, st.col_pos,
-                        st.pre, st.post, st.w, st.delay, st.alive, st.sid, st.id_slot, ids, *ev) == 20
+                        st.pre, st.post, st.w, st.delay, st.alive, st.sid, st.id_key, st.id_slot, st.n_ids, ids,
+                        *ev) == 20
     alive = np.flatnonzero(st.alive)
     for j in range(9):
         syn = st.col_syn[st.col_start[j]: st.col_start[j] + st.col_len[j]]

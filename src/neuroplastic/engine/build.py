@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import connect, inputs, neurons
+from . import connect, inputs, memory, neurons
 from .codegen import PopSpec, ProjSpec
+from .limits import to_steps
 from .random import seed_state
 from .synapses import SynapseStore, build_store
 from ..model.distributions import draw
@@ -78,18 +79,18 @@ def build_population(index: int, part, dt: float, rng: np.random.Generator) -> P
                       alive=np.ones(part.n, np.bool_), ndead=np.zeros(1, np.int64))
         return PopArrays(spec, part.name, part.n, arrays, names, activity_name=model.activity_variable)
     if isinstance(part, ValueInput):
-        hold = np.int64(max(1, round(part.interval / dt)))
+        hold = to_steps(part.interval, dt, minimum=1)
         arrays = dict(spk=np.zeros(part.n, np.int64), vals=np.ascontiguousarray(part.values), hold=hold,
                       act=np.zeros(part.n))
         return PopArrays(PopSpec(index, "values", graded=True), part.name, part.n, arrays)
     if isinstance(part, NoiseInput):
-        hold = np.int64(1 if part.interval is None else max(1, round(part.interval / dt)))
+        hold = np.int64(1) if part.interval is None else to_steps(part.interval, dt, minimum=1)
         arrays = dict(spk=np.zeros(part.n, np.int64), bounds=np.array([part.low, part.high]), hold=hold,
                       act=np.zeros(part.n))
         return PopArrays(PopSpec(index, "noise", graded=True), part.name, part.n, arrays)
     if isinstance(part, PoissonInput):
         log_q, acc, interval = inputs.poisson_tables(part, dt)
-        arrays = dict(spk=np.zeros(part.n, np.int64), nxt=np.zeros(1, np.int64), logq=log_q,
+        arrays = dict(spk=np.zeros(part.n, np.int64), nxt=np.zeros(2, np.int64), logq=log_q,
                       acc=acc, int=np.int64(interval), act=np.zeros(part.n), nact=np.zeros(1, np.int64),
                       cnt=np.zeros(part.n, np.int64))
         return PopArrays(PopSpec(index, "poisson"), part.name, part.n, arrays)
@@ -109,7 +110,7 @@ def build_projection(index, proj, pops: dict, dt, rng, headroom, mods=None) -> P
             raise ValidationError(f"Projection '{proj.name}'", field, f"{len(value)} values",
                                   f"must be a scalar, a distribution or one value per synapse ({len(i)})")
     w = np.clip(draw(proj.weight, rng, len(i)), proj.w_min, proj.w_max)
-    d = np.round(draw(proj.delay, rng, len(i)) / dt).astype(np.int64)
+    d = np.atleast_1d(to_steps(draw(proj.delay, rng, len(i)), dt))
     store = build_store(i, j, w, d, pre.n, post.n, headroom=headroom)
     channel = 0 if proj.receptor == "exc" else 1
     deliver = post.spec.kind == "neuron"
@@ -136,7 +137,7 @@ def _params_and_period(rule, dt):
     params = rule.kernel_params()
     steps = None
     if isinstance(rule, Periodic):
-        steps = np.int64(max(1, round(rule.period / dt)))
+        steps = to_steps(rule.period, dt, minimum=1)
         params = params._replace(period=float(steps * dt))
     return params, steps
 
@@ -173,6 +174,8 @@ def delay_buffers(pops: list[PopArrays], projs: list[ProjArrays]) -> None:
         channels = tuple(c for c in (0, 1) if (p.spec.index, c) in depth)
         p.spec.buffered = channels
         for c in channels:
+            memory.check_array((2, depth[(p.spec.index, c)], p.n), "Network", "delay",
+                               f"a delay buffer of {depth[(p.spec.index, c)]} steps x {p.n} neurons for '{p.name}'")
             p.arrays[f"B{c}"] = np.zeros((depth[(p.spec.index, c)], p.n))
 
 
@@ -182,9 +185,7 @@ def rng_state(seed: int) -> np.ndarray:
 
 
 def first_poisson_positions(pops: list[PopArrays], rng_arr: np.ndarray) -> None:
-    """Draw each Poisson source's first candidate position (step 0 onward)."""
-    from .random import geometric_gap
-
+    """Draw each Poisson source's first candidate (step 0 onward)."""
     for p in pops:
         if p.spec.kind == "poisson":
-            p.arrays["nxt"][0] = geometric_gap(rng_arr, p.arrays["logq"])
+            inputs.start(p.arrays["nxt"], 0, rng_arr, p.arrays["logq"], p.n)

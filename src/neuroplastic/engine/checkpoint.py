@@ -284,7 +284,8 @@ def _apply_recorder(r, prefix, meta, src: _Source) -> None:
         r.n = np.array([len(i)], np.int64)
         return
     if isinstance(r, RateRecorder):
-        r.counts, r.neuron_steps = src.get(f"{prefix}/counts"), src.get(f"{prefix}/neuron_steps")
+        counts, cover = src.get(f"{prefix}/counts"), src.get(f"{prefix}/neuron_steps")
+        r._counts, r._cover, r.nbins = counts.copy(), cover.copy(), len(counts)
         r.end = int(meta["end"])
         return
     r.chunks = [src.get(f"{prefix}/chunk{g}") for g in range(int(meta["chunks"]))]

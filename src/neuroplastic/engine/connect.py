@@ -18,7 +18,8 @@ def pairs(conn, n_pre: int, n_post: int, same: bool, rng: np.random.Generator):
         idx = np.arange(n_pre, dtype=np.int64)
         return idx, idx.copy()
     if isinstance(conn, AllToAll):
-        pre, post = np.divmod(np.arange(n_pre * n_post, dtype=np.int64), n_post)
+        pre = np.repeat(np.arange(n_pre, dtype=np.int64), n_post)
+        post = np.tile(np.arange(n_post, dtype=np.int64), n_pre)
     elif isinstance(conn, FixedProbability):
         pre, post = _bernoulli_pairs(conn.p, n_pre, n_post, rng)
     elif isinstance(conn, FixedInDegree):

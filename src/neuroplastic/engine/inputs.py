@@ -6,6 +6,7 @@ import math
 import numpy as np
 from numba import njit
 
+from .limits import STEP_LIMIT, to_steps
 from .random import geometric_gap, uniform
 from ..model.inputs import PoissonInput, SpikeTimes
 
@@ -14,17 +15,16 @@ from ..model.inputs import PoissonInput, SpikeTimes
 def poisson_step(step, rng, nxt, log_q, accept, interval_steps, spk):
     """Spikes of a Poisson source at ``step``; cost grows with the spike count.
 
-    Positions are flattened as ``step * n + neuron``; ``nxt[0]`` is the position of
-    the next candidate, drawn with the maximum probability p_max (``log_q`` =
-    log(1 - p_max)). A candidate is kept with probability ``accept[k]`` = p/p_max,
-    where ``k`` is the neuron (per-neuron rates, ``interval_steps == 0``) or the
-    time bin ``step // interval_steps`` (rates over time).
+    Candidates are positions ``step * n + neuron`` of a Bernoulli process drawn
+    with the maximum probability p_max (``log_q`` = log(1 - p_max)); the next
+    one is kept as ``nxt = (step, neuron)`` (see :func:`advance`). A candidate
+    is kept with probability ``accept[k]`` = p/p_max, where ``k`` is the neuron
+    (per-neuron rates, ``interval_steps == 0``) or the time bin
+    ``step // interval_steps`` (rates over time).
     """
-    n = spk.shape[0]
-    end = (step + 1) * n
     count = 0
-    while nxt[0] < end:
-        i = nxt[0] - step * n
+    while nxt[0] <= step:
+        i = nxt[1]
         if interval_steps == 0:
             keep = accept[i]
         else:
@@ -32,8 +32,33 @@ def poisson_step(step, rng, nxt, log_q, accept, interval_steps, spk):
         if keep >= 1.0 or uniform(rng) < keep:
             spk[count] = i
             count += 1
-        nxt[0] += 1 + geometric_gap(rng, log_q)
+        advance(nxt, geometric_gap(rng, log_q), spk.shape[0])
     return count
+
+
+@njit(cache=True)
+def advance(nxt, gap, n):
+    """Move the candidate ``nxt = (step, neuron)`` of a source of ``n`` neurons
+    forward by ``1 + gap`` positions of the order ``step * n + neuron``.
+
+    The product is never formed: ``neuron + 1 + gap`` <= n + 2^62 fits int64, and
+    the step saturates at ``STEP_LIMIT`` (never simulated), so neither huge
+    gaps (rates near 0) nor huge sources nor long runs can overflow.
+    """
+    i = nxt[1] + 1 + gap
+    q = i // n if n > 0 else STEP_LIMIT
+    if q >= STEP_LIMIT - nxt[0]:
+        nxt[0], nxt[1] = STEP_LIMIT, 0
+    else:
+        nxt[0] += q
+        nxt[1] = i - q * n
+
+
+@njit(cache=True)
+def start(nxt, step, rng, log_q, n):
+    """Place the first candidate of a Poisson source at or after ``step``."""
+    nxt[0], nxt[1] = step, -1
+    advance(nxt, geometric_gap(rng, log_q), n)
 
 
 @njit(cache=True)
@@ -82,7 +107,7 @@ def poisson_tables(src: PoissonInput, dt: float):
     """(log(1 - p_max), acceptance table, interval in steps) for a Poisson source."""
     rates = np.asarray(src.rate, dtype=float)
     log_q, accept = rate_tables(np.broadcast_to(rates, (src.n,)) if src.rate_interval is None else rates, dt)
-    interval = 0 if src.rate_interval is None else max(1, int(round(src.rate_interval / dt)))
+    interval = 0 if src.rate_interval is None else int(to_steps(src.rate_interval, dt, minimum=1))
     return log_q, accept, interval
 
 
@@ -98,10 +123,15 @@ def rate_tables(rates: np.ndarray, dt: float):
 
 
 def spike_schedule(src: SpikeTimes, dt: float):
-    """(steps, indices, max spikes in one step) sorted by step, stable."""
-    steps = np.round(np.asarray(src.times, dtype=float) / dt).astype(np.int64)
-    idx = np.asarray(src.indices, dtype=np.int64)
+    """(steps, indices, max spikes in one step) sorted by step, stable.
+
+    Memory grows with the number of spikes, not with the latest time (a
+    bincount over steps would allocate one counter per step up to it); times
+    beyond the last step a run can reach (``limits.STEP_LIMIT``) never fire.
+    """
+    steps = to_steps(np.asarray(src.times, dtype=float).ravel(), dt)
+    idx = np.asarray(src.indices, dtype=np.int64).ravel()
     order = np.argsort(steps, kind="stable")
     steps, idx = steps[order], idx[order]
-    per_step = np.bincount(steps).max() if steps.size else 0
-    return steps, idx, int(per_step)
+    per_step = int(np.unique(steps, return_counts=True)[1].max()) if steps.size else 0
+    return steps, idx, per_step

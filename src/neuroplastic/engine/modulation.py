@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .limits import to_steps
+
 
 @dataclass
 class ModulatorArrays:
@@ -56,7 +58,7 @@ def build_modulators(model, pop_index: dict, dt: float) -> ModulatorArrays:
     for k, m in enumerate(mods):
         times, amounts = m.schedule()
         if times.size:
-            steps = np.round(times / dt).astype(np.int64)
+            steps = to_steps(times, dt)
             out.schedules.append((steps, amounts, np.zeros(1, np.int64)))
         else:
             out.schedules.append(None)

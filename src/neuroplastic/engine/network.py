@@ -13,22 +13,21 @@ import copy
 
 import numpy as np
 
-from . import build, codegen
+from . import arguments as arg
+from . import build, codegen, inputs, memory, runaway, topology
 from .modulation import build_modulators
 from .cache import load_kernel, watch_compile
 from .inputs import rate_tables
-from .random import geometric_gap
 from .recorders import make_recorder
-from . import topology
 from .structure import Structure, resize_rule_states
 from .topology import Topology
+from ..model.description import Model
 from ..model.topology import Lesion
 from ..errors import SimulationError, ValidationError
 from ..plasticity.rule import Periodic, PhaseAware
 from ..plasticity.structural import Structural
 
 CHUNK_MS = 1000.0
-RUNAWAY_WINDOW_MS = 100.0
 
 
 class Network:
@@ -36,18 +35,28 @@ class Network:
 
     Args:
         model: the validated description (validated again here).
-        seed: integer seed; the same seed on the same machine gives identical spikes.
-        headroom: free synapse capacity kept per row/column (fraction).
+        seed: integer seed in 0 .. 2^63 - 1; the same seed on the same machine
+            gives identical spikes.
+        headroom: free synapse capacity kept per row/column (fraction >= 0).
+
+    A model that cannot fit in the available memory is refused before anything
+    large is allocated (``engine/memory.py``). Every public method raises
+    :class:`ValidationError` naming the method and argument on bad input
+    (``engine/arguments.py``); ``run`` raises :class:`SimulationError` when
+    the simulation becomes invalid.
 
     ``run`` can be called repeatedly and continues where it stopped; ``reset``
     restores the initial state without rebuilding or recompiling.
     """
 
     def __init__(self, model, seed: int = 0, headroom: float = 0.25):
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValidationError("Network", "seed", seed, "must be a non-negative integer")
-        self.model, self.seed, self.dt = model.validate(), int(seed), float(model.dt)
+        if not isinstance(model, Model):
+            raise ValidationError("Network", "model", type(model).__name__, "must be a neuroplastic Model")
+        seed = arg.seed(seed)
+        headroom = arg.number("__init__", "headroom", headroom, 0.0, 100.0)
+        self.model, self.seed, self.dt = model.validate(), seed, float(model.dt)
         self._headroom = headroom
+        memory.check_model(self.model, headroom)
         self._build()
         self._compile()
         self._snapshots = {}     # store/restore (engine/checkpoint.py)
@@ -73,7 +82,7 @@ class Network:
                                          {p.name: p for p in self._projs}, self._proj_index, self.dt,
                                          self._mods)
                            for k, m in enumerate(model.monitors.values())]
-        self._runaway_setup()
+        runaway.setup(self)
         self._rng = build.rng_state(self.seed)
         build.first_poisson_positions(self._pops, self._rng)
         self._status, self._bad = np.zeros(4, np.int64), np.zeros(1, np.int64)
@@ -98,16 +107,6 @@ class Network:
         return network_html(self)
 
     # -- construction helpers -------------------------------------------------
-    def _runaway_setup(self):
-        self._win = np.zeros(len(self._pops), np.int64)
-        self._win_steps = np.int64(max(1, round(RUNAWAY_WINDOW_MS / self.dt)))
-        limit = np.full(len(self._pops), np.inf)
-        if self.model.max_rate is not None:
-            for k, p in enumerate(self._pops):
-                if p.spec.kind == "neuron":
-                    limit[k] = self.model.max_rate * p.n * RUNAWAY_WINDOW_MS * 1e-3
-        self._win_limit = limit
-
     def _compile(self):
         pops = [p.spec for p in self._pops]
         projs = [p.spec for p in self._projs]
@@ -142,11 +141,13 @@ class Network:
         """Advance by ``duration`` ms (rounded to whole steps).
 
         Raises SimulationError on NaN/inf or runaway activity; the recordings up
-        to that step are kept and the network stays at that step.
+        to that step are kept and the network stays at that step. A network
+        runs at most 2^62 - 1 steps in all (``engine/limits.py``); a run whose
+        monitors would record more than the available memory is refused
+        before it starts.
         """
-        if isinstance(duration, bool) or not np.isfinite(duration) or duration < 0:
-            raise ValidationError("Network.run", "duration", duration, "must be a finite number of ms >= 0")
-        stop = self.step + int(round(duration / self.dt))
+        stop = self.step + arg.duration(duration, self.step, self.dt)
+        self._check_recordings(stop)
         chunk = max(1, int(round(CHUNK_MS / self.dt)))
         from ..progress import RunProgress
 
@@ -157,6 +158,13 @@ class Network:
                 self._advance_to(target)
                 bar.update(self.t)
         return self
+
+    def _check_recordings(self, stop: int) -> None:
+        """Refuse a run whose fixed-rate monitors would record more than fits."""
+        need = sum(r.bytes_between(self.step, stop) for r in self._recorders)
+        if need > 1e8:
+            memory.check(need, "Network.run", "duration", f"{(stop - self.step) * self.dt:g} ms of recordings "
+                         f"({', '.join(r.monitor.name for r in self._recorders)})")
 
     def _advance_to(self, target: int) -> None:
         while self.step < target:
@@ -173,11 +181,19 @@ class Network:
             self._status[0] = codegen.OK
             self.step = int(reached)
             if code == codegen.BUFFER_FULL:
-                self._recorders[int(self._status[2])].grow()
+                self._grow_recording(self._recorders[int(self._status[2])])
             elif code != codegen.OK:
                 self._raise(code)
             if self._structure is not None:
                 self._structure.after_chunk(self.step)
+
+    def _grow_recording(self, r) -> None:
+        try:
+            r.grow()
+        except MemoryError:
+            raise SimulationError(f"out of memory: the spike recording of monitor '{r.monitor.name}' cannot "
+                                  f"grow beyond {len(r.i)} spikes", self.step, self.t, r.monitor.population,
+                                  "spikes") from None
 
     def _arguments(self, n0, n1) -> list:
         args = [np.int64(n0), np.int64(n1), self.dt, self._rng, self._status, self._bad,
@@ -227,13 +243,10 @@ class Network:
     def _raise(self, code: int):
         step, index, row = (int(x) for x in self._status[1:4])
         pop = self._pops[index]
-        if code == codegen.NONFINITE:
-            var = pop.state_names[row] if row < len(pop.state_names) else f"row {row}"
-            reason = f"non-finite value (NaN/inf) in neuron {int(self._bad[0])}"
-        else:
-            var = "rate"
-            limit = self.model.max_rate
-            reason = f"runaway activity (mean rate above max_rate = {limit:g} Hz over {RUNAWAY_WINDOW_MS:g} ms)"
+        if code != codegen.NONFINITE:
+            raise runaway.error(self, step, index)
+        var = pop.state_names[row] if row < len(pop.state_names) else f"row {row}"
+        reason = f"non-finite value (NaN/inf) in neuron {int(self._bad[0])}"
         raise SimulationError(reason, step, step * self.dt, pop.name, var)
 
     def reset(self) -> "Network":
@@ -275,15 +288,18 @@ class Network:
     def compact(self, projection: str | None = None) -> "Network":
         """Lay the synapse store(s) out again with the build-time headroom, moving
         rule state and monitors along; results do not change (docs/structural.md)."""
+        names = list(self._proj_index) if projection is None else \
+            [arg.name("compact", "projection", projection, self._proj_index)]
         if self._structure is None:
             self._structure = Structure(self)
-        names = [projection] if projection is not None else list(self._proj_index)
         for name in names:
             self._structure.edit(self._proj_index[name]).compact()
         return self
 
     def set_phase(self, phase: str) -> None:
         """Enter a protocol phase: calls ``on_phase`` of every PhaseAware rule."""
+        if not isinstance(phase, str):
+            raise ValidationError("Network.set_phase", "phase", phase, "must be a string (the phase name)")
         for pj in self._projs:
             for rule, st in zip(pj.spec.rules, pj.rule_states):
                 if isinstance(rule, PhaseAware):
@@ -292,10 +308,8 @@ class Network:
     # -- reading results --------------------------------------------------------
     def monitor(self, name: str) -> dict:
         """Recorded data of a monitor by name (see docs/run-directory.md)."""
-        for r in self._recorders:
-            if r.monitor.name == name:
-                return r.data(self.dt)
-        raise KeyError(f"no monitor named {name!r}; have {[r.monitor.name for r in self._recorders]}")
+        names = [r.monitor.name for r in self._recorders]
+        return self._recorders[names.index(arg.name("monitor", "monitor", name, names))].data(self.dt)
 
     def monitors(self) -> dict:
         """All recorded data, by monitor name."""
@@ -303,35 +317,46 @@ class Network:
 
     def spikes(self, population: str) -> tuple[np.ndarray, np.ndarray]:
         """(neuron indices, times in ms) from the population's SpikeMonitor."""
-        for r in self._recorders:
-            if r.kind == "spikes" and r.monitor.population == population:
-                d = r.data(self.dt)
-                return d["i"], d["t"]
-        raise KeyError(f"population {population!r} has no SpikeMonitor")
+        recorded = {r.monitor.population: r for r in self._recorders if r.kind == "spikes"}
+        d = recorded[arg.name("spikes", "population", population, recorded)].data(self.dt)
+        return d["i"], d["t"]
 
     def state(self, population: str, variable: str) -> np.ndarray:
-        """Live view of a state variable (one value per neuron)."""
-        p = self._pops[self._pop_index[population]]
-        return p.arrays["state"][p.state_names.index(variable)]
+        """Live view of a state variable (one value per neuron) of a neuron population."""
+        p = self._population(population, "state")
+        if p.spec.kind != "neuron":
+            raise ValidationError("Network.state", "population", population,
+                                  "must be a neuron population (inputs have no state variables)")
+        name = arg.name("state", "variable", variable, p.state_names, f"population {population!r}")
+        return p.arrays["state"][p.state_names.index(name)]
 
-    def _store(self, projection: str):
-        return self._projs[self._proj_index[projection]].store
+    def _proj(self, projection: str, method: str):
+        return self._projs[self._proj_index[arg.name(method, "projection", projection, self._proj_index)]]
+
+    def _store(self, projection: str, method: str = "weights"):
+        return self._proj(projection, method).store
 
     def weights(self, projection: str) -> np.ndarray:
         """Current weights in build order (a copy). After structural changes:
         the existing synapses in id order (build order without the removed
         ones, then the added ones in creation order); see docs/structural.md."""
-        s = self._store(projection)
+        s = self._store(projection, "weights")
         return s.w[s.build_slots].copy()
 
     def set_weights(self, projection: str, values) -> None:
-        """Overwrite the weights (build order); bounds are applied."""
-        s, proj = self._store(projection), self.model.projections[projection]
-        s.w[s.build_slots] = np.clip(np.broadcast_to(values, s.build_slots.shape), proj.w_min, proj.w_max)
+        """Overwrite the weights (build order): a number or one finite value per
+        synapse (the order of ``weights``); bounds are applied."""
+        s = self._store(projection, "set_weights")
+        proj, slots = self.model.projections[projection], s.build_slots
+        w = arg.real_array("set_weights", "values", values)
+        if w.shape not in ((), (len(slots),)) or not np.isfinite(w).all():
+            raise ValidationError("Network.set_weights", "values", f"shape {w.shape}",
+                                  f"must be finite: one number or {len(slots)} values (one per synapse)")
+        s.w[slots] = np.clip(np.broadcast_to(w, slots.shape), proj.w_min, proj.w_max)
 
     def synapses(self, projection: str) -> tuple[np.ndarray, np.ndarray]:
         """(pre, post) indices of the synapses in build order (id order, as ``weights``)."""
-        s = self._store(projection)
+        s = self._store(projection, "synapses")
         return s.pre[s.build_slots].copy(), s.post[s.build_slots].copy()
 
     def synapse_ids(self, projection: str) -> np.ndarray:
@@ -339,12 +364,13 @@ class Network:
         ``synapses``: ``0 .. N-1`` for the synapses built with the network,
         then one new id per synapse created at run time (ids are never reused,
         so ``max + 1`` is the number of synapses ever created)."""
-        s = self._store(projection)
+        s = self._store(projection, "synapse_ids")
         return s.sid[s.build_slots].copy()
 
     def rule_state(self, projection: str, rule: int = 0):
         """Live state of the projection's ``rule``-th rule (named tuples of arrays)."""
-        return self._projs[self._proj_index[projection]].rule_states[rule]
+        pj = self._proj(projection, "rule_state")
+        return pj.rule_states[arg.rule_index("rule_state", rule, pj.spec.rules, f"projection {projection!r}")]
 
     def spike_counts(self, population: str, clear: bool = False) -> np.ndarray:
         """Spikes of each neuron of a spiking population (or Poisson/spike-time
@@ -352,7 +378,8 @@ class Network:
         call (a copy; int64, one per neuron). Kept by the compiled loop at one
         increment per spike, so closed-loop controllers, reward functions and
         structural rules read activity without a SpikeMonitor."""
-        p = self._population(population)
+        p = self._population(population, "spike_counts")
+        clear = arg.flag("spike_counts", "clear", clear)
         if "cnt" not in p.arrays or not codegen.counts_spikes(p.spec):
             raise ValidationError("Network.spike_counts", "population", population,
                                   "must be a spiking population or input (rate units and value/noise "
@@ -370,19 +397,19 @@ class Network:
         """Change the rates (Hz) of a PoissonInput from now on: a scalar or one
         rate per neuron. Closed-loop tasks use it to encode observations. Only
         for inputs built with per-neuron rates (no ``rate_interval``); ``reset``
-        restores the built rates."""
-        p = self._population(population)
+        restores the built rates. Rates above 1/dt give one spike per step."""
+        p = self._population(population, "set_rates")
         if p.spec.kind != "poisson" or int(p.arrays["int"]) != 0:
             raise ValidationError("Network.set_rates", "population", population,
                                   "must be a PoissonInput without rate_interval")
-        rates = np.asarray(rates, dtype=float)
+        rates = arg.real_array("set_rates", "rates", rates)
         if rates.ndim > 1 or (rates.ndim == 1 and rates.size != p.n) or not (rates >= 0).all() \
                 or not np.isfinite(rates).all():
             raise ValidationError("Network.set_rates", "rates", f"shape {rates.shape}",
                                   f"must be finite rates >= 0 Hz: one number or {p.n} values")
         log_q, acc = rate_tables(np.broadcast_to(rates, (p.n,)), self.dt)
         p.arrays["logq"], p.arrays["acc"] = log_q, acc
-        p.arrays["nxt"][0] = self.step * p.n + geometric_gap(self._rng, log_q)
+        inputs.start(p.arrays["nxt"], self.step, self._rng, log_q, p.n)
 
     # -- topology: neurons added and removed, lesions (engine/topology.py) --------
     def _topo(self) -> Topology:
@@ -393,21 +420,32 @@ class Network:
     def add_neurons(self, population: str, n: int) -> np.ndarray:
         """Add ``n`` neurons to a population now (neurogenesis); returns their
         indices. Every projection from or to it draws their synapses with its
-        own connectivity, weights and delays (docs/structural.md)."""
+        own connectivity, weights and delays (docs/structural.md). Refused when
+        the grown arrays would not fit in the available memory."""
         return self._topo().grow(population, n, self.step)
 
     def remove_neurons(self, population: str, indices) -> np.ndarray:
         """Remove neurons now: they lose their synapses and never spike again;
-        their indices stay (recordings keep them). Returns those removed."""
+        their indices stay (recordings keep them). ``indices`` are integers in
+        0..size-1 (floats and boolean masks are refused; repeats count once;
+        already removed neurons are skipped). Returns those removed now."""
         idx = topology.remove_neurons(self, population, indices)
         self._topo().log.append(dict(t=self.t, event="python", kind="remove", target=population,
                                      indices=idx.tolist()))
         return idx
 
     def lesion(self, fraction: float, population: str | None = None, projection: str | None = None) -> np.ndarray:
-        """Remove a random ``fraction`` (seeded) of the living neurons of a
-        population (returns their indices) or of the synapses of a projection
-        (returns their ids) now."""
+        """Remove a random ``fraction`` (in (0, 1], seeded) of the living neurons
+        of a population (returns their indices) or of the synapses of a
+        projection (returns their ids) now."""
+        fraction = arg.number("lesion", "fraction", fraction, 0.0, 1.0, low_open=True)
+        if (population is None) == (projection is None):
+            raise ValidationError("Network.lesion", "population/projection", (population, projection),
+                                  "exactly one of population and projection must be given")
+        if population is not None:
+            topology._neuron_population(self, population, "Network.lesion")
+        else:
+            arg.name("lesion", "projection", projection, self._proj_index)
         event = Lesion(self.t, fraction, population, projection, name="python")
         topo = self._topo()
         before = len(topo.log)
@@ -417,42 +455,35 @@ class Network:
 
     def alive(self, population: str) -> np.ndarray:
         """Which neurons of a population exist (a bool copy; False once removed)."""
-        p = self._population(population)
+        p = self._population(population, "alive")
         return p.arrays["alive"].copy() if "alive" in p.arrays else np.ones(p.n, bool)
 
     def size(self, population: str) -> int:
         """Current number of neuron indices of a population (removed ones included)."""
-        return self._population(population).n
+        return self._population(population, "size").n
 
     @property
     def topology_log(self) -> list:
         """Every lesion, neurogenesis and removal so far (dicts; see engine/topology.py)."""
         return [] if self._topology is None else list(self._topology.log)
 
-    def _population(self, name: str):
-        if name not in self._pop_index:
-            raise KeyError(f"no population named {name!r}; have {list(self._pop_index)}")
-        return self._pops[self._pop_index[name]]
+    def _population(self, name: str, method: str = "size"):
+        return self._pops[self._pop_index[arg.name(method, "population", name, self._pop_index)]]
 
     def release(self, modulator: str, amount: float) -> None:
         """Add ``amount`` to a modulator's level now (rewards, environments,
         novelty signals computed in Python between runs)."""
-        if modulator not in self._mods.names:
-            raise ValidationError("Network.release", "modulator", modulator,
-                                  f"must name a modulator ({', '.join(self._mods.names) or 'none defined'})")
-        if isinstance(amount, bool) or not np.isfinite(amount):
-            raise ValidationError("Network.release", "amount", amount, "must be a finite number")
-        self._mods.view(modulator)[0] += float(amount)
+        arg.name("release", "modulator", modulator, self._mods.names)
+        self._mods.view(modulator)[0] += arg.number("release", "amount", amount)
 
     def modulator(self, name: str) -> float:
         """The current level of a modulator."""
-        if name not in self._mods.names:
-            raise KeyError(f"no modulator named {name!r}; have {self._mods.names}")
-        return float(self._mods.view(name)[0])
+        return float(self._mods.view(arg.name("modulator", "modulator", name, self._mods.names))[0])
 
     def neuron_rule_state(self, population: str, rule: int = 0):
         """Live state ``(neuron, glob, var)`` of the population's ``rule``-th neuron rule."""
-        return self._pops[self._pop_index[population]].rule_states[rule]
+        p = self._population(population, "neuron_rule_state")
+        return p.rule_states[arg.rule_index("neuron_rule_state", rule, p.spec.rules, f"population {population!r}")]
 
     # -- checkpoints and snapshots (engine/checkpoint.py, docs/checkpoints.md) ------
     def save(self, path, metadata: dict | None = None):

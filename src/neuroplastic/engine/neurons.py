@@ -331,6 +331,17 @@ def _izhikevich(m, n, dt):
                  float(m.v_substeps))
 
 
+#: Kernels whose parameter column 1 holds the refractory period in steps.
+REFRACTORY_COLUMN = {"lif_current_step": 1, "lif_conductance_step": 1, "adex_step": 1, "izhikevich_step": 1}
+
+
+def refractory_steps(kernel: str, par: np.ndarray):
+    """Refractory steps per neuron (or one shared value) of a spiking kernel's
+    packed parameters; None for kernels without a refractory period."""
+    column = REFRACTORY_COLUMN.get(kernel)
+    return None if column is None else par[:, column]
+
+
 def pack(model, n: int, dt: float):
     """(kernel name, per-neuron coefficient array) for a neuron model at step dt."""
     if isinstance(model, LIF):

@@ -13,6 +13,10 @@ import math
 import numpy as np
 from numba import njit, uint64
 
+from .limits import STEP_LIMIT
+
+#: Largest gap :func:`geometric_gap` returns: further than any step can reach.
+GAP_LIMIT = float(STEP_LIMIT)
 
 def seed_state(seed: int, stream: int = 0) -> np.ndarray:
     """A non-zero xoshiro256** state derived from ``(seed, stream)``."""
@@ -51,10 +55,16 @@ def uniform(s):
 def geometric_gap(s, log_q):
     """Number of failures before the next success of a Bernoulli(p) sequence.
 
-    ``log_q`` is log(1 - p); p = 1 gives 0, p = 0 (log_q = 0) gives a huge gap.
+    ``log_q`` is log(1 - p); p = 1 gives 0. The gap saturates at ``GAP_LIMIT``
+    (2^62), a distance no run reaches: p = 0 (log_q = 0), and p so small that
+    floor(log(u) / log_q) would overflow int64 (rates below ~1e-15 Hz), both
+    mean "no spike in any reachable step". One uniform is drawn unless p is 0 or 1.
     """
     if log_q == 0.0:
-        return np.int64(1) << np.int64(62)
+        return np.int64(STEP_LIMIT)
     if log_q == -np.inf:
         return np.int64(0)
-    return np.int64(math.floor(math.log(uniform(s)) / log_q))
+    ratio = math.log(uniform(s)) / log_q   # compared as a float: floor() of a huge one overflows
+    if ratio >= GAP_LIMIT:
+        return np.int64(STEP_LIMIT)
+    return np.int64(math.floor(ratio))

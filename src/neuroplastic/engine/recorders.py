@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .codegen import MonitorSpec
+from .limits import to_steps
 from ..errors import ValidationError
 from ..model.modulators import ModulatorMonitor
 from ..model.monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
@@ -33,15 +34,21 @@ class SpikeRecorder:
         self.n = np.zeros(1, np.int64)
 
     def grow(self):
-        """Double the buffers, keeping what was recorded."""
+        """Double the buffers, keeping what was recorded (both are allocated
+        before either is replaced: a MemoryError leaves the recording intact)."""
         size = 2 * len(self.i)
-        for key in ("i", "t"):
-            new = np.zeros(size, np.int64)
+        grown = [np.zeros(size, np.int64) for _ in range(2)]
+        for key, new in zip(("i", "t"), grown):
             new[: self.n[0]] = getattr(self, key)[: self.n[0]]
             setattr(self, key, new)
 
     def args(self, n0, n1):
         return [self.i, self.t, self.n]
+
+    def bytes_between(self, n0, n1) -> int:
+        """Recorded bytes of steps [n0, n1): unknown in advance for spikes (the
+        buffers double when full; see :meth:`grow`)."""
+        return 0
 
     def trim(self, reached: int):
         """Nothing to trim: the count ``n`` already marks the end of the data."""
@@ -67,19 +74,32 @@ class StateRecorder:
         self.pop = pop
         idx = np.arange(pop.n) if monitor.indices is None else monitor.indices
         self.idx = np.asarray(idx, np.int64)
-        self.every = np.int64(max(1, round(monitor.interval / dt)))
+        self.every = to_steps(monitor.interval, dt, minimum=1)
         self.reset()
 
     def reset(self):
         self.chunks, self.steps = [], []
+        self.last = None   # the samples of the last chunk, None if it took none
 
     def _window(self, n0, n1, shape=()) -> np.ndarray:
-        """A fresh sample buffer (and sample steps) for steps [n0, n1); resets the count."""
+        """A fresh sample buffer (and sample steps) for steps [n0, n1); resets the
+        count. Only chunks that take samples are kept (structural rules cut runs
+        into many short chunks: empty ones must not pile up)."""
         every = int(self.every)
-        self.chunks.append(np.zeros((_samples_between(n0, n1, every),) + tuple(shape)))
-        self.steps.append(np.arange(-(-n0 // every) * every, n1, every))
+        buf = np.zeros((_samples_between(n0, n1, every),) + tuple(shape))
+        self.last = buf if len(buf) else None
+        if self.last is not None:
+            self.chunks.append(buf)
+            self.steps.append(np.arange(-(-n0 // every) * every, n1, every))
         self._k = np.zeros(1, np.int64)
-        return self.chunks[-1]
+        return buf
+
+    def bytes_between(self, n0, n1) -> int:
+        """Bytes the samples of steps [n0, n1) will take."""
+        return _samples_between(n0, n1, int(self.every)) * (8 * self._width() + 8)
+
+    def _width(self) -> int:
+        return len(self.rows) * len(self.idx)
 
     def args(self, n0, n1):
         if self.monitor.indices is None and self.pop.n != len(self.idx):
@@ -88,9 +108,13 @@ class StateRecorder:
 
     def trim(self, reached: int):
         """Drop samples a stopped chunk did not reach."""
-        if self.chunks:
+        if self.last is not None:
             k = int(self._k[0])
             self.chunks[-1], self.steps[-1] = self.chunks[-1][:k], self.steps[-1][:k]
+            self.last = self.chunks[-1] if k else None
+            if not k:
+                self.chunks.pop()
+                self.steps.pop()
 
     def data(self, dt):
         width = len(self.idx)
@@ -118,8 +142,11 @@ class WeightRecorder(StateRecorder):
         self.synapses = sel.astype(np.int64)
         self.slots = store.build_slots[self.synapses]
         self.pre, self.post = store.pre[self.slots].copy(), store.post[self.slots].copy()
-        self.every = np.int64(max(1, round(monitor.interval / dt)))
+        self.every = to_steps(monitor.interval, dt, minimum=1)
         self.reset()
+
+    def _width(self) -> int:
+        return len(self.slots)
 
     def args(self, n0, n1):
         return [self._window(n0, n1, (len(self.slots),)), self.slots, self._k, self.every]
@@ -138,20 +165,33 @@ class RateRecorder:
     added at run time count from when they appear and removed ones stop counting
     (``n`` in the data: mean number of living neurons per bin); a bin cut short
     by the end of the run is divided by the time it covers.
+
+    The bins live in buffers whose capacity doubles when a chunk needs more
+    (structural rules cut runs into many short chunks: growing by concatenation
+    copied every bin once per chunk).
     """
 
     kind = "rate"
 
     def __init__(self, index, monitor: RateMonitor, target: int, pop, dt):
         self.spec, self.monitor = MonitorSpec(index, "rate", target), monitor
-        self.bin = np.int64(max(1, round(monitor.bin / dt)))
+        self.bin = to_steps(monitor.bin, dt, minimum=1)
         self.pop, self.dt = pop, dt
         self.reset()
 
     def reset(self):
-        self.counts = np.zeros(0, np.int64)
-        self.neuron_steps = np.zeros(0)
+        self._counts, self._cover, self.nbins = np.zeros(0, np.int64), np.zeros(0), 0
         self._chunk, self.end = (0, 0, 0), 0
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Spikes per bin (a view)."""
+        return self._counts[:self.nbins]
+
+    @property
+    def neuron_steps(self) -> np.ndarray:
+        """Living neurons x recorded steps per bin (a view)."""
+        return self._cover[:self.nbins]
 
     def _living(self) -> int:
         dead = self.pop.arrays.get("ndead")
@@ -165,17 +205,23 @@ class RateRecorder:
         first, last = n0 // b, (n1 - 1) // b
         starts = np.arange(first, last + 1) * b
         overlap = np.minimum(starts + b, n1) - np.maximum(starts, n0)
-        self.neuron_steps[first:last + 1] += sign * living * overlap
+        self._cover[first:last + 1] += sign * living * overlap
+
+    def bytes_between(self, n0, n1) -> int:
+        """Bytes of the bins of steps [n0, n1) (a count and a coverage each)."""
+        return 16 * _samples_between(n0, n1, int(self.bin))
 
     def args(self, n0, n1):
         first, last = n0 // int(self.bin), (n1 - 1) // int(self.bin)
-        if len(self.counts) < last + 1:
-            grow = last + 1 - len(self.counts)
-            self.counts = np.concatenate([self.counts, np.zeros(grow, np.int64)])
-            self.neuron_steps = np.concatenate([self.neuron_steps, np.zeros(grow)])
+        if len(self._counts) < last + 1:
+            size = max(last + 1, 2 * len(self._counts))
+            counts, cover = np.zeros(size, np.int64), np.zeros(size)
+            counts[:self.nbins], cover[:self.nbins] = self.counts, self.neuron_steps
+            self._counts, self._cover = counts, cover
+        self.nbins = max(self.nbins, last + 1)
         self._chunk = (n0, n1, self._living())
         self._add_coverage(n0, n1, self._chunk[2], 1.0)
-        self._view = self.counts[first:]
+        self._view = self._counts[first:self.nbins]
         return [self._view, self.bin, np.int64(first)]
 
     def trim(self, reached: int):
@@ -184,7 +230,8 @@ class RateRecorder:
         n0, n1, living = self._chunk
         self._add_coverage(max(reached, n0), n1, living, -1.0)
         keep = (reached - 1) // int(self.bin) + 1 if reached > 0 else 0
-        self.counts, self.neuron_steps = self.counts[:keep], self.neuron_steps[:keep]
+        self._counts[keep:self.nbins], self._cover[keep:self.nbins] = 0, 0.0
+        self.nbins = min(self.nbins, keep)
         self.end = int(reached)
 
     def data(self, dt):
@@ -204,8 +251,11 @@ class ModulatorRecorder(StateRecorder):
 
     def __init__(self, index, monitor: ModulatorMonitor, target: int, dt):
         self.spec, self.monitor = MonitorSpec(index, "modulator", target), monitor
-        self.every = np.int64(max(1, round(monitor.interval / dt)))
+        self.every = to_steps(monitor.interval, dt, minimum=1)
         self.reset()
+
+    def _width(self) -> int:
+        return 1
 
     def args(self, n0, n1):
         return [self._window(n0, n1), self._k, self.every]

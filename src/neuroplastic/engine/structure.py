@@ -30,6 +30,7 @@ import math
 
 import numpy as np
 
+from .limits import to_steps
 from .synapses import _reserve, add_batch, apply_moves, has_pairs, relayout, remove_batch
 from ..errors import ValidationError
 
@@ -164,12 +165,7 @@ class Edit:
 
     def slots_of(self, ids) -> np.ndarray:
         """Current slots of synapse ids (-1 for removed ones)."""
-        ids = np.asarray(ids, np.int64)
-        st = self.store
-        ok = (ids >= 0) & (ids < st.n_ids[0])
-        out = np.full(ids.shape, -1, np.int64)
-        out[ok] = st.id_slot[ids[ok]]
-        return out
+        return self.store.slots_of(ids)
 
     def exists(self, pre, post) -> np.ndarray:
         """Whether a synapse pre[k] -> post[k] exists (bool array)."""
@@ -194,7 +190,8 @@ class Edit:
         ids = st.sid[slots]
         ev_slot, ev_from = np.empty(len(ids), np.int64), np.empty(len(ids), np.int64)
         n = remove_batch(st.row_start, st.row_len, st.col_start, st.col_len, st.col_syn, st.col_pre, st.col_pos,
-                         st.pre, st.post, st.w, st.delay, st.alive, st.sid, st.id_slot, ids, ev_slot, ev_from)
+                         st.pre, st.post, st.w, st.delay, st.alive, st.sid, st.id_key, st.id_slot, st.n_ids, ids,
+                         ev_slot, ev_from)
         if n:
             for state in self.rule_states:
                 for a in state.syn:
@@ -231,7 +228,7 @@ class Edit:
         if not np.all(np.isfinite(w)) or not np.all(np.isfinite(d)) or np.any(d < 0):
             raise ValidationError(f"Projection '{self.name}'", "add", "weight/delay",
                                   "weights must be finite and delays finite and >= 0 ms")
-        steps = np.round(d / self.dt).astype(np.int64)
+        steps = np.atleast_1d(to_steps(d, self.dt))
         if steps.size and steps.max() > self._max_delay:
             raise ValidationError(f"Projection '{self.name}'", "add.delay", f"{steps.max() * self.dt:g} ms",
                                   f"must be <= {self._max_delay * self.dt:g} ms (the delay buffer built "
@@ -242,7 +239,7 @@ class Edit:
             st = self.store
             k = add_batch(st.row_start, st.row_len, st.row_cap, st.col_start, st.col_len, st.col_cap,
                           st.col_syn, st.col_pre, st.col_pos, st.pre, st.post, st.w, st.delay, st.alive, st.sid,
-                          st.id_slot, st.n_ids, pre, post, w, steps, out, k)
+                          st.id_key, st.id_slot, st.n_ids, pre, post, w, steps, out, k)
             if k == n:
                 break
             old_to_new = self._grow(pre[k:], post[k:])
@@ -271,14 +268,12 @@ class Edit:
 
     def _grow(self, pre, post):
         """Make room for synapses pre -> post: rows/columns that would overflow get
-        at least twice their reserve; the id table doubles when full. Returns
-        the slot map of the re-layout (None if there was none)."""
+        at least twice their reserve; a full id table drops the entries of
+        removed synapses and is sized to twice what it holds. Returns the slot
+        map of the re-layout (None if there was none)."""
         st = self.store
-        need_ids = int(st.n_ids[0]) + len(pre)
-        if need_ids > len(st.id_slot):
-            ids = np.full(max(need_ids, 2 * len(st.id_slot), 16), -1, np.int64)
-            ids[: len(st.id_slot)] = st.id_slot
-            st.id_slot = ids
+        if int(st.n_ids[1]) + len(pre) > len(st.id_slot):
+            st.compact_ids(len(pre))
         row_need = st.row_len + np.bincount(pre, minlength=self.n_pre)
         col_need = st.col_len + np.bincount(post, minlength=self.n_post)
         if np.all(row_need <= st.row_cap) and np.all(col_need <= st.col_cap):
@@ -313,7 +308,7 @@ class Edit:
         st = self.store
         for r in self._monitors:
             ids = self._ids[id(r)]
-            slots = st.id_slot[ids]
+            slots = st.slots_of(ids)
             gone = slots < 0
             r.slots[...] = np.where(gone, 0, slots)
             self._removed[id(r)] = np.flatnonzero(gone)
@@ -322,8 +317,8 @@ class Edit:
         """NaN the samples the last chunk took of removed monitored synapses."""
         for r in self._monitors:
             gone = self._removed[id(r)]
-            if len(gone) and r.chunks:
-                r.chunks[-1][:, gone] = np.nan
+            if len(gone) and r.last is not None:
+                r.last[:, gone] = np.nan
 
     def reset(self) -> None:
         """Back to the build-time monitor slots (the network restores the store)."""

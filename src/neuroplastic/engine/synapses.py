@@ -13,10 +13,16 @@ its slot ``s``):
 * per slot: ``pre``, ``post``, ``w`` (weight), ``delay`` (steps), ``alive``,
   ``col_pos`` (its position in ``col_syn``, so a removal needs no column scan)
   and ``sid``, the synapse's stable id (-1 in a free slot);
-* per id: ``id_slot[k]`` is the slot of synapse ``k`` (-1 once removed); ids
-  ``0 .. N-1`` are the build order, later synapses get the next free id
-  (``n_ids[0]``). ``build_slots`` = the slots of the existing synapses in id
-  order (= build order while nothing was removed or added).
+* the id table: entries ``e < n_ids[1]`` map the id ``id_key[e]`` to its slot
+  ``id_slot[e]`` (-1 once removed), in ascending id order. Ids ``0 .. N-1``
+  are the build order, later synapses get the next id (``n_ids[0]``, ids are
+  never reused) appended as a new entry, so the keys stay sorted. Until
+  entries are compacted ``id_key[e] == e``; when the table is full, the
+  entries of removed synapses are dropped (:func:`compact_ids`), so the table
+  grows with the synapses that exist, not with all ever created (a network
+  that rewires forever keeps a bounded table). Lookups are a binary search
+  (:func:`id_entry`). ``build_slots`` = the slots of the existing synapses in
+  id order (= build order while nothing was removed or added).
 
 Both directions keep headroom (``headroom`` fraction, at least ``min_free`` per
 row/column) so that synapses can be added or removed in place, without a
@@ -52,8 +58,9 @@ class SynapseStore:
     alive: np.ndarray
     col_pos: np.ndarray  # per slot: index in col_syn (-1 when free); checked before use
     sid: np.ndarray      # per slot: stable synapse id, -1 when free
-    id_slot: np.ndarray  # per id: slot, -1 once removed (length >= n_ids[0])
-    n_ids: np.ndarray    # 1 element: ids handed out so far
+    id_slot: np.ndarray  # per id-table entry: slot, -1 once removed
+    n_ids: np.ndarray    # [ids handed out so far, id-table entries in use]
+    id_key: np.ndarray   # per id-table entry: the synapse id (ascending)
 
     @property
     def capacity(self) -> int:
@@ -63,8 +70,32 @@ class SynapseStore:
     def build_slots(self) -> np.ndarray:
         """Slots of the existing synapses in id order: the build order, with
         removed synapses left out and added ones appended in creation order."""
-        ids = self.id_slot[: int(self.n_ids[0])]
+        ids = self.id_slot[: int(self.n_ids[1])]
         return ids[ids >= 0]
+
+    def slots_of(self, ids) -> np.ndarray:
+        """Current slot of each synapse id (-1 for removed or unknown ids)."""
+        ids = np.asarray(ids, np.int64)
+        n = int(self.n_ids[1])
+        out = np.full(ids.shape, -1, np.int64)
+        if n:
+            keys = self.id_key[:n]
+            pos = np.minimum(np.searchsorted(keys, ids), n - 1)
+            found = keys[pos] == ids
+            out[found] = self.id_slot[pos[found]]
+        return out
+
+    def compact_ids(self, room: int) -> None:
+        """Drop the id-table entries of removed synapses and make room for
+        ``room`` more: the table is sized to twice what it then holds."""
+        n = int(self.n_ids[1])
+        live = self.id_slot[:n] >= 0
+        m = int(live.sum())
+        size = max(16, 2 * (m + room))
+        key, slot = np.full(size, -1, np.int64), np.full(size, -1, np.int64)
+        key[:m], slot[:m] = self.id_key[:n][live], self.id_slot[:n][live]
+        self.id_key, self.id_slot = key, slot
+        self.n_ids[1] = m
 
     def restore(self, other: "SynapseStore") -> None:
         """Copy ``other``'s arrays into this store (in place when shapes agree)."""
@@ -120,7 +151,8 @@ def build_store(pre, post, w, delay, n_pre, n_post, headroom=0.25, min_free=2) -
     sid = np.full(cap, -1, np.int64)
     sid[slots] = np.arange(len(slots))
     return SynapseStore(row_start, row_len, row_cap, col_start, col_len, col_cap, col_syn, col_pre,
-                        col_pos=col_pos, sid=sid, id_slot=slots, n_ids=np.array([len(slots)], np.int64), **arrays)
+                        col_pos=col_pos, sid=sid, id_slot=slots, n_ids=np.array([len(slots)] * 2, np.int64),
+                        id_key=np.arange(len(slots), dtype=np.int64), **arrays)
 
 
 @njit(cache=True)
@@ -177,22 +209,39 @@ def _drop_from_column(col_start, col_len, col_syn, col_pre, j, s):
 # --- batched, id-maintaining edits (structural plasticity) -------------------
 
 @njit(cache=True)
+def id_entry(id_key, n, key):
+    """The id-table entry of synapse id ``key`` among the first ``n`` (sorted),
+    or -1: O(1) while the table was never compacted, else a binary search."""
+    if 0 <= key < n and id_key[key] == key:
+        return key
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if id_key[mid] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < n and id_key[lo] == key else -1
+
+
+@njit(cache=True)
 def remove_batch(row_start, row_len, col_start, col_len, col_syn, col_pre, col_pos, pre_of, post_of, w, delay,
-                 alive, sid, id_slot, ids, ev_slot, ev_from):
+                 alive, sid, id_key, id_slot, n_ids, ids, ev_slot, ev_from):
     """Remove the synapses with the given ids (unknown or already removed ids are
     skipped), one after the other; each time the row's last synapse moves into
     the freed slot. Writes the events ``ev_slot[e]`` (slot freed) and
     ``ev_from[e]`` (slot whose synapse moved into it, or -1) and returns their
     number. Cost: O(1) per removal (the column entries are found through
     ``col_pos``; a column scan only if ``col_pos`` was left stale by the
-    single-edit kernels).
+    single-edit kernels), O(log entries) once the id table was compacted.
     """
     ne = 0
+    n = n_ids[1]
     for k in range(ids.shape[0]):
-        key = ids[k]
-        if key < 0 or key >= id_slot.shape[0]:
+        e = id_entry(id_key, n, ids[k])
+        if e < 0:
             continue
-        s = id_slot[key]
+        s = id_slot[e]
         if s < 0:
             continue
         i, j = pre_of[s], post_of[s]
@@ -205,7 +254,7 @@ def remove_batch(row_start, row_len, col_start, col_len, col_syn, col_pre, col_p
         col_syn[end], col_pre[end] = -1, -1
         col_len[j] -= 1
         col_pos[s] = -1
-        id_slot[key] = -1
+        id_slot[e] = -1
         ev_slot[ne] = s
         ev_from[ne] = -1
         if last != s:
@@ -214,7 +263,7 @@ def remove_batch(row_start, row_len, col_start, col_len, col_syn, col_pre, col_p
             col_pos[s] = cl
             col_pos[last] = -1
             pre_of[s], post_of[s], w[s], delay[s], sid[s] = pre_of[last], post_of[last], w[last], delay[last], sid[last]
-            id_slot[sid[s]] = s
+            id_slot[id_entry(id_key, n, sid[s])] = s
             ev_from[ne] = last
         pre_of[last], post_of[last], w[last], delay[last], sid[last], alive[last] = -1, -1, 0.0, 0, -1, False
         row_len[i] -= 1
@@ -243,15 +292,17 @@ def apply_moves(a, ev_slot, ev_from, n_events):
 
 @njit(cache=True)
 def add_batch(row_start, row_len, row_cap, col_start, col_len, col_cap, col_syn, col_pre, col_pos,
-              pre_of, post_of, w, delay, alive, sid, id_slot, n_ids, pres, posts, weights, delays, out_slots, k0):
+              pre_of, post_of, w, delay, alive, sid, id_key, id_slot, n_ids, pres, posts, weights, delays,
+              out_slots, k0):
     """Add synapses ``pres[k] -> posts[k]`` for k = k0, k0+1, ... in free capacity,
-    giving each the next id; ``out_slots[k]`` = its slot. Stops at the first one
-    whose row or column is full (or when ``id_slot`` is full) and returns its
-    index (``len(pres)`` when all were added). O(1) per synapse.
+    giving each the next id (a new id-table entry); ``out_slots[k]`` = its slot.
+    Stops at the first one whose row or column is full (or when the id table
+    is full) and returns its index (``len(pres)`` when all were added). O(1)
+    per synapse.
     """
     for k in range(k0, pres.shape[0]):
         i, j = pres[k], posts[k]
-        if row_len[i] >= row_cap[i] or col_len[j] >= col_cap[j] or n_ids[0] >= id_slot.shape[0]:
+        if row_len[i] >= row_cap[i] or col_len[j] >= col_cap[j] or n_ids[1] >= id_slot.shape[0]:
             return k
         s = row_start[i] + row_len[i]
         row_len[i] += 1
@@ -262,8 +313,10 @@ def add_batch(row_start, row_len, row_cap, col_start, col_len, col_cap, col_syn,
         col_len[j] += 1
         pre_of[s], post_of[s], w[s], delay[s], alive[s] = i, j, weights[k], delays[k], True
         sid[s] = n_ids[0]
-        id_slot[n_ids[0]] = s
+        id_key[n_ids[1]] = n_ids[0]
+        id_slot[n_ids[1]] = s
         n_ids[0] += 1
+        n_ids[1] += 1
         out_slots[k] = s
     return pres.shape[0]
 
@@ -314,7 +367,8 @@ def relayout(store: SynapseStore, row_cap: np.ndarray, col_cap: np.ndarray) -> n
         b = np.full(cap, fill, a.dtype)
         b[new] = a[old]
         setattr(store, key, b)
-    store.id_slot[store.sid[new]] = new
+    n = int(store.n_ids[1])
+    store.id_slot[np.searchsorted(store.id_key[:n], store.sid[new])] = new
     n_post = len(col_cap)
     owner = np.repeat(np.arange(n_post), store.col_cap)
     rank = np.arange(len(owner)) - np.repeat(store.col_start, store.col_cap)

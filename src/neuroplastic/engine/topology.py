@@ -28,6 +28,7 @@ from ..errors import ValidationError
 from ..model.connectivity import AllToAll, FixedInDegree, FixedProbability, OneToOne
 from ..model.distributions import Distribution, draw
 from ..model.topology import Lesion, Neurogenesis, PruneSilent
+from . import arguments, memory
 from .connect import _bernoulli_pairs
 from .structure import MIN_FREE, Structure
 
@@ -39,7 +40,7 @@ def _edit(net, k):
 
 
 def _neuron_population(net, name: str, owner: str):
-    if name not in net._pop_index:
+    if not isinstance(name, str) or name not in net._pop_index:
         raise ValidationError(owner, "population", name, f"must name a population ({', '.join(net._pop_index)})")
     pop = net._pops[net._pop_index[name]]
     if pop.spec.kind != "neuron":
@@ -62,10 +63,7 @@ def remove_neurons(net, population: str, indices) -> np.ndarray:
     """Remove neurons (by index) from a population; returns those removed now
     (already removed ones are skipped). See module doc."""
     pop = _neuron_population(net, population, "Network.remove_neurons")
-    idx = np.unique(np.asarray(indices, np.int64).ravel())
-    if len(idx) and (idx.min() < 0 or idx.max() >= pop.n):
-        raise ValidationError("Network.remove_neurons", "indices", f"{idx.min()}..{idx.max()}",
-                              f"must be neuron indices of '{population}' (0..{pop.n - 1})")
+    idx = arguments.indices("remove_neurons", "indices", indices, pop.n, f"neurons of '{population}'")
     alive = pop.arrays["alive"]
     idx = idx[alive[idx]]
     alive[idx] = False
@@ -195,10 +193,16 @@ def _grow_projection(net, kp, grown: dict):
 def _in_degree(k, pool, posts, exclude_self, rng):
     """k distinct presynaptic partners from 0..pool-1 for each of ``posts``."""
     size = pool - 1 if exclude_self else pool
-    pick = np.argsort(rng.random((len(posts), size)), axis=1)[:, :k]
-    if exclude_self:
-        pick = pick + (pick >= posts[:, None])
-    return np.sort(pick, axis=1).ravel(), np.repeat(posts, k)
+    rows = max(1, (1 << 22) // max(size, 1))   # bounded temporaries; same draws as one block
+    picks = []
+    for first in range(0, len(posts), rows):
+        block = posts[first:first + rows]
+        pick = np.argsort(rng.random((len(block), size)), axis=1)[:, :k]
+        if exclude_self:
+            pick = pick + (pick >= block[:, None])
+        picks.append(np.sort(pick, axis=1))
+    pre = np.concatenate(picks).ravel() if picks else np.zeros(0, np.int64)
+    return pre, np.repeat(posts, k)
 
 
 def _new_pairs(conn, n_pre, n_post, old_pre, old_post, recurrent, rng):
@@ -242,8 +246,8 @@ def _new_pairs(conn, n_pre, n_post, old_pre, old_post, recurrent, rng):
 def add_neurons(net, population: str, n: int, rng) -> np.ndarray:
     """Add ``n`` neurons to a population; returns their indices (module doc)."""
     pop = _neuron_population(net, population, "Network.add_neurons")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValidationError("Network.add_neurons", "n", n, "must be an integer >= 1")
+    n = arguments.integer("add_neurons", "n", n, 1)
+    memory.check_growth(net, pop, n)
     n_old, k = pop.n, pop.spec.index
     _grow_population_arrays(net, pop, int(n), rng)
     net._win_limit[k] = net._win_limit[k] * pop.n / n_old
@@ -327,7 +331,7 @@ class Topology:
             self.grow(event.population, event.n, step, event.name)
 
     def grow(self, population: str, n: int, step: int, name: str = "python") -> np.ndarray:
-        pop = self._net._pops[self._net._pop_index[population]]
+        pop = _neuron_population(self._net, population, "Network.add_neurons")
         born = self._born.get(population, np.zeros(pop.n, np.int64))
         idx = add_neurons(self._net, population, n, self.rng)
         self._born[population] = np.concatenate([born, np.full(len(idx), step, np.int64)])
