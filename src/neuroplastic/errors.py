@@ -24,6 +24,25 @@ class ValidationError(ValueError):
         super().__init__(f"{owner}: {field} {allowed}, got {value!r}")
 
 
+class ModelWarning(UserWarning):
+    """A model value is allowed but probably a mistake (the run would do
+    something other than what the value suggests).
+
+    The message names the object, the field, the value and the likely mistake,
+    e.g. ``LIF: tau_m = 0.02 ms looks like seconds; neuroplastic uses ms``.
+    Turn these into errors with ``warnings.simplefilter("error", ModelWarning)``.
+
+    Attributes:
+        owner: the object that holds the field.
+        field: the field name.
+        value: the suspicious value.
+    """
+
+    def __init__(self, owner: str, field: str, value: object, problem: str):
+        self.owner, self.field, self.value, self.problem = owner, field, value, problem
+        super().__init__(f"{owner}: {field} = {value!r} {problem}")
+
+
 class SimulationError(RuntimeError):
     """A run stopped because its state became invalid (NaN/inf or runaway activity).
 

@@ -118,7 +118,7 @@ class Calcium(NeuronRule, OnSpike, Periodic):
     beta: float = 0.001
     period: float = 1.0
 
-    constraints = {"tau": dict(gt=0, unit="ms"), "beta": dict(ge=0), "period": dict(gt=0, unit="ms")}
+    constraints = {"tau": dict(gt=0, unit="ms", time_constant=True), "beta": dict(ge=0), "period": dict(gt=0, unit="ms")}
     neuron_state = (State("ca", 0.0, "1"),)
     reads = ()
     on_spike = _calcium_on_spike
