@@ -58,6 +58,8 @@ def _user_stacklevel() -> int:
 
 def show(value):
     """A value for a message: numbers as given, arrays summarised."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, (str, bytes)):
         return value[:80]
     if isinstance(value, (list, tuple)) and len(value) > 8:
@@ -68,9 +70,6 @@ def show(value):
         if value.dtype.kind in "iuf" and value.size:
             return f"array(min={value.min():g}, max={value.max():g})"
         return f"array of shape {value.shape} ({value.dtype})"
-    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value) \
-            and abs(value) < 2**53:
+    if isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 2**53:
         return int(value)
-    if isinstance(value, np.generic):
-        return value.item()
     return value

@@ -100,6 +100,7 @@ class ModulatorMonitor:
                    "name": Name(empty=True)}
 
     def __post_init__(self):
-        owner = f"ModulatorMonitor '{self.name or self.modulator}'"
-        check(self, owner)
+        from .monitors import _owner
+
+        check(self, _owner("ModulatorMonitor", self.name, self.modulator))
         object.__setattr__(self, "name", self.name or f"modulator_{self.modulator}")

@@ -9,6 +9,12 @@ from dataclasses import dataclass
 
 from .spec import Indices, Name, Names, Number, check
 
+def _owner(kind: str, name, target) -> str:
+    """``Kind 'name'`` for messages, from whichever of name and target is a string."""
+    label = name if isinstance(name, str) and name else target
+    return f"{kind} '{label}'" if isinstance(label, str) else kind
+
+
 SOURCE, NAME = Name(refers_to="source"), Name(empty=True)
 INTERVAL = Number("ms", gt=0, le=1e12)
 
@@ -17,7 +23,7 @@ def _named(monitor, target: str, prefix: str) -> str:
     """Check the fields, then give the monitor its default name ``<prefix>_<target>``;
     returns the owner for messages."""
     kind = type(monitor).__name__
-    check(monitor, f"{kind} '{monitor.name or getattr(monitor, target)}'")
+    check(monitor, _owner(kind, monitor.name, getattr(monitor, target)))
     object.__setattr__(monitor, "name", monitor.name or f"{prefix}_{getattr(monitor, target)}")
     return f"{kind} '{monitor.name}'"
 

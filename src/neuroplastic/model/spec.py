@@ -78,9 +78,13 @@ class Number(Spec):
 
     def magnitudes(self, owner, field, value) -> np.ndarray:
         """The value as a float64 array (0-d for a scalar) in ``unit``."""
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value[()]                      # a 0-d array is its scalar
         if quantities.is_quantity(value):
             value = quantities.convert(owner, field, value, self.unit)
-        if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.dtype == object):
+        if isinstance(value, np.ndarray) and value.dtype == object and value.ndim == 1:
+            value = list(value)
+        if isinstance(value, (list, tuple)):
             if not self.array:
                 raise ValidationError(owner, field, show(value), f"must be one number{self._in()}, not a list")
             arr = np.array([self._scalar(owner, f"{field}[{k}]", x) for k, x in enumerate(value)], dtype=float)
@@ -208,7 +212,7 @@ class Name(Spec):
     def normalise(self, owner, field, value):
         if self.refers_to is not None and isinstance(value, _part_types(self.refers_to)):
             value = value.name
-        if self.empty and value == "":
+        if self.empty and isinstance(value, str) and value == "":
             return ""
         if not isinstance(value, str) or not value or not all(c.isalnum() or c in "_-" for c in value):
             raise ValidationError(owner, field, show(value),
