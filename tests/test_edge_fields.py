@@ -100,3 +100,10 @@ def test_model_tables_are_checked_like_add():
         npl.Model(populations=[pop])
     with pytest.raises(ValidationError, match="takes a Population"):
         npl.Model(populations={"a": 5})
+
+
+def test_messages_survive_values_that_cannot_be_printed_in_full():
+    with pytest.raises(ValidationError, match="cannot be printed"):
+        npl.LIF(tau_m={"": 10**5000})                 # repr of such an int raises ValueError
+    with pytest.raises(ValidationError, match=r"got '\[0, 1, .*\.\.\.$"):
+        npl.PairSTDP(tau_plus=str(list(range(100))))  # long values are cut

@@ -54,7 +54,7 @@ def _quantity(args):
 def weird_values():
     """Values a user (or a config) might pass by mistake."""
     scalars = st.one_of(
-        st.integers(min_value=-2**70, max_value=2**70), st.floats(), st.floats(width=16).map(np.float16),
+        st.integers(min_value=-2**70, max_value=2**70), st.just(-10**400), st.floats(), st.floats(width=16).map(np.float16),
         st.floats(width=32).map(np.float32), st.integers(-5, 5).map(np.int64), st.booleans(),
         st.booleans().map(np.bool_), st.none(), st.sampled_from(UNIT_TEXT), st.text(max_size=6),
         st.binary(max_size=4), st.decimals(allow_nan=True), st.complex_numbers(max_magnitude=10))

@@ -24,22 +24,10 @@ def number(owner: str, field: str, value, **bounds) -> float | np.ndarray:
     return Number(**{"array": True, **bounds}).check(owner, field, value)
 
 
-def integer(owner: str, field: str, value, *, ge=None, le=None) -> int:
-    from .spec import INT64_MAX, Integer
-
-    return Integer(ge=ge, le=INT64_MAX if le is None else le).check(owner, field, value)
-
-
 def choice(owner: str, field: str, value, allowed) -> str:
     from .spec import Choice
 
     return Choice(options=tuple(allowed)).check(owner, field, value)
-
-
-def name(owner: str, field: str, value) -> str:
-    from .spec import Name
-
-    return Name().check(owner, field, value)
 
 
 def warn(owner: str, field: str, value, problem: str) -> None:
@@ -62,6 +50,8 @@ def show(value):
         value = value.item()
     if isinstance(value, (str, bytes)):
         return value[:80]
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an integer of {int(value.bit_length() * 0.30103) + 1} digits"
     if isinstance(value, (list, tuple)) and len(value) > 8:
         return f"list of length {len(value)}"
     if isinstance(value, np.ndarray):

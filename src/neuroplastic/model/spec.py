@@ -87,7 +87,7 @@ class Number(Spec):
         if isinstance(value, (list, tuple)):
             if not self.array:
                 raise ValidationError(owner, field, show(value), f"must be one number{self._in()}, not a list")
-            arr = np.array([self._scalar(owner, f"{field}[{k}]", x) for k, x in enumerate(value)], dtype=float)
+            arr = self._from_list(owner, field, value)
         else:
             arr = self._plain(owner, field, value)
         if arr.ndim > 1 or (arr.ndim == 1 and not self.array):
@@ -96,6 +96,16 @@ class Number(Spec):
         if np.any(np.isnan(arr)) or (self.finite and not np.all(np.isfinite(arr))):
             raise ValidationError(owner, field, show(value), "must be finite" if self.finite else "must not be NaN")
         return arr
+
+    def _from_list(self, owner, field, value) -> np.ndarray:
+        """A list of plain numbers in one numpy conversion; otherwise item by item
+        (quantities, and so that a bad item is named)."""
+        if all(map(_is_real, value)):
+            try:
+                return np.asarray(value, dtype=np.float64)
+            except OverflowError:   # an integer beyond float range: named below
+                pass
+        return np.array([self._scalar(owner, f"{field}[{k}]", x) for k, x in enumerate(value)], dtype=float)
 
     def _scalar(self, owner, field, x) -> float:
         if quantities.is_quantity(x):
@@ -159,9 +169,9 @@ class Integer(Spec):
             raise ValidationError(owner, field, show(value), "must be an integer")
         value = int(value)
         if self.ge is not None and value < self.ge:
-            raise ValidationError(owner, field, value, f"must be >= {self.ge}")
+            raise ValidationError(owner, field, show(value), f"must be >= {self.ge}")
         if value > self.le:
-            raise ValidationError(owner, field, value, f"must be <= {self.le}")
+            raise ValidationError(owner, field, show(value), f"must be <= {self.le}")
         return value
 
 
@@ -170,10 +180,13 @@ class Indices(Spec):
     """A 1-D list or array of non-negative integers, stored as int64."""
 
     def normalise(self, owner, field, value):
-        arr = np.asarray(value) if isinstance(value, (list, tuple, np.ndarray)) else None
+        flat = isinstance(value, np.ndarray) or (isinstance(value, (list, tuple)) and all(map(_is_integer, value)))
+        arr = np.asarray(value) if flat else None
         if arr is None or arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
             raise ValidationError(owner, field, show(value), "must be a 1-D list of non-negative integers")
-        if arr.size and (arr.min() < 0 or (arr.dtype.kind == "u" and arr.max() > INT64_MAX)):
+        if arr.size == 0:
+            return np.zeros(0, np.int64)
+        if arr.min() < 0 or (arr.dtype.kind == "u" and arr.max() > INT64_MAX):
             raise ValidationError(owner, field, f"range [{arr.min()}, {arr.max()}]", "must hold non-negative integers")
         return arr.astype(np.int64)
 
@@ -265,7 +278,7 @@ class Matrix(Spec):
         except (TypeError, ValueError, OverflowError):
             arr = None
         if arr is None or arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
-            shape = getattr(arr, "shape", type(value).__name__)
+            shape = type(value).__name__ if arr is None else arr.shape
             raise ValidationError(owner, field, f"shape {shape}",
                                   "must be a 2-D array (samples x units) with at least one of each")
         if not np.all(np.isfinite(arr)):
@@ -299,6 +312,10 @@ def _numeric_container(value) -> bool:
     if isinstance(value, np.ndarray):
         return value.dtype.kind in "iuf"
     return isinstance(value, (list, tuple)) and all(_numeric_container(x) or _is_real(x) for x in value)
+
+
+def _is_integer(x) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
 
 
 def _is_real(x) -> bool:
