@@ -37,9 +37,11 @@ def warn(owner: str, field: str, value, problem: str) -> None:
 
 
 def _user_stacklevel() -> int:
+    """The stack level of the first caller outside the package (and outside
+    generated dataclass code); the outermost frame when all are inside (the CLI)."""
     frame, level = sys._getframe(2), 2
-    while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE)
-                                 or frame.f_code.co_filename.startswith("<")):
+    while frame.f_back is not None and (frame.f_code.co_filename.startswith(_PACKAGE)
+                                        or frame.f_code.co_filename.startswith("<")):
         frame, level = frame.f_back, level + 1
     return level
 

@@ -46,7 +46,7 @@ def check_against_dt(model) -> None:
         if isinstance(part, PoissonInput):
             _check_rate(part, dt)
         if isinstance(part, Population):
-            _warn_short_time_constants(part.model, type(part.model).__name__, dt)
+            _warn_short_time_constants(part.model, f"Population '{part.name}' ({type(part.model).__name__})", dt)
             for k, rule in enumerate(part.rules):
                 _warn_short_time_constants(rule, f"Population '{part.name}' rules[{k}] ({type(rule).__name__})", dt)
     for proj in model.projections.values():

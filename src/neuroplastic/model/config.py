@@ -703,7 +703,9 @@ def _model_form(r: _Reader, d: dict) -> RunConfig:
     for section, reader in (("inputs", _input), ("populations", _population), ("modulators", _modulator)):
         for k, item in enumerate(r.array_of_tables(section, d.get(section, []))):
             path = _join(section, k)
-            add(path, reader(r, path, item))
+            part = reader(r, path, item)
+            add(path, part)
+            owners[f"{type(part).__name__} '{part.name}'"] = path
     for k, item in enumerate(r.array_of_tables("projections", d.get("projections", []))):
         path = _join("projections", k)
         proj = _projection(r, path, item)

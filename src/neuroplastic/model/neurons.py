@@ -56,12 +56,12 @@ class NeuronModel:
         """Relations between fields (after each field is checked); warns of likely mistakes."""
 
     def _warn_reset_above_threshold(self, threshold: str, reset: str) -> None:
-        """A reset at or above the threshold makes the neuron fire again as soon as
-        its refractory period ends, whatever its input."""
-        over = np.asarray(getattr(self, reset)) >= np.asarray(getattr(self, threshold))
+        """A reset above the threshold makes the neuron fire again as soon as its
+        refractory period ends, whatever its input."""
+        over = np.asarray(getattr(self, reset)) > np.asarray(getattr(self, threshold))
         if np.any(over):
             v.warn(type(self).__name__, threshold, v.show(getattr(self, threshold)),
-                   f"is not above {reset} ({v.show(getattr(self, reset))} mV): after a spike the neuron "
+                   f"is below {reset} ({v.show(getattr(self, reset))} mV): after a spike the neuron "
                    f"fires again as soon as its refractory period ends, whatever its input "
                    f"(are {threshold} and {reset} swapped?)")
 
