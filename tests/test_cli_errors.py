@@ -144,6 +144,6 @@ def test_show_on_an_unreadable_file_says_which(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(Path, "read_text", denied)
     assert main(["show", str(run)]) == 2
-    err = capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())   # rich may wrap long messages
     assert "metrics.json cannot be read: Permission denied" in err and "cannot write" not in err
 

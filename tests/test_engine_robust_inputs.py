@@ -67,13 +67,25 @@ def test_candidate_advance_never_overflows():
         assert nxt.tolist() == [10 + (4 * n + 2) // n, (4 * n + 2) % n]
 
 
-@pytest.mark.parametrize("rate", [1e4, 1e4 + 1.0, 1e9, 1e300])
-def test_rates_at_and_above_one_per_step_spike_every_step(rate):
-    """p = rate dt is capped at 1: one spike per neuron per step, nothing more."""
-    net = poisson_net(20, rate).run(10.0)
+def test_a_rate_of_one_per_step_spikes_every_step():
+    """p = rate dt = 1: one spike per neuron per step, nothing more."""
+    net = poisson_net(20, 1e4).run(10.0)
     i, t = net.spikes("inp")
     assert len(i) == 20 * 100
     np.testing.assert_array_equal(np.bincount(i, minlength=20), np.full(20, 100))
+
+
+@pytest.mark.parametrize("rate", [1e4 + 1.0, 1e9, 1e300])
+def test_rates_above_one_per_step_are_refused_and_capped_below(rate):
+    """Above 1/dt a rate cannot be honoured: the model and set_rates refuse it; the
+    engine's tables still cap p at 1, so nothing could write past the source."""
+    with pytest.raises(npl.ValidationError, match="rate"):
+        poisson_net(20, rate)
+    net = poisson_net(20, 10.0)
+    with pytest.raises(npl.ValidationError, match="rates"):
+        net.set_rates("inp", rate)
+    log_q, accept = inputs.rate_tables(np.full(20, rate), DT)
+    assert log_q == -math.inf and np.all(accept == 1.0)
 
 
 def test_poisson_counts_match_the_rate():
@@ -103,7 +115,7 @@ def test_set_rates_at_the_extremes():
     before = net.spike_counts("inp").sum()
     net.run(500.0)
     assert net.spike_counts("inp").sum() == before
-    net.set_rates("inp", np.full(30, 1e5))          # above 1/dt: every step
+    net.set_rates("inp", np.full(30, 1e4))          # 1/dt: every step
     net.run(1.0)
     assert net.spike_counts("inp").sum() == before + 30 * 10
     net.set_rates("inp", 0.0)

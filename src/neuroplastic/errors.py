@@ -6,6 +6,18 @@ Two kinds of failure matter to a user: a description that cannot be simulated
 """
 from __future__ import annotations
 
+MAX_SHOWN = 200   # characters of a value shown in a message
+
+
+def brief(value) -> str:
+    """``repr(value)`` for a message, cut to MAX_SHOWN characters (and safe for
+    values whose repr fails, such as integers of more than 4300 digits)."""
+    try:
+        text = repr(value)
+    except Exception:   # noqa: BLE001 - any repr failure: name the type instead
+        return f"<{type(value).__name__} that cannot be printed>"
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
+
 
 class ValidationError(ValueError):
     """A model or config value is not allowed.
@@ -21,7 +33,26 @@ class ValidationError(ValueError):
 
     def __init__(self, owner: str, field: str, value: object, allowed: str):
         self.owner, self.field, self.value, self.allowed = owner, field, value, allowed
-        super().__init__(f"{owner}: {field} {allowed}, got {value!r}")
+        super().__init__(f"{owner}: {field} {allowed}, got {brief(value)}")
+
+
+class ModelWarning(UserWarning):
+    """A model value is allowed but probably a mistake (the run would do
+    something other than what the value suggests).
+
+    The message names the object, the field, the value and the likely mistake,
+    e.g. ``LIF: tau_m = 0.02 ms looks like seconds; neuroplastic uses ms``.
+    Turn these into errors with ``warnings.simplefilter("error", ModelWarning)``.
+
+    Attributes:
+        owner: the object that holds the field.
+        field: the field name.
+        value: the suspicious value.
+    """
+
+    def __init__(self, owner: str, field: str, value: object, problem: str):
+        self.owner, self.field, self.value, self.problem = owner, field, value, problem
+        super().__init__(f"{owner}: {field} = {brief(value)} {problem}")
 
 
 class SimulationError(RuntimeError):

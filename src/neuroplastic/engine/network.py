@@ -397,7 +397,7 @@ class Network:
         """Change the rates (Hz) of a PoissonInput from now on: a scalar or one
         rate per neuron. Closed-loop tasks use it to encode observations. Only
         for inputs built with per-neuron rates (no ``rate_interval``); ``reset``
-        restores the built rates. Rates above 1/dt give one spike per step."""
+        restores the built rates. Rates above 1/dt are refused, as in the model."""
         p = self._population(population, "set_rates")
         if p.spec.kind != "poisson" or int(p.arrays["int"]) != 0:
             raise ValidationError("Network.set_rates", "population", population,
@@ -407,6 +407,9 @@ class Network:
                 or not np.isfinite(rates).all():
             raise ValidationError("Network.set_rates", "rates", f"shape {rates.shape}",
                                   f"must be finite rates >= 0 Hz: one number or {p.n} values")
+        if rates.size and rates.max() > 1e3 / self.dt:
+            raise ValidationError("Network.set_rates", "rates", float(rates.max()),
+                                  f"must be <= 1/dt = {1e3 / self.dt:g} Hz (at most one spike per step)")
         log_q, acc = rate_tables(np.broadcast_to(rates, (p.n,)), self.dt)
         p.arrays["logq"], p.arrays["acc"] = log_q, acc
         inputs.start(p.arrays["nxt"], self.step, self._rng, log_q, p.n)

@@ -8,6 +8,7 @@ from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .neurons import LIF, AdEx, Izhikevich, NeuronModel
 from .population import Population
 from .projection import Projection
+from .spec import field_specs
 from .units import BinaryUnit, RateUnit
 
 __all__ = [
@@ -15,5 +16,5 @@ __all__ = [
     "Model", "Distribution", "Exponential", "Gamma", "LogNormal", "Normal", "Uniform",
     "PoissonInput", "SpikeTimes", "RateMonitor", "SpikeMonitor", "StateMonitor",
     "WeightMonitor", "LIF", "AdEx", "Izhikevich", "NeuronModel", "Population", "Projection",
-    "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput",
+    "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput", "field_specs",
 ]

@@ -1,82 +1,71 @@
-"""Declarative field checks shared by every model object.
+"""Helpers shared by the field checks: message values, warnings, and the
+function forms of the checks (kept for rules and modules that check one value).
 
-Every model object is a frozen dataclass whose ``__post_init__`` calls these once.
-Each check raises :class:`~neuroplastic.errors.ValidationError` naming the owner,
-field, value and allowed range.
+The declarations themselves live in :mod:`neuroplastic.model.spec`.
 """
 from __future__ import annotations
 
 import math
+import os
+import sys
+import warnings
 from typing import Iterable
 
 import numpy as np
 
-from ..errors import ValidationError
+from ..errors import ModelWarning
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _as_array(owner: str, field: str, value) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValidationError(owner, field, value, "must be a number or an array of numbers") from None
-    if arr.ndim > 1:
-        raise ValidationError(owner, field, value, "must be a scalar or a 1-D array")
-    return arr
+def number(owner: str, field: str, value, **bounds) -> float | np.ndarray:
+    """Check (and return normalised) a scalar or per-neuron array: ``Number(**bounds)``."""
+    from .spec import Number
+
+    return Number(**{"array": True, **bounds}).check(owner, field, value)
 
 
-def number(owner: str, field: str, value, *, gt=None, ge=None, lt=None, le=None,
-           unit: str = "", finite: bool = True) -> None:
-    """Check a scalar or per-neuron array against optional bounds."""
-    if isinstance(value, bool):
-        raise ValidationError(owner, field, value, "must be a number, not a boolean")
-    arr = _as_array(owner, field, value)
-    u = f" {unit}" if unit else ""
-    if finite and not np.all(np.isfinite(arr)):
-        raise ValidationError(owner, field, value, "must be finite")
-    for bound, op, text in ((gt, np.greater, ">"), (ge, np.greater_equal, ">="),
-                            (lt, np.less, "<"), (le, np.less_equal, "<=")):
-        if bound is not None and not np.all(op(arr, bound)):
-            raise ValidationError(owner, field, _show(value), f"must be {text} {bound:g}{u}")
+def choice(owner: str, field: str, value, allowed) -> str:
+    from .spec import Choice
+
+    return Choice(options=tuple(allowed)).check(owner, field, value)
 
 
-def integer(owner: str, field: str, value, *, ge=None, le=None) -> None:
-    """Check an integer (not bool, not float) against optional bounds."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValidationError(owner, field, value, "must be an integer")
-    if ge is not None and value < ge:
-        raise ValidationError(owner, field, value, f"must be >= {ge}")
-    if le is not None and value > le:
-        raise ValidationError(owner, field, value, f"must be <= {le}")
+def warn(owner: str, field: str, value, problem: str) -> None:
+    """Emit a :class:`~neuroplastic.errors.ModelWarning` attributed to the user's
+    line (the first caller outside the package)."""
+    warnings.warn(ModelWarning(owner, field, value, problem), stacklevel=_user_stacklevel())
 
 
-def choice(owner: str, field: str, value, allowed: Iterable[str]) -> None:
-    """Check that a string is one of ``allowed``."""
-    allowed = tuple(allowed)
-    if value not in allowed:
-        raise ValidationError(owner, field, value, f"must be one of {', '.join(map(repr, allowed))}")
+def _user_stacklevel() -> int:
+    """The stack level of the first caller outside the package (and outside
+    generated dataclass code); the outermost frame when all are inside (the CLI)."""
+    frame, level = sys._getframe(2), 2
+    while frame.f_back is not None and (frame.f_code.co_filename.startswith(_PACKAGE)
+                                        or frame.f_code.co_filename.startswith("<")):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
-def name(owner: str, field: str, value) -> None:
-    """Check an identifier-like name (letters, digits, '_' and '-')."""
-    if not isinstance(value, str) or not value or not all(c.isalnum() or c in "_-" for c in value):
-        raise ValidationError(owner, field, value,
-                              "must be a non-empty string of letters, digits, '_' or '-'")
-
-
-def per_neuron(owner: str, field: str, value, n: int) -> None:
-    """Check that an array parameter has one entry per neuron."""
-    arr = np.asarray(value)
-    if arr.ndim == 1 and arr.shape[0] != n:
-        raise ValidationError(owner, field, f"array of length {arr.shape[0]}",
-                              f"must be a scalar or have one value per neuron ({n})")
-
-
-def _show(value):
-    arr = np.asarray(value)
-    if arr.ndim == 0:
-        v = float(arr)
-        return int(v) if math.isfinite(v) and v == int(v) else v
-    return f"array(min={arr.min():g}, max={arr.max():g})"
+def show(value):
+    """A value for a message: numbers as given, arrays summarised."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (str, bytes)):
+        return value[:80]
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an integer of {int(value.bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, (list, tuple)) and len(value) > 8:
+        return f"list of length {len(value)}"
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return show(value[()])
+        if value.dtype.kind in "iuf" and value.size:
+            return f"array(min={value.min():g}, max={value.max():g})"
+        return f"array of shape {value.shape} ({value.dtype})"
+    if isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 2**53:
+        return int(value)
+    return value
 
 
 def suggestion(value, allowed: Iterable[str]) -> str:

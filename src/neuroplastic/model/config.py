@@ -22,6 +22,12 @@ Values that may vary per item (weights, delays, initial values) are a number, a
 list of numbers, or a distribution table ``{dist = "uniform", low = 0, high = 1}``
 (``uniform``, ``normal``, ``lognormal``, ``exponential``, ``gamma``).
 
+Any number may instead be a string with a unit, ``tau_m = "10 ms"``,
+``rate = "15 Hz"``, ``weight = "0.5 nS"`` (see docs/config.md, "Units and
+validation"): the model object converts it to its field's unit, and a written
+config stores plain numbers in the internal units (ms, mV, nS, pF, pA, Hz).
+Distribution parameters are plain numbers.
+
 Every problem in user input -- an unknown key, a missing key, a wrong type, a
 value out of range, a TOML syntax error -- raises
 :class:`~neuroplastic.errors.ValidationError` whose ``field`` is the dotted path
@@ -41,6 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ValidationError
+from . import quantities
 from ._validate import suggestion
 from .connectivity import CONNECTIVITY, Connectivity
 from .description import Model
@@ -163,7 +170,32 @@ class _Reader:
                 raise self.fail(_join(path, key), None, "is required")
 
     # -- scalars -------------------------------------------------------------------
-    def number(self, path, value) -> float:
+    def number(self, path, value):
+        """A number, or a string with a unit (``"10 ms"``), which is passed on as
+        it is: the model object it fills converts it with its field's unit."""
+        if isinstance(value, str):
+            return self.quantity_text(path, value)
+        return self.plain_number(path, value)
+
+    def quantity_text(self, path, text: str) -> str:
+        """``text`` if pint reads it as a number and a unit (its dimension is
+        checked by the model object that knows the field's unit)."""
+        try:
+            quantities.parse(self.source, path, text)
+        except ValidationError as e:
+            raise self.fail(path, text, e.allowed) from None
+        return text
+
+    def quantity(self, path, value, unit: str) -> float:
+        """A number, or a string with a unit converted to ``unit`` here."""
+        if isinstance(value, str):
+            try:
+                return float(quantities.convert(self.source, path, value, unit))
+            except ValidationError as e:
+                raise self.fail(path, value, e.allowed) from None
+        return self.plain_number(path, value)
+
+    def plain_number(self, path, value) -> float:
         if not _is_num(value):
             raise self.fail(path, value, "must be a number")
         try:
@@ -192,15 +224,20 @@ class _Reader:
         return bool(value)
 
     # -- arrays ------------------------------------------------------------------
-    def numbers(self, path, value) -> np.ndarray:
-        """A 1-D list of numbers."""
+    def numbers(self, path, value):
+        """A 1-D list of numbers (a float array), or of numbers and strings with
+        units (a list, converted by the model object)."""
         if isinstance(value, np.ndarray):
             value = value.tolist()
         if not isinstance(value, (list, tuple)):
             raise self.fail(path, value, "must be a list of numbers")
         for k, x in enumerate(value):
-            if not _is_num(x):
+            if isinstance(x, str):
+                self.quantity_text(_join(path, k), x)
+            elif not _is_num(x):
                 raise self.fail(_join(path, k), x, "must be a number")
+        if any(isinstance(x, str) for x in value):
+            return list(value)
         return np.asarray(value, dtype=float)
 
     def integers(self, path, value, lo=None, hi=None) -> np.ndarray:
@@ -223,12 +260,12 @@ class _Reader:
         """A number, a list of numbers, or a distribution table."""
         if isinstance(value, dict):
             return self.distribution(path, value, max_abs)
-        if not isinstance(value, (list, tuple, np.ndarray)) and not _is_num(value):
+        if not isinstance(value, (list, tuple, np.ndarray, str)) and not _is_num(value):
             raise self.fail(path, value,
-                            "must be a number, a list of numbers or a distribution table "
+                            "must be a number, a list of numbers, a quantity ('1 ms') or a distribution table "
                             f"{{dist = {' | '.join(map(repr, DISTRIBUTIONS))}, ...}}")
         out = self.num_or_numbers(path, value)
-        if max_abs is not None and np.any(np.abs(np.asarray(out, dtype=float)) > max_abs):
+        if max_abs is not None and isinstance(out, (float, np.ndarray)) and np.any(np.abs(out) > max_abs):
             raise self.fail(path, value if _is_num(value) else "array", f"must be <= {max_abs:g} in magnitude")
         return out
 
@@ -243,7 +280,7 @@ class _Reader:
         cls = DISTRIBUTIONS[name]
         names = [f.name for f in dataclasses.fields(cls)]
         self.keys(path, d, required=("dist",), optional=names)
-        kwargs = {k: self.number(_join(path, k), d[k]) for k in names if k in d}
+        kwargs = {k: self.plain_number(_join(path, k), d[k]) for k in names if k in d}
         for k, x in kwargs.items():
             if max_abs is not None and abs(x) > max_abs:
                 raise self.fail(_join(path, k), x, f"must be <= {max_abs:g} in magnitude")
@@ -302,20 +339,20 @@ def _simulation(r: _Reader, d) -> dict:
     path = "simulation"
     r.table(path, d)
     r.keys(path, d, required=("duration",), optional=("seed", "dt", "max_rate"))
-    duration = r.number("simulation.duration", d["duration"])
+    duration = r.quantity("simulation.duration", d["duration"], "ms")
     if not (math.isfinite(duration) and duration > 0):
         raise r.fail("simulation.duration", duration, "must be a finite number > 0 ms")
     seed = r.integer("simulation.seed", d.get("seed", 0), 0, MAX_SEED)
-    dt = r.number("simulation.dt", d.get("dt", 0.1))
+    dt = r.quantity("simulation.dt", d.get("dt", 0.1), "ms")
     if not dt >= MIN_DT_MS:
         raise r.fail("simulation.dt", dt, f"must be >= {MIN_DT_MS:g} ms")
     max_rate = d.get("max_rate", 1000.0)
     if max_rate is False or max_rate is None:
         max_rate = None
     else:
-        if not _is_num(max_rate):
+        if not _is_num(max_rate) and not isinstance(max_rate, str):
             raise r.fail("simulation.max_rate", max_rate, "must be a number (Hz) or false")
-        max_rate = r.number("simulation.max_rate", max_rate)
+        max_rate = r.quantity("simulation.max_rate", max_rate, "Hz")
     return dict(duration=float(duration), seed=seed, dt=dt, max_rate=max_rate)
 
 
@@ -343,8 +380,8 @@ def _population(r: _Reader, path: str, d: dict) -> Population:
             kwargs[key] = r.integer(kp, value, 1, 100)
         else:
             arr = r.num_or_numbers(kp, value)
-            if isinstance(arr, np.ndarray) and arr.shape[0] != n:
-                raise r.fail(kp, f"list of length {arr.shape[0]}", f"must be a number or have one value per neuron ({n})")
+            if isinstance(arr, (np.ndarray, list)) and len(arr) != n:
+                raise r.fail(kp, f"list of length {len(arr)}", f"must be a number or have one value per neuron ({n})")
             kwargs[key] = arr
     neuron = r.build(ppath, cls, kwargs)
     ipath = _join(path, "initial")
@@ -353,8 +390,8 @@ def _population(r: _Reader, path: str, d: dict) -> Population:
     initial = {}
     for key, value in initial_d.items():
         val = r.value(_join(ipath, key), value)
-        if isinstance(val, np.ndarray) and val.shape[0] != n:
-            raise r.fail(_join(ipath, key), f"list of length {val.shape[0]}",
+        if isinstance(val, (np.ndarray, list)) and len(val) != n:
+            raise r.fail(_join(ipath, key), f"list of length {len(val)}",
                          f"must be a number, a distribution or have one value per neuron ({n})")
         initial[key] = val
     from ..plasticity import NEURON_RULES
@@ -402,7 +439,8 @@ def _input(r: _Reader, path: str, d: dict):
                   indices=r.integers(_join(path, "indices"), d.get("indices", []), 0, n - 1),
                   times=r.numbers(_join(path, "times"), d.get("times", [])))
     times = kwargs["times"]
-    if times.size and np.all(np.isfinite(times)) and times.max() > MAX_SPIKE_TIME_MS:
+    if isinstance(times, np.ndarray) and times.size and np.all(np.isfinite(times)) \
+            and times.max() > MAX_SPIKE_TIME_MS:
         raise r.fail(_join(path, "times"), float(times.max()), f"must be <= {MAX_SPIKE_TIME_MS:g} ms")
     return r.build(path, SpikeTimes, kwargs)
 
@@ -435,7 +473,7 @@ def _connectivity(r: _Reader, path: str, d) -> Connectivity:
         else:
             kwargs[key] = r.number(kp, d[key])
     p = kwargs.get("p")
-    if p is not None and 0 < p < MIN_NONZERO_P:
+    if _is_num(p) and 0 < p < MIN_NONZERO_P:
         raise r.fail(_join(path, "p"), p, f"must be 0 or >= {MIN_NONZERO_P:g}")
     if kind == "Pairs" and ("pre" in kwargs) != ("post" in kwargs):
         missing = "post" if "pre" in kwargs else "pre"
@@ -570,7 +608,7 @@ def _monitor(r: _Reader, path: str, d: dict):
         elif typ == "ints?":
             kwargs[key] = None if value is None else r.integers(kp, value, 0, MAX_SYNAPSES)
         else:
-            kwargs[key] = r.number(kp, value)
+            kwargs[key] = r.quantity(kp, value, "ms")
             if kwargs[key] > MAX_INTERVAL_MS:
                 raise r.fail(kp, value, f"must be <= {MAX_INTERVAL_MS:g} ms")
     return r.build(path, kinds[kind], kwargs)
@@ -690,7 +728,9 @@ def _model_form(r: _Reader, d: dict) -> RunConfig:
     for section, reader in (("inputs", _input), ("populations", _population), ("modulators", _modulator)):
         for k, item in enumerate(r.array_of_tables(section, d.get(section, []))):
             path = _join(section, k)
-            add(path, reader(r, path, item))
+            part = reader(r, path, item)
+            add(path, part)
+            owners[f"{type(part).__name__} '{part.name}'"] = path
     for k, item in enumerate(r.array_of_tables("projections", d.get("projections", []))):
         path = _join("projections", k)
         proj = _projection(r, path, item)

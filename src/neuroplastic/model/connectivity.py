@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from . import _validate as v
+from .spec import Flag, Indices, Integer, Number, check
 from ..errors import ValidationError
 
 
 @dataclass(frozen=True)
 class Connectivity:
     """Base class of connectivity patterns."""
+
+    constraints = {}
+
+    def __post_init__(self):
+        check(self, type(self).__name__)
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class AllToAll(Connectivity):
 
     allow_self: bool = False
 
+    constraints = {"allow_self": Flag()}
+
 
 @dataclass(frozen=True)
 class FixedProbability(Connectivity):
@@ -35,8 +40,10 @@ class FixedProbability(Connectivity):
     p: float = 0.1
     allow_self: bool = False
 
+    constraints = {"p": Number(ge=0, le=1), "allow_self": Flag()}
+
     def __post_init__(self):
-        v.number("FixedProbability", "p", self.p, ge=0, le=1)
+        super().__post_init__()
         if 0 < self.p < 1e-12:
             raise ValidationError("FixedProbability", "p", self.p, "must be 0 or >= 1e-12")
 
@@ -49,8 +56,7 @@ class FixedInDegree(Connectivity):
     k: int = 10
     allow_self: bool = False
 
-    def __post_init__(self):
-        v.integer("FixedInDegree", "k", self.k, ge=0)
+    constraints = {"k": Integer(ge=0), "allow_self": Flag()}
 
 
 @dataclass(frozen=True)
@@ -65,13 +71,13 @@ class Pairs(Connectivity):
     pre: object = field(default_factory=tuple)
     post: object = field(default_factory=tuple)
 
+    constraints = {"pre": Indices(), "post": Indices()}
+
     def __post_init__(self):
-        a, b = np.asarray(self.pre), np.asarray(self.post)
-        if a.shape != b.shape or a.ndim != 1:
-            raise ValidationError("Pairs", "pre", f"shape {a.shape}", f"must be 1-D and match post (shape {b.shape})")
-        for key, arr in (("pre", a), ("post", b)):
-            if arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0):
-                raise ValidationError("Pairs", key, arr.dtype, "must hold non-negative integers")
+        super().__post_init__()
+        if self.pre.shape != self.post.shape:
+            raise ValidationError("Pairs", "pre", f"shape {self.pre.shape}",
+                                  f"must be 1-D and match post (shape {self.post.shape})")
 
 
 CONNECTIVITY = {c.__name__: c for c in (AllToAll, FixedProbability, FixedInDegree, OneToOne, Pairs)}

@@ -6,17 +6,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
+from .checks import check_against_dt
 from .connectivity import OneToOne, Pairs
 from .inputs import NoiseInput, PoissonInput, SpikeTimes, ValueInput
 from .modulators import Modulator, ModulatorMonitor
 from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .population import Population
 from .projection import Projection
+from .spec import Number, check
 from .topology import EVENTS, Lesion, Neurogenesis, PruneSilent
 from ..errors import ValidationError
 
 SOURCES = (Population, PoissonInput, SpikeTimes, ValueInput, NoiseInput)
 MONITORS = (SpikeMonitor, StateMonitor, WeightMonitor, RateMonitor, ModulatorMonitor)
+TABLES = ("populations", "projections", "monitors", "modulators", "events")
 
 
 @dataclass
@@ -24,9 +27,12 @@ class Model:
     """A network description. Add parts with :meth:`add`; nothing runs here.
 
     Attributes:
-        dt: time step in ms (> 0).
+        dt: time step in ms, in [1e-4, 10]; below 1e-3 it looks like seconds (a
+            warning).
         max_rate: a population whose mean rate over a 100 ms window exceeds this
             (Hz) stops the run as runaway activity; ``None`` disables the check.
+        populations, projections, monitors, modulators, events: the parts by
+            name (fill them with :meth:`add`).
     """
 
     dt: float = 0.1
@@ -37,10 +43,19 @@ class Model:
     modulators: dict = field(default_factory=dict)
     events: dict = field(default_factory=dict)   # lesions, neurogenesis, silent-neuron removal (topology.py)
 
+    constraints = {"dt": Number("ms", ge=1e-4, le=10, seconds_below=1e-3),
+                   "max_rate": Number("Hz", gt=0, optional=True)}
+
     def __post_init__(self):
-        v.number("Model", "dt", self.dt, ge=1e-4, le=10, unit="ms")
-        if self.max_rate is not None:
-            v.number("Model", "max_rate", self.max_rate, gt=0, unit="Hz")
+        check(self, "Model")
+        tables = {key: getattr(self, key) for key in TABLES}
+        for key, table in tables.items():
+            if not isinstance(table, dict):
+                raise ValidationError("Model", key, v.show(table), "must be a table of model parts by name")
+            setattr(self, key, {})
+        for table in tables.values():
+            for part in table.values():
+                self.add(part)
 
     def add(self, part):
         """Add a population, input, projection or monitor; returns it."""
@@ -77,7 +92,9 @@ class Model:
         return self.populations[population].n
 
     def validate(self) -> "Model":
-        """Cross-check references between parts; raises ValidationError."""
+        """Cross-check references between parts and values against ``dt``; raises
+        ValidationError, warns (:class:`~neuroplastic.errors.ModelWarning`) of
+        likely mistakes (see :mod:`neuroplastic.model.checks`)."""
         for proj in self.projections.values():
             self._check_projection(proj)
         for mon in self.monitors.values():
@@ -95,6 +112,7 @@ class Model:
                     if name not in self.modulators:
                         raise ValidationError(owner, f"rules[{k}] ({type(rule).__name__}).{fld}", name,
                                               f"must name a modulator of the model ({_names(self.modulators)})")
+        check_against_dt(self)
         return self
 
     def _check_event(self, event) -> None:
@@ -142,7 +160,7 @@ class Model:
         if isinstance(conn, OneToOne) and n_pre != n_post:
             raise ValidationError(o, "connectivity", "OneToOne", f"needs equal sizes, got {n_pre} -> {n_post}")
         if isinstance(conn, Pairs) and len(conn.pre):
-            if max(conn.pre) >= n_pre or max(conn.post) >= n_post:
+            if conn.pre.max() >= n_pre or conn.post.max() >= n_post:
                 raise ValidationError(o, "connectivity", "Pairs", f"indices must be < {n_pre} (pre) and < {n_post} (post)")
         self_excluded = proj.pre == proj.post and not getattr(conn, "allow_self", True)
         k_max = n_pre - 1 if self_excluded else n_pre

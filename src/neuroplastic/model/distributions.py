@@ -9,13 +9,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _validate as v
+from .spec import Number, check
 from ..errors import ValidationError
+
+# A distribution's parameters are plain numbers in the unit of the field it
+# fills (a weight, a delay, an initial value), so quantities are refused.
+REAL = Number(None)
+SCALE = Number(None, gt=0)
 
 
 @dataclass(frozen=True)
 class Distribution:
-    """Base class: a named distribution of values."""
+    """Base class: a named distribution of values (parameters: plain numbers in
+    the unit of the field the distribution fills)."""
+
+    constraints = {}
+
+    def __post_init__(self):
+        check(self, type(self).__name__)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         raise NotImplementedError
@@ -28,11 +39,14 @@ class Uniform(Distribution):
     low: float = 0.0
     high: float = 1.0
 
+    constraints = {"low": REAL, "high": REAL}
+
     def __post_init__(self):
-        v.number("Uniform", "low", self.low)
-        v.number("Uniform", "high", self.high, ge=self.low)
-        object.__setattr__(self, "low", float(self.low) + 0.0)   # + 0.0 turns -0.0 into 0.0
-        object.__setattr__(self, "high", float(self.high) + 0.0)
+        super().__post_init__()
+        if self.high < self.low:
+            raise ValidationError("Uniform", "high", self.high, f"must be >= {self.low:g}")
+        object.__setattr__(self, "low", self.low + 0.0)   # + 0.0 turns -0.0 into 0.0
+        object.__setattr__(self, "high", self.high + 0.0)
         if not np.isfinite(self.high - self.low):
             raise ValidationError("Uniform", "high", self.high, f"minus low ({self.low:g}) must be finite")
 
@@ -47,9 +61,7 @@ class Normal(Distribution):
     mean: float = 0.0
     std: float = 1.0
 
-    def __post_init__(self):
-        v.number("Normal", "mean", self.mean)
-        v.number("Normal", "std", self.std, ge=0)
+    constraints = {"mean": REAL, "std": Number(None, ge=0)}
 
     def sample(self, rng, n):
         return rng.normal(self.mean, self.std, n)
@@ -62,9 +74,7 @@ class LogNormal(Distribution):
     mu: float = 0.0
     sigma: float = 1.0
 
-    def __post_init__(self):
-        v.number("LogNormal", "mu", self.mu)
-        v.number("LogNormal", "sigma", self.sigma, ge=0)
+    constraints = {"mu": Number(), "sigma": Number(ge=0)}
 
     def sample(self, rng, n):
         return rng.lognormal(self.mu, self.sigma, n)
@@ -76,8 +86,7 @@ class Exponential(Distribution):
 
     scale: float = 1.0
 
-    def __post_init__(self):
-        v.number("Exponential", "scale", self.scale, gt=0)
+    constraints = {"scale": SCALE}
 
     def sample(self, rng, n):
         return rng.exponential(self.scale, n)
@@ -90,9 +99,7 @@ class Gamma(Distribution):
     shape: float = 1.0
     scale: float = 1.0
 
-    def __post_init__(self):
-        v.number("Gamma", "shape", self.shape, gt=0)
-        v.number("Gamma", "scale", self.scale, gt=0)
+    constraints = {"shape": Number(gt=0), "scale": SCALE}
 
     def sample(self, rng, n):
         return rng.gamma(self.shape, self.scale, n)
@@ -107,9 +114,3 @@ def draw(value, rng: np.random.Generator, n: int) -> np.ndarray:
         return value.sample(rng, n).astype(float)
     arr = np.asarray(value, dtype=float)
     return np.full(n, float(arr)) if arr.ndim == 0 else arr.copy()
-
-
-def check_value(owner: str, field: str, value, **bounds) -> None:
-    """Validate a scalar/array/Distribution field (bounds apply to plain values)."""
-    if not isinstance(value, Distribution):
-        v.number(owner, field, value, **bounds)

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _validate as v
+from .spec import Indices, Integer, Matrix, Name, Number, Numbers, check, per_neuron
 from ..errors import ValidationError
+
+NAME, SIZE = Name(), Integer(ge=1)
 
 
 @dataclass(frozen=True)
@@ -34,15 +36,15 @@ class PoissonInput:
     rate: object = 10.0
     rate_interval: float | None = None
 
+    constraints = {"name": NAME, "n": SIZE, "rate": Number("Hz", ge=0, array=True),
+                   "rate_interval": Number("ms", gt=0, optional=True)}
+
     def __post_init__(self):
         o = f"PoissonInput '{self.name}'"
-        v.name(o, "name", self.name)
-        v.integer(o, "n", self.n, ge=1)
-        v.number(o, "rate", self.rate, ge=0, unit="Hz")
+        check(self, o)
         if self.rate_interval is None:
-            v.per_neuron(o, "rate", self.rate, self.n)
+            per_neuron(o, "rate", self.rate, self.n)
         else:
-            v.number(o, "rate_interval", self.rate_interval, gt=0, unit="ms")
             if np.ndim(self.rate) != 1:
                 raise ValidationError(o, "rate", self.rate,
                                       "must be a 1-D array of rates over time when rate_interval is set")
@@ -65,20 +67,18 @@ class SpikeTimes:
     indices: object = field(default_factory=tuple)
     times: object = field(default_factory=tuple)
 
+    constraints = {"name": NAME, "n": SIZE, "indices": Indices(), "times": Numbers("ms", ge=0)}
+
     def __post_init__(self):
         o = f"SpikeTimes '{self.name}'"
-        v.name(o, "name", self.name)
-        v.integer(o, "n", self.n, ge=1)
-        idx = np.asarray(self.indices)
-        t = np.asarray(self.times, dtype=float)
-        if idx.shape != t.shape or idx.ndim != 1:
+        check(self, o)
+        idx, t = self.indices, self.times
+        if idx.shape != t.shape:
             raise ValidationError(o, "indices", f"shape {idx.shape}",
                                   f"must be 1-D and match times (shape {t.shape})")
-        if idx.size and (not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= self.n):
+        if idx.size and idx.max() >= self.n:
             raise ValidationError(o, "indices", f"range [{idx.min()}, {idx.max()}]",
                                   f"must be integers in [0, {self.n - 1}]")
-        if t.size:
-            v.number(o, "times", t, ge=0, unit="ms")
 
     @classmethod
     def from_trains(cls, name: str, trains) -> "SpikeTimes":
@@ -107,17 +107,10 @@ class ValueInput:
     values: object = None
     interval: float = 1.0
 
+    constraints = {"name": NAME, "values": Matrix(), "interval": Number("ms", gt=0)}
+
     def __post_init__(self):
-        o = f"ValueInput '{self.name}'"
-        v.name(o, "name", self.name)
-        arr = np.asarray(self.values, dtype=float) if self.values is not None else np.zeros((0, 0))
-        if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
-            raise ValidationError(o, "values", f"shape {arr.shape}",
-                                  "must be a 2-D array (samples x units) with at least one of each")
-        if not np.all(np.isfinite(arr)):
-            raise ValidationError(o, "values", "non-finite entries", "must all be finite numbers")
-        v.number(o, "interval", self.interval, gt=0, unit="ms")
-        object.__setattr__(self, "values", arr)
+        check(self, f"ValueInput '{self.name}'")
 
     @property
     def n(self) -> int:
@@ -149,16 +142,16 @@ class NoiseInput:
     high: float = 1.0
     interval: float | None = None
 
+    constraints = {"name": NAME, "n": SIZE, "low": Number(), "high": Number(),
+                   "interval": Number("ms", gt=0, optional=True)}
+
     def __post_init__(self):
         o = f"NoiseInput '{self.name}'"
-        v.name(o, "name", self.name)
-        v.integer(o, "n", self.n, ge=1)
-        v.number(o, "low", self.low)
-        v.number(o, "high", self.high, ge=self.low)
-        if self.interval is not None:
-            v.number(o, "interval", self.interval, gt=0, unit="ms")
-        object.__setattr__(self, "low", float(self.low))
-        object.__setattr__(self, "high", float(self.high))
+        check(self, o)
+        if self.high < self.low:
+            raise ValidationError(o, "high", self.high, f"must be >= {self.low:g}")
+        if not np.isfinite(self.high - self.low):
+            raise ValidationError(o, "high", self.high, f"minus low ({self.low:g}) must be finite")
 
     @property
     def kind(self) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _validate as v
+from .spec import Name, Number, Numbers, check
 from ..errors import ValidationError
 
 DOPAMINE, ACETYLCHOLINE, SEROTONIN, NORADRENALINE = "dopamine", "acetylcholine", "serotonin", "noradrenaline"
@@ -59,28 +59,21 @@ class Modulator:
     source: str | None = None
     per_spike: float = 0.0
 
+    constraints = {"name": Name(), "tau": Number("ms", gt=0, time_constant=True), "baseline": Number(),
+                   "initial": Number(optional=True), "release_times": Numbers("ms", ge=0),
+                   "release_amounts": Number(array=True), "source": Name(refers_to="source", optional=True),
+                   "per_spike": Number()}
+
     def __post_init__(self):
         o = f"Modulator '{self.name}'"
-        v.name(o, "name", self.name)
-        v.number(o, "tau", self.tau, gt=0, unit="ms")
-        v.number(o, "baseline", self.baseline)
-        if self.initial is not None:
-            v.number(o, "initial", self.initial)
-        times = np.asarray(self.release_times, dtype=float).reshape(-1)
-        if times.size:
-            v.number(o, "release_times", times, ge=0, unit="ms")
-        amounts = np.asarray(self.release_amounts, dtype=float)
-        if amounts.ndim > 1 or (amounts.ndim == 1 and amounts.size != times.size):
+        check(self, o)
+        times, amounts = self.release_times, np.asarray(self.release_amounts)
+        if amounts.ndim == 1 and amounts.size != times.size:
             raise ValidationError(o, "release_amounts", f"{amounts.size} values",
                                   f"must be one number or one per release time ({times.size})")
-        v.number(o, "release_amounts", amounts)
         object.__setattr__(self, "release_times", tuple(times.tolist()))
-        object.__setattr__(self, "release_amounts",
-                           float(amounts) if amounts.ndim == 0 else tuple(amounts.tolist()))
-        if self.source is not None:
-            object.__setattr__(self, "source", getattr(self.source, "name", self.source))
-            v.name(o, "source", self.source)
-        v.number(o, "per_spike", self.per_spike)
+        if amounts.ndim == 1:
+            object.__setattr__(self, "release_amounts", tuple(amounts.tolist()))
 
     @property
     def start(self) -> float:
@@ -103,7 +96,11 @@ class ModulatorMonitor:
     interval: float = 1.0
     name: str = ""
 
+    constraints = {"modulator": Name(refers_to="modulator"), "interval": Number("ms", gt=0, le=1e12),
+                   "name": Name(empty=True)}
+
     def __post_init__(self):
-        object.__setattr__(self, "modulator", getattr(self.modulator, "name", self.modulator))
+        from .monitors import _owner
+
+        check(self, _owner("ModulatorMonitor", self.name, self.modulator))
         object.__setattr__(self, "name", self.name or f"modulator_{self.modulator}")
-        v.number(f"ModulatorMonitor '{self.name}'", "interval", self.interval, gt=0, le=1e12, unit="ms")

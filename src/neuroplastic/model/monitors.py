@@ -7,14 +7,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+from .spec import Indices, Name, Names, Number, check
 
-from . import _validate as v
-from ..errors import ValidationError
+def _owner(kind: str, name, target) -> str:
+    """``Kind 'name'`` for messages, from whichever of name and target is a string."""
+    label = name if isinstance(name, str) and name else target
+    return f"{kind} '{label}'" if isinstance(label, str) else kind
 
 
-def _target(obj) -> str:
-    return getattr(obj, "name", obj)
+SOURCE, NAME = Name(refers_to="source"), Name(empty=True)
+INTERVAL = Number("ms", gt=0, le=1e12)
+
+
+def _named(monitor, target: str, prefix: str) -> str:
+    """Check the fields, then give the monitor its default name ``<prefix>_<target>``;
+    returns the owner for messages."""
+    kind = type(monitor).__name__
+    check(monitor, _owner(kind, monitor.name, getattr(monitor, target)))
+    object.__setattr__(monitor, "name", monitor.name or f"{prefix}_{getattr(monitor, target)}")
+    return f"{kind} '{monitor.name}'"
 
 
 @dataclass(frozen=True)
@@ -24,10 +35,10 @@ class SpikeMonitor:
     population: str
     name: str = ""
 
+    constraints = {"population": SOURCE, "name": NAME}
+
     def __post_init__(self):
-        object.__setattr__(self, "population", _target(self.population))
-        object.__setattr__(self, "name", self.name or f"spikes_{self.population}")
-        v.name(f"SpikeMonitor '{self.name}'", "population", self.population)
+        _named(self, "population", "spikes")
 
 
 @dataclass(frozen=True)
@@ -44,15 +55,11 @@ class StateMonitor:
     interval: float = 1.0
     name: str = ""
 
+    constraints = {"population": SOURCE, "variables": Names(), "indices": Indices(optional=True),
+                   "interval": INTERVAL, "name": NAME}
+
     def __post_init__(self):
-        object.__setattr__(self, "population", _target(self.population))
-        object.__setattr__(self, "variables", tuple(self.variables))
-        object.__setattr__(self, "name", self.name or f"state_{self.population}")
-        o = f"StateMonitor '{self.name}'"
-        v.number(o, "interval", self.interval, gt=0, le=1e12, unit="ms")
-        if not self.variables:
-            raise ValidationError(o, "variables", self.variables, "must name at least one variable")
-        _check_indices(o, self.indices)
+        _named(self, "population", "state")
 
 
 @dataclass(frozen=True)
@@ -67,11 +74,11 @@ class WeightMonitor:
     interval: float = 100.0
     name: str = ""
 
+    constraints = {"projection": Name(refers_to="projection"), "synapses": Indices(optional=True),
+                   "interval": INTERVAL, "name": NAME}
+
     def __post_init__(self):
-        object.__setattr__(self, "projection", _target(self.projection))
-        object.__setattr__(self, "name", self.name or f"weights_{self.projection}")
-        v.number(f"WeightMonitor '{self.name}'", "interval", self.interval, gt=0, le=1e12, unit="ms")
-        _check_indices(f"WeightMonitor '{self.name}'", self.synapses)
+        _named(self, "projection", "weights")
 
 
 @dataclass(frozen=True)
@@ -86,18 +93,10 @@ class RateMonitor:
     bin: float = 1.0
     name: str = ""
 
+    constraints = {"population": SOURCE, "bin": INTERVAL, "name": NAME}
+
     def __post_init__(self):
-        object.__setattr__(self, "population", _target(self.population))
-        object.__setattr__(self, "name", self.name or f"rate_{self.population}")
-        v.number(f"RateMonitor '{self.name}'", "bin", self.bin, gt=0, le=1e12, unit="ms")
-
-
-def _check_indices(owner: str, indices) -> None:
-    if indices is None:
-        return
-    arr = np.asarray(indices)
-    if arr.ndim != 1 or (arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0)):
-        raise ValidationError(owner, "indices", indices, "must be None or a 1-D array of non-negative integers")
+        _named(self, "population", "rate")
 
 
 MONITOR_KINDS = {c.__name__: c for c in (SpikeMonitor, StateMonitor, WeightMonitor, RateMonitor)}

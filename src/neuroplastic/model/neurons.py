@@ -15,8 +15,19 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from . import _validate as v
+from .spec import Choice, Integer, Number, check, per_neuron
 
 SYNAPSE_KINDS = ("current", "conductance")
+
+# Field declarations shared by the models (per-neuron arrays allowed unless said).
+TAU_M = Number("ms", gt=0, array=True, seconds_below=0.1, time_constant=True)
+TAU = Number("ms", gt=0, array=True, time_constant=True)
+T_REF = Number("ms", ge=0, array=True)
+VOLTAGE = Number("mV", array=True)
+CAPACITANCE = Number("pF", gt=0, array=True)
+CURRENT = Number("pA", array=True)
+SYNAPSES = {"synapse": Choice(options=SYNAPSE_KINDS), "tau_e": TAU, "tau_i": TAU,
+            "e_e": VOLTAGE, "e_i": VOLTAGE, "i_bias": CURRENT}
 
 
 @dataclass(frozen=True)
@@ -35,16 +46,24 @@ class NeuronModel:
     def check_sizes(self, owner: str, n: int) -> None:
         """Check that per-neuron parameter arrays have length ``n``."""
         for key, value in self.parameters().items():
-            if not isinstance(value, str):
-                v.per_neuron(owner, key, value, n)
+            per_neuron(owner, key, value, n)
 
-    def _check_synapses(self, owner: str) -> None:
-        v.choice(owner, "synapse", self.synapse, SYNAPSE_KINDS)
-        v.number(owner, "tau_e", self.tau_e, gt=0, unit="ms")
-        v.number(owner, "tau_i", self.tau_i, gt=0, unit="ms")
-        v.number(owner, "e_e", self.e_e, unit="mV")
-        v.number(owner, "e_i", self.e_i, unit="mV")
-        v.number(owner, "i_bias", self.i_bias, unit="pA")
+    def __post_init__(self):
+        check(self, type(self).__name__)
+        self.check_consistency()
+
+    def check_consistency(self) -> None:
+        """Relations between fields (after each field is checked); warns of likely mistakes."""
+
+    def _warn_reset_above_threshold(self, threshold: str, reset: str) -> None:
+        """A reset above the threshold makes the neuron fire again as soon as its
+        refractory period ends, whatever its input."""
+        over = np.asarray(getattr(self, reset)) > np.asarray(getattr(self, threshold))
+        if np.any(over):
+            v.warn(type(self).__name__, threshold, v.show(getattr(self, threshold)),
+                   f"is below {reset} ({v.show(getattr(self, reset))} mV): after a spike the neuron "
+                   f"fires again as soon as its refractory period ends, whatever its input "
+                   f"(are {threshold} and {reset} swapped?)")
 
     def default_initial(self) -> dict:
         """Initial values of the state variables (before user overrides)."""
@@ -96,15 +115,11 @@ class LIF(NeuronModel):
     e_i: object = -80.0
     i_bias: object = 0.0
 
-    def __post_init__(self):
-        o = "LIF"
-        v.number(o, "tau_m", self.tau_m, gt=0, unit="ms")
-        v.number(o, "c_m", self.c_m, gt=0, unit="pF")
-        v.number(o, "v_rest", self.v_rest, unit="mV")
-        v.number(o, "v_reset", self.v_reset, unit="mV")
-        v.number(o, "v_thresh", self.v_thresh, unit="mV")
-        v.number(o, "t_ref", self.t_ref, ge=0, unit="ms")
-        self._check_synapses(o)
+    constraints = {"tau_m": TAU_M, "c_m": CAPACITANCE, "v_rest": VOLTAGE, "v_reset": VOLTAGE,
+                   "v_thresh": VOLTAGE, "t_ref": T_REF, **SYNAPSES}
+
+    def check_consistency(self):
+        self._warn_reset_above_threshold("v_thresh", "v_reset")
 
     @property
     def state_variables(self):
@@ -151,16 +166,13 @@ class AdEx(NeuronModel):
     e_i: object = -80.0
     i_bias: object = 0.0
 
-    def __post_init__(self):
-        o = "AdEx"
-        v.number(o, "c_m", self.c_m, gt=0, unit="pF")
-        v.number(o, "g_l", self.g_l, gt=0, unit="nS")
-        v.number(o, "delta_t", self.delta_t, gt=0, unit="mV")
-        v.number(o, "tau_w", self.tau_w, gt=0, unit="ms")
-        v.number(o, "t_ref", self.t_ref, ge=0, unit="ms")
-        for key in ("e_l", "v_t", "v_peak", "v_reset", "a", "b"):
-            v.number(o, key, getattr(self, key))
-        self._check_synapses(o)
+    constraints = {"c_m": CAPACITANCE, "g_l": Number("nS", gt=0, array=True), "e_l": VOLTAGE,
+                   "v_t": VOLTAGE, "delta_t": Number("mV", gt=0, array=True), "v_peak": VOLTAGE,
+                   "v_reset": VOLTAGE, "tau_w": TAU, "a": Number("nS", array=True), "b": CURRENT,
+                   "t_ref": T_REF, **SYNAPSES}
+
+    def check_consistency(self):
+        self._warn_reset_above_threshold("v_peak", "v_reset")
 
     @property
     def state_variables(self):
@@ -183,6 +195,8 @@ class Izhikevich(NeuronModel):
     model's own units (mV/ms per unit); synapses are current-based exponentials.
     Integrated by forward Euler on the engine's step.
 
+    Units: v, c, v_peak in mV; a, b in 1/ms; u, d and i_bias in mV/ms (the
+    input I is added to dv/dt directly); t_ref, tau_e, tau_i in ms.
     Defaults: regular spiking (a 0.02, b 0.2, c -65, d 8); fast spiking is
     a 0.1, d 2. ``v_substeps`` > 1 uses the scheme of Izhikevich's own code
     (2003, 2007): v advances in ``v_substeps`` Euler sub-steps of dt/v_substeps
@@ -207,15 +221,13 @@ class Izhikevich(NeuronModel):
     i_bias: object = 0.0
     v_substeps: int = 1
 
-    def __post_init__(self):
-        o = "Izhikevich"
-        v.integer(o, "v_substeps", self.v_substeps, ge=1, le=100)
-        v.number(o, "a", self.a, gt=0)
-        for key in ("b", "c", "d", "v_peak"):
-            v.number(o, key, getattr(self, key))
-        v.number(o, "t_ref", self.t_ref, ge=0, unit="ms")
-        self._check_synapses(o)
-        v.choice(o, "synapse", self.synapse, ("current",))
+    constraints = {"a": Number("1/ms", gt=0, array=True), "b": Number("1/ms", array=True), "c": VOLTAGE,
+                   "d": Number("mV/ms", array=True), "v_peak": VOLTAGE, "t_ref": T_REF,
+                   **SYNAPSES, "synapse": Choice(options=("current",)),
+                   "i_bias": Number("mV/ms", array=True), "v_substeps": Integer(ge=1, le=100)}
+
+    def check_consistency(self):
+        self._warn_reset_above_threshold("v_peak", "c")
 
     @property
     def state_variables(self):

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import _validate as v
-from .distributions import Distribution
 from .neurons import NeuronModel
+from .spec import Integer, Name, Part, Parts, Table, Value, check, per_neuron
 from ..errors import ValidationError
 
 
@@ -29,21 +28,19 @@ class Population:
     initial: dict = field(default_factory=dict)
     rules: tuple = field(default_factory=tuple)
 
+    constraints = {"name": Name(), "n": Integer(ge=1), "model": Part(kind="neuron model"),
+                   "initial": Table(of=Value(None)), "rules": Parts()}
+
     def __post_init__(self):
         from ..plasticity.rule import check_neuron_rule  # rules live beside the model layer
 
         o = f"Population '{self.name}'"
-        v.name(o, "name", self.name)
-        v.integer(o, "n", self.n, ge=1)
-        if not isinstance(self.model, NeuronModel):
-            raise ValidationError(o, "model", self.model,
-                                  "must be a neuron model (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit)")
+        check(self, o)
         self.model.check_sizes(o, self.n)
+        allowed = tuple(self.model.state_variables)
         for key, value in self.initial.items():
-            v.choice(o, "initial", key, self.model.state_variables)
-            if not isinstance(value, Distribution):
-                v.number(o, f"initial.{key}", value)
-                v.per_neuron(o, f"initial.{key}", value, self.n)
-        object.__setattr__(self, "rules", tuple(self.rules))
+            if key not in allowed:
+                raise ValidationError(o, "initial", key, f"must be one of {', '.join(map(repr, allowed))}")
+            per_neuron(o, f"initial.{key}", value, self.n)
         for k, rule in enumerate(self.rules):
             check_neuron_rule(o, f"rules[{k}]", rule, self.model)

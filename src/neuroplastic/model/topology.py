@@ -20,8 +20,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _validate as v
+from .spec import Integer, Name, Number, check
 from ..errors import ValidationError
+
+TIME, NAME = Number("ms", ge=0), Name(empty=True)
+
+
+def _checked(event) -> str:
+    """Check the fields; returns the owner for messages."""
+    kind = type(event).__name__
+    owner = f"{kind} '{event.name}'" if isinstance(event.name, str) and event.name else kind
+    check(event, owner)
+    return owner
 
 
 @dataclass(frozen=True)
@@ -42,16 +52,16 @@ class Lesion:
     projection: str | None = None
     name: str = ""
 
+    constraints = {"time": TIME, "fraction": Number(gt=0, le=1), "population": Name(optional=True),
+                   "projection": Name(optional=True), "name": NAME}
+
     def __post_init__(self):
-        target = self.population if self.population is not None else self.projection
-        object.__setattr__(self, "name", self.name or f"lesion_{target}_{self.time:.0f}")
-        o = f"Lesion '{self.name}'"
-        v.number(o, "time", self.time, ge=0, unit="ms")
-        v.number(o, "fraction", self.fraction, gt=0, le=1)
+        o = _checked(self)
         if (self.population is None) == (self.projection is None):
             raise ValidationError(o, "population/projection", (self.population, self.projection),
                                   "exactly one of population and projection must be given")
-        v.name(o, "population" if self.population is not None else "projection", target)
+        target = self.population if self.population is not None else self.projection
+        object.__setattr__(self, "name", self.name or f"lesion_{target}_{self.time:.0f}")
 
 
 @dataclass(frozen=True)
@@ -63,12 +73,11 @@ class Neurogenesis:
     n: int
     name: str = ""
 
+    constraints = {"time": TIME, "population": Name(), "n": Integer(ge=1), "name": NAME}
+
     def __post_init__(self):
+        _checked(self)
         object.__setattr__(self, "name", self.name or f"neurogenesis_{self.population}_{self.time:.0f}")
-        o = f"Neurogenesis '{self.name}'"
-        v.number(o, "time", self.time, ge=0, unit="ms")
-        v.integer(o, "n", self.n, ge=1)
-        v.name(o, "population", self.population)
 
 
 @dataclass(frozen=True)
@@ -81,12 +90,11 @@ class PruneSilent:
     start: float = 0.0
     name: str = ""
 
+    constraints = {"population": Name(), "silent_for": Number("ms", gt=0), "start": TIME, "name": NAME}
+
     def __post_init__(self):
+        _checked(self)
         object.__setattr__(self, "name", self.name or f"prune_silent_{self.population}")
-        o = f"PruneSilent '{self.name}'"
-        v.number(o, "silent_for", self.silent_for, gt=0, unit="ms")
-        v.number(o, "start", self.start, ge=0, unit="ms")
-        v.name(o, "population", self.population)
 
 
 EVENTS = (Lesion, Neurogenesis, PruneSilent)

@@ -23,11 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from . import _validate as v
 from .neurons import NeuronModel
-from ..errors import ValidationError
+from .spec import Choice, Flag, Number
 
 ACTIVATIONS = ("sigmoid", "tanh", "linear", "relu")
 
@@ -59,14 +56,8 @@ class RateUnit(NeuronModel):
     activity_variable = "r"
     graded = True
 
-    def __post_init__(self):
-        o = "RateUnit"
-        v.choice(o, "activation", self.activation, ACTIVATIONS)
-        v.number(o, "gain", self.gain)
-        v.number(o, "bias", self.bias)
-        v.number(o, "tau", self.tau, ge=0, unit="ms")
-        if np.ndim(self.tau) != 0:
-            raise ValidationError(o, "tau", "an array", "must be one number (ms) shared by the population")
+    constraints = {"activation": Choice(options=ACTIVATIONS), "gain": Number(array=True),
+                   "bias": Number(array=True), "tau": Number("ms", ge=0, time_constant=True)}
 
     @property
     def synaptic_variables(self):
@@ -105,10 +96,7 @@ class BinaryUnit(NeuronModel):
     spike_variable = "x"
     activity_variable = "x"
 
-    def __post_init__(self):
-        v.number("BinaryUnit", "threshold", self.threshold)
-        if not isinstance(self.same_step_input, bool):
-            raise ValidationError("BinaryUnit", "same_step_input", self.same_step_input, "must be true or false")
+    constraints = {"threshold": Number(array=True), "same_step_input": Flag()}
 
     @property
     def synaptic_variables(self):

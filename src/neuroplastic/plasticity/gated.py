@@ -93,8 +93,8 @@ class GatedSTDP(Rule, OnPre, OnPost):
     reference: float = 1.0
     modulator: str = "acetylcholine"
 
-    constraints = {"a_plus": dict(ge=0), "a_minus": dict(ge=0), "tau_plus": dict(gt=0, unit="ms"),
-                   "tau_minus": dict(gt=0, unit="ms"), "target": TARGETS, "gain": dict(), "reference": dict()}
+    constraints = {"a_plus": dict(ge=0), "a_minus": dict(ge=0), "tau_plus": dict(gt=0, unit="ms", time_constant=True),
+                   "tau_minus": dict(gt=0, unit="ms", time_constant=True), "target": TARGETS, "gain": dict(), "reference": dict()}
     pre_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     post_state = (State("y", 0.0, "1"), State("t_last", 0.0, "ms"))
     modulated_by = ("modulator",)

@@ -88,7 +88,7 @@ class BCM(Rule, Periodic):
     theta0: float = 0.0
     period: float = 1.0
 
-    constraints = {"eta": dict(gt=0), "tau_theta": dict(gt=0, unit="ms"), "theta0": dict(ge=0),
+    constraints = {"eta": dict(gt=0), "tau_theta": dict(gt=0, unit="ms", time_constant=True), "theta0": dict(ge=0),
                    "period": dict(gt=0, unit="ms")}
     pre_reads = ("activity",)
     post_reads = ("activity",)

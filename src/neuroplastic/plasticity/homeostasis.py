@@ -116,7 +116,7 @@ class SynapticScaling(Rule, OnPost, Periodic):
     period: float = 100.0
 
     constraints = {
-        "tau_a": dict(gt=0, unit="ms"),
+        "tau_a": dict(gt=0, unit="ms", time_constant=True),
         "target_rate": dict(ge=0, unit="Hz"),
         "beta": dict(ge=0, unit="1/(s Hz)"),
         "gamma": dict(ge=0, unit="1/(s^2 Hz)"),
@@ -213,6 +213,6 @@ class Heterosynaptic(Rule, OnPost):
     w_ref: float = 0.0
     tau: float = 20.0
 
-    constraints = {"beta": dict(ge=0), "w_ref": dict(), "tau": dict(gt=0, unit="ms")}
+    constraints = {"beta": dict(ge=0), "w_ref": dict(), "tau": dict(gt=0, unit="ms", time_constant=True)}
     post_state = (State("z", 0.0, "1"), State("t_last", 0.0, "ms"))
     on_post, post_spike = _hetero_on_post, _hetero_post_spike

@@ -80,7 +80,7 @@ class InhibitorySTDP(Rule, OnPre, OnPost):
     rho0: float = 3.0
     tau: float = 20.0
 
-    constraints = {"eta": dict(ge=0), "rho0": dict(ge=0, unit="Hz"), "tau": dict(gt=0, unit="ms")}
+    constraints = {"eta": dict(ge=0), "rho0": dict(ge=0, unit="Hz"), "tau": dict(gt=0, unit="ms", time_constant=True)}
     pre_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     post_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     on_pre, pre_spike, on_post, post_spike = _on_pre, _pre_spike, _on_post, _post_spike

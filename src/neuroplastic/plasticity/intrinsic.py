@@ -78,7 +78,7 @@ class AdaptiveThreshold(NeuronRule, OnSpike, Periodic):
     tau: float = 1e7
     period: float = 100.0
 
-    constraints = {"increment": dict(ge=0), "tau": dict(gt=0, unit="ms"), "period": dict(gt=0, unit="ms")}
+    constraints = {"increment": dict(ge=0), "tau": dict(gt=0, unit="ms", time_constant=True), "period": dict(gt=0, unit="ms")}
     reads = ("theta",)
     on_spike = _adaptive_on_spike
     every = _adaptive_every

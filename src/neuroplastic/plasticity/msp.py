@@ -118,7 +118,7 @@ class Calcium(NeuronRule, OnSpike, Periodic):
     beta: float = 0.001
     period: float = 1.0
 
-    constraints = {"tau": dict(gt=0, unit="ms"), "beta": dict(ge=0), "period": dict(gt=0, unit="ms")}
+    constraints = {"tau": dict(gt=0, unit="ms", time_constant=True), "beta": dict(ge=0), "period": dict(gt=0, unit="ms")}
     neuron_state = (State("ca", 0.0, "1"),)
     reads = ()
     on_spike = _calcium_on_spike
@@ -209,7 +209,7 @@ class MSPGrowth(Structural, Rule):
     def __post_init__(self):
         super().__post_init__()
         ratio = self.update_interval / self.period
-        if abs(ratio - round(ratio)) > 1e-9:
+        if not math.isfinite(ratio) or abs(ratio - round(ratio)) > 1e-9:
             raise ValidationError("MSPGrowth", "update_interval", self.update_interval,
                                   f"must be a multiple of period ({self.period:g} ms)")
         for e in ("eps_axon", "eps_den_a", "eps_den_b"):

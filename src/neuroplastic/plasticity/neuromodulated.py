@@ -92,8 +92,8 @@ class RewardModulatedSTDP(Rule, OnPre, OnPost, Periodic):
     period: float = 10.0
     modulator: str = "dopamine"
 
-    constraints = {"a_plus": dict(ge=0), "a_minus": dict(ge=0), "tau_plus": dict(gt=0, unit="ms"),
-                   "tau_minus": dict(gt=0, unit="ms"), "tau_e": dict(gt=0, unit="ms"),
+    constraints = {"a_plus": dict(ge=0), "a_minus": dict(ge=0), "tau_plus": dict(gt=0, unit="ms", time_constant=True),
+                   "tau_minus": dict(gt=0, unit="ms", time_constant=True), "tau_e": dict(gt=0, unit="ms", time_constant=True),
                    "eta": dict(ge=0, unit="1/ms"), "reference": dict(), "period": dict(gt=0, unit="ms")}
     synapse_state = (State("e", 0.0, "weight"), State("t_e", 0.0, "ms"))
     pre_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))

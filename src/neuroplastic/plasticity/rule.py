@@ -72,7 +72,8 @@ from typing import ClassVar
 import numpy as np
 from numba import njit
 
-from ..model import _validate as v
+from ..model.spec import Choice, field_specs
+from ..model.spec import check as check_fields
 from ..errors import ValidationError
 
 
@@ -159,7 +160,12 @@ class Rule:
 
     Class attributes a subclass declares:
         constraints: field name -> keyword bounds for a number (``dict(gt=0,
-            unit="ms")``) or a tuple of allowed strings (a mode).
+            unit="ms")``; ``time_constant=True`` marks a time constant that
+            ``Model.validate`` compares with dt), a tuple of allowed strings (a
+            mode), or a :class:`neuroplastic.model.spec.Spec`. Every parameter is
+            one number: arrays, text without a unit, bytes and Decimals are
+            refused; a quantity such as ``"20 ms"`` is converted to the declared
+            unit. Undeclared fields are plain numbers (+-inf allowed).
         synapse_state, pre_state, post_state, global_state: tuples of
             :class:`State`.
     """
@@ -187,23 +193,22 @@ class Rule:
 
     def __post_init__(self):
         owner = type(self).__name__
-        for key, spec in self.constraints.items():
-            value = getattr(self, key)
-            if isinstance(spec, tuple):
-                v.choice(owner, key, value, spec)
-            else:
-                v.number(owner, key, value, **spec)
-        if isinstance(self, (Periodic, Structural)):
-            v.number(owner, "period", getattr(self, "period", None), gt=0, unit="ms")
+        if isinstance(self, (Periodic, Structural)) and "period" not in {f.name for f in dataclasses.fields(self)}:
+            raise ValidationError(owner, "period", None, "must be a field (ms, > 0) of a periodic or structural rule")
+        check_fields(self, owner)
+
+    def weight_ceiling(self) -> float | None:
+        """The weight the rule itself bounds weights by (a soft bound it uses),
+        or None; a projection warns when its ``w_max`` is below it."""
+        return None
 
     # -- what the engine asks of a rule --------------------------------------
     def kernel_params(self):
         """Parameters as a named tuple of floats (modes as their index)."""
-        values = []
+        values, specs = [], field_specs(self)
         for f in _param_fields(self):
-            value = getattr(self, f.name)
-            spec = self.constraints.get(f.name)
-            values.append(float(spec.index(value)) if isinstance(spec, tuple) else float(value))
+            value, spec = getattr(self, f.name), specs[f.name]
+            values.append(float(spec.options.index(value)) if isinstance(spec, Choice) else float(value))
         return type(self).Params(*values)
 
     def new_state(self, n_synapses: int, n_pre: int, n_post: int, src=None, dst=None, mod=None):

@@ -71,7 +71,7 @@ class PairSTDP(Rule, OnPre, OnPost):
 
     constraints = {
         "a_plus": dict(ge=0), "a_minus": dict(ge=0),
-        "tau_plus": dict(gt=0, unit="ms"), "tau_minus": dict(gt=0, unit="ms"),
+        "tau_plus": dict(gt=0, unit="ms", time_constant=True), "tau_minus": dict(gt=0, unit="ms", time_constant=True),
         "w_max": dict(gt=0),
         "weight_dependence": ("additive", "multiplicative"),
         "pairing": ("all-to-all", "nearest"),
@@ -79,6 +79,10 @@ class PairSTDP(Rule, OnPre, OnPost):
     pre_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     post_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     on_pre, pre_spike, on_post, post_spike = _on_pre, _pre_spike, _on_post, _post_spike
+
+    def weight_ceiling(self):
+        """``w_max`` for the multiplicative form (its soft bound); None for the additive one."""
+        return self.w_max if self.weight_dependence == "multiplicative" else None
 
     def window(self, dt):
         """Closed-form weight change of one isolated pair at dt = t_post - t_pre (ms),

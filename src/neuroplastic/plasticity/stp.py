@@ -57,7 +57,7 @@ class TsodyksMarkram(Rule, Transmission):
     tau_rec: float = 800.0
     tau_f: float = 0.0
 
-    constraints = {"U": dict(gt=0, le=1), "tau_rec": dict(gt=0, unit="ms"), "tau_f": dict(ge=0, unit="ms")}
+    constraints = {"U": dict(gt=0, le=1), "tau_rec": dict(gt=0, unit="ms", time_constant=True), "tau_f": dict(ge=0, unit="ms", time_constant=True)}
     synapse_state = (State("x", 1.0), State("u", 0.0), State("t_last", -1.0, "ms"), State("release", 0.0))
     efficacy = _efficacy
 

@@ -77,7 +77,7 @@ class TripletSTDP(Rule, OnPre, OnPost):
     pairing: str = "all-to-all"
 
     constraints = {
-        **{k: dict(gt=0, unit="ms") for k in ("tau_plus", "tau_minus", "tau_x", "tau_y")},
+        **{k: dict(gt=0, unit="ms", time_constant=True) for k in ("tau_plus", "tau_minus", "tau_x", "tau_y")},
         **{k: dict(ge=0) for k in ("a2_plus", "a3_plus", "a2_minus", "a3_minus")},
         "pairing": ("all-to-all", "nearest"),
     }
