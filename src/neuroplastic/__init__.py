@@ -4,7 +4,7 @@ Public surface: model descriptions (:mod:`neuroplastic.model`), the running
 :class:`Network`, plasticity rules, and errors.
 """
 from .engine import Network
-from .errors import SimulationError, ValidationError
+from .errors import ModelWarning, SimulationError, ValidationError
 from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbability, Gamma,
                     Izhikevich, LogNormal, Model, Normal, OneToOne, Pairs, PoissonInput, Population,
                     Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
@@ -17,7 +17,7 @@ from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP,
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "SimulationError", "ValidationError", "LIF", "AdEx", "Izhikevich", "AllToAll",
+    "Network", "SimulationError", "ValidationError", "ModelWarning", "LIF", "AdEx", "Izhikevich", "AllToAll",
     "FixedInDegree", "FixedProbability", "OneToOne", "Pairs", "Exponential", "Gamma", "LogNormal",
     "Normal", "Uniform", "Model", "PoissonInput", "SpikeTimes", "Population", "Projection",
     "RateMonitor", "SpikeMonitor", "StateMonitor", "WeightMonitor", "OnPost", "OnPre", "PairSTDP",
