@@ -18,6 +18,7 @@ nS -> siemens 1e-9, pA -> amperes 1e-12).
 from __future__ import annotations
 
 import uuid
+import warnings
 
 import numpy as np
 from hdmf.common import VectorData, VectorIndex
@@ -118,28 +119,70 @@ def _add_series(add, name, data, t_ms, quantity, description, continuity) -> Non
 
 
 def _add_state(nwb, network, rec, q) -> None:
-    index = rec.arrays["index"]
+    """One TimeSeries (n_samples, n_neurons) per variable when there are at least as
+    many samples as neurons; otherwise each neuron's trajectory is a row of the
+    neuron table (one column per variable), timed by ``<name>_<var>_mean`` (see
+    :func:`_add_weights` for why)."""
+    index, t = rec.arrays["index"], rec.arrays["t"]
+    if not t.size:
+        return
     neurons = f"{rec.name}_neurons"
+    columns = dict(neuron_index=(index, f"index of the neuron in population '{rec.owner}'"))
+    wide = index.size > t.size
     for var, values in rec.arrays.items():
         if var in ("t", "index"):
             continue
-        _add_series(nwb.add_acquisition, f"{rec.name}_{var}", values, rec.arrays["t"], q.state(rec.owner, var),
-                    f"state variable '{var}' of population '{rec.owner}' ({q.model(rec.owner)}), one column "
-                    f"per recorded neuron (processing/network/{neurons}); NaN before a neuron existed", "continuous")
-    if rec.arrays["t"].size:
-        network.add(table(neurons, f"neurons whose state {rec.name}_* records, in column order",
-                          neuron_index=(index, f"index of the neuron in population '{rec.owner}'")))
+        unit, conversion, stored = q.state(rec.owner, var)
+        what = f"state variable '{var}' of population '{rec.owner}' ({q.model(rec.owner)})"
+        if not wide:
+            _add_series(nwb.add_acquisition, f"{rec.name}_{var}", values, t, (unit, conversion, stored),
+                        f"{what}, one column per recorded neuron (processing/network/{neurons}); NaN before a "
+                        f"neuron existed", "continuous")
+            continue
+        _add_series(nwb.add_acquisition, f"{rec.name}_{var}_mean", _nan_mean_rows(values), t, (unit, conversion, stored), f"mean over the recorded neurons of {what}; each "
+                    f"neuron's values at these times are the rows of processing/network/{neurons}, column {var}",
+                    "continuous")
+        columns[var] = (np.ascontiguousarray(values.T), f"{what} in {stored} at the sample times of "
+                                                        f"acquisition/{rec.name}_{var}_mean (NaN before a neuron "
+                                                        f"existed; multiply by {conversion:g} for {unit})")
+    where = ("one row per neuron with its trajectories" if wide else
+             f"the neurons whose state {rec.name}_* records, in column order")
+    network.add(table(neurons, where, **columns))
+
+
+def _nan_mean_rows(values: np.ndarray) -> np.ndarray:
+    """Row means ignoring NaN (neurons not yet born); NaN for an all-NaN row, silently."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=1)
 
 
 def _add_weights(nwb, network, rec, q) -> None:
+    """A weight recording as a TimeSeries (n_samples, n_synapses) when it has at least
+    as many samples as synapses; otherwise (the common 10,000 synapses x 100 samples)
+    each synapse's trajectory is a row of the synapse table (column ``w``) and the
+    sample times are those of ``acquisition/<name>_mean`` (the mean weight): NWB puts
+    time first, and nwbinspector flags a series wider than long as critical."""
     a = rec.arrays
-    _add_series(nwb.add_acquisition, rec.name, a["w"], a["t"], q.weight(rec.owner),
-                f"weights of projection '{rec.owner}', one column per synapse "
-                f"(processing/network/{rec.name}_synapses gives pre and post)", "step")
-    if a["t"].size:
-        network.add(table(f"{rec.name}_synapses", f"synapses of projection '{rec.owner}' in the column "
-                                                  f"order of acquisition/{rec.name}",
-                          pre=(a["pre"], "presynaptic neuron index"), post=(a["post"], "postsynaptic neuron index")))
+    if not a["t"].size:
+        return
+    columns = dict(pre=(a["pre"], "presynaptic neuron index"), post=(a["post"], "postsynaptic neuron index"))
+    unit, conversion, stored = q.weight(rec.owner)
+    if a["w"].shape[0] >= a["w"].shape[1]:
+        _add_series(nwb.add_acquisition, rec.name, a["w"], a["t"], (unit, conversion, stored),
+                    f"weights of projection '{rec.owner}', one column per synapse "
+                    f"(processing/network/{rec.name}_synapses gives pre and post)", "step")
+        where = f"in the column order of acquisition/{rec.name}"
+    else:
+        _add_series(nwb.add_acquisition, f"{rec.name}_mean", a["w"].mean(axis=1), a["t"], (unit, conversion, stored),
+                    f"mean weight of the recorded synapses of projection '{rec.owner}'; each synapse's "
+                    f"weights at these times are the rows of processing/network/{rec.name}_synapses, column "
+                    f"w", "step")
+        columns["w"] = (np.ascontiguousarray(a["w"].T), f"weights in {stored} at the sample times of "
+                                                       f"acquisition/{rec.name}_mean (multiply by {conversion:g} "
+                                                       f"for {unit})")
+        where = f"one row per synapse, with its weight trajectory (w); times: acquisition/{rec.name}_mean"
+    network.add(table(f"{rec.name}_synapses", f"synapses of projection '{rec.owner}', {where}", **columns))
 
 
 # -------------------------------------------------------------------------------- spikes
