@@ -157,7 +157,7 @@ def test_many_synapses_few_samples_pass_the_dandi_configuration(tmp_path):
     it, which the DANDI configuration counts as a best-practice violation only.
     Targets and nested metrics become table rows, never serialised dictionaries."""
     from neuroplastic.io import RunDirectory
-    from neuroplastic.model.config import model_to_dict
+    from neuroplastic.config import model_to_dict
 
     rd = RunDirectory.create(tmp_path, "wide", seed=0)
     rd.write_config(model_to_dict(tiny_model(), duration=20.0))
