@@ -9,6 +9,7 @@ a rule's ``preset`` and ``gate``, and the arrays of rule tables.
 from __future__ import annotations
 
 from ..errors import ValidationError
+from ..model.connectivity import Pairs
 from ..model.population import Population
 from ..model.projection import Projection
 from ..model.spec import Part, Parts, Table, Value
@@ -19,7 +20,7 @@ from .schema import layout
 from .values import read
 
 #: Keys of a connectivity that must be given together (either alone is a mistake).
-TOGETHER = {"Pairs": ("pre", "post")}
+TOGETHER = {Pairs: ("pre", "post")}
 
 
 def fields(ctx: Context, path: str, cls: type, d: dict, extra=(), skip=()) -> dict:
@@ -40,9 +41,10 @@ def part(ctx: Context, path: str, d, table: dict, kind_key: str = "kind"):
     ctx.table(path, d)
     cls = table[ctx.choice_key(path, d, kind_key, table)]
     kwargs = fields(ctx, path, cls, d, extra=(kind_key,))
-    given = [key for key in TOGETHER.get(cls.__name__, ()) if key in kwargs]
-    if given and len(given) < len(TOGETHER[cls.__name__]):
-        missing = next(key for key in TOGETHER[cls.__name__] if key not in kwargs)
+    together = TOGETHER.get(cls, ())
+    given = [key for key in together if key in kwargs]
+    if 0 < len(given) < len(together):
+        missing = next(key for key in together if key not in kwargs)
         raise ctx.fail(join(path, missing), None, f"is required when {' and '.join(given)} is given")
     return ctx.build(path, cls, kwargs)
 

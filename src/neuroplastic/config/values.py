@@ -18,43 +18,47 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..model._validate import suggestion
-from ..model.spec import Choice, Flag, Indices, Integer, Matrix, Name, Names, Number, Spec, Value
+from ..model.spec import Choice, Flag, Indices, Integer, Matrix, Name, Names, Number, Spec, Table, Value
 from .context import Context, join
 from .limits import within_limit
+from .schema import toml_type
 
 
 def read(ctx: Context, path: str, spec: Spec | None, value, limit=None):
     """The value of one key as its class's constructor takes it (see module doc);
-    ``limit``: an upper bound a config may ask for (limits.py)."""
-    if spec is None:
-        return value
+    ``limit``: an upper bound a config may ask for (limits.py). Values of
+    declarations not handled here (a part, a list of rules) are passed on."""
     if isinstance(spec, (Integer, Flag, Choice, Name)):
         out = scalar(ctx, path, spec, value)
     elif isinstance(spec, Names):
-        out = names(ctx, path, value)
+        out = names(ctx, path, spec, value)
     elif isinstance(spec, Indices):
-        out = indices(ctx, path, value)
+        out = indices(ctx, path, spec, value)
     elif isinstance(spec, Matrix):
         out = matrix(ctx, path, value)
     elif isinstance(spec, Number):
         out = number(ctx, path, spec, value)
+    elif isinstance(spec, Table):
+        out = {key: read(ctx, join(path, key), spec.of, x) for key, x in ctx.table(path, value).items()}
     else:
-        raise TypeError(f"{path}: a {type(spec).__name__} field is read by its owner's reader")
+        out = value
     if limit is not None and out is not None:
         within_limit(ctx, path, out, limit)
     return out
+
+
+#: The Python type a TOML value of these declarations has (integers are checked by the spec).
+_SCALAR_TYPES = ((Flag, (bool, np.bool_)), (Choice, str), (Name, str))
 
 
 def scalar(ctx: Context, path: str, spec: Spec, value):
     """An integer, boolean, mode or name, checked by its declaration."""
     if value is None and spec.optional:
         return None
-    if isinstance(spec, Flag) and not isinstance(value, (bool, np.bool_)):
-        raise ctx.fail(path, value, "must be a boolean (true or false)")
-    if isinstance(spec, Choice) and not isinstance(value, str):
-        raise ctx.fail(path, value, f"must be a string, one of {', '.join(map(repr, spec.options))}")
-    if isinstance(spec, Name) and not isinstance(value, str):
-        raise ctx.fail(path, value, "must be a string")
+    python_type = next((t for cls, t in _SCALAR_TYPES if isinstance(spec, cls)), object)
+    if not isinstance(value, python_type):
+        options = f", one of {', '.join(map(repr, spec.options))}" if isinstance(spec, Choice) else ""
+        raise ctx.fail(path, value, f"must be a {toml_type(spec)}{options}")
     try:
         return spec.check(ctx.source, path, value)
     except ValidationError as e:
@@ -62,9 +66,9 @@ def scalar(ctx: Context, path: str, spec: Spec, value):
         raise ctx.fail(path, e.value, e.allowed + hint) from None
 
 
-def names(ctx: Context, path: str, value) -> list:
+def names(ctx: Context, path: str, spec: Names, value) -> list:
     if not isinstance(value, (list, tuple)):
-        raise ctx.fail(path, value, "must be a list of strings")
+        raise ctx.fail(path, value, f"must be a {toml_type(spec)}")
     for k, x in enumerate(value):
         ctx.string(join(path, k), x)
     return list(value)
@@ -107,7 +111,7 @@ def _is_real(x) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
 
 
-def indices(ctx: Context, path: str, value):
+def indices(ctx: Context, path: str, spec: Indices, value):
     """A list of non-negative integers as an int64 array; a bad item is named."""
     if value is None:
         return None
@@ -116,7 +120,7 @@ def indices(ctx: Context, path: str, value):
     elif isinstance(value, (list, tuple)):
         arr = _integer_array(ctx, path, value)
     else:
-        raise ctx.fail(path, value, "must be a list of integers")
+        raise ctx.fail(path, value, f"must be a {toml_type(spec)}")
     if arr.size and arr.min() < 0:
         k = int(np.flatnonzero(arr < 0)[0])
         raise ctx.fail(join(path, k), int(arr[k]), "must be >= 0")
