@@ -136,8 +136,8 @@ def _integer_array(ctx: Context, path: str, value) -> np.ndarray:
     for k, x in enumerate(value):
         if not isinstance(x, (int, np.integer)) or isinstance(x, (bool, np.bool_)):
             raise ctx.fail(join(path, k), x, "must be an integer")
-        if not -2**63 <= x < 2**63:
-            raise ctx.fail(join(path, k), x, f"must be <= {2**63 - 1}")
+        if x < 0 or x >= 2**63:
+            raise ctx.fail(join(path, k), x, "must be >= 0" if x < 0 else f"must be <= {2**63 - 1}")
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -148,20 +148,32 @@ def matrix(ctx: Context, path: str, value) -> np.ndarray:
         return value
     if not isinstance(value, (list, tuple)) or not value:
         raise ctx.fail(path, value, "must be a non-empty list of rows (lists of numbers)")
-    row_types = set(map(type, value))
-    if row_types <= {list, tuple} and _plain_numbers(itertools.chain.from_iterable(value)) \
-            or row_types == {np.ndarray}:
-        try:
-            arr = np.asarray(value, dtype=np.float64) if np.ndarray not in row_types else np.asarray(value)
-        except (ValueError, OverflowError):   # ragged, or an integer beyond the float range
-            arr = None
-        if arr is not None and arr.ndim == 2 and arr.dtype.kind in "iuf":
-            return arr
+    arr = _at_once(value)
+    if arr is not None:
+        return arr
     rows = [_row(ctx, join(path, k), row) for k, row in enumerate(value)]
     widths = {len(row) for row in rows}
     if len(widths) != 1:
         raise ctx.fail(path, f"rows of lengths {sorted(widths)}", "must all have the same length")
     return np.vstack(rows)
+
+
+def _at_once(rows: list | tuple) -> np.ndarray | None:
+    """Rows that are all lists of plain numbers, or all numeric arrays (a
+    checkpoint's), of one length as a 2-D array; None for anything else."""
+    row_types = set(map(type, rows))
+    if row_types == {np.ndarray}:
+        convert = np.asarray
+    elif row_types <= {list, tuple} and _plain_numbers(itertools.chain.from_iterable(rows)):
+        def convert(x):
+            return np.asarray(x, dtype=np.float64)
+    else:
+        return None
+    try:
+        arr = convert(rows)
+    except (ValueError, OverflowError):   # ragged, or an integer beyond the float range
+        return None
+    return arr if arr.ndim == 2 and arr.dtype.kind in "iuf" else None
 
 
 def _row(ctx: Context, path: str, row) -> np.ndarray:
