@@ -15,7 +15,7 @@ import pytest
 import neuroplastic as npl
 from neuroplastic.engine.checkpoint import capture
 from neuroplastic.errors import ValidationError
-from neuroplastic.model.config import config_from_dict, model_to_dict
+from neuroplastic.config import config_from_dict, model_to_dict
 from neuroplastic.model.topology import Lesion, Neurogenesis
 from neuroplastic.plasticity.structural import PruneAndRegrow
 

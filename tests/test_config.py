@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import neuroplastic as npl
-from neuroplastic.model.config import RunConfig, config_from_dict, load_config, model_to_dict
+from neuroplastic.config import RunConfig, config_from_dict, load_config, model_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "configs" / "balanced_stdp.toml"
@@ -494,7 +494,7 @@ def _units_model():
 
 
 def test_units_and_neuron_rules_round_trip():
-    from neuroplastic.model.config import config_from_dict, model_to_dict
+    from neuroplastic.config import config_from_dict, model_to_dict
 
     d = model_to_dict(_units_model(), duration=10.0)
     rc = config_from_dict(d)
@@ -507,7 +507,7 @@ def test_units_and_neuron_rules_round_trip():
 
 
 def test_binary_same_step_input_round_trip_and_errors():
-    from neuroplastic.model.config import config_from_dict, model_to_dict
+    from neuroplastic.config import config_from_dict, model_to_dict
 
     m = npl.Model(dt=1.0, max_rate=None)
     m.add(npl.Population("b", 2, npl.BinaryUnit(threshold=0.5, same_step_input=True)))
@@ -521,7 +521,7 @@ def test_binary_same_step_input_round_trip_and_errors():
 
 
 def test_neuron_rule_errors_name_the_field():
-    from neuroplastic.model.config import config_from_dict, model_to_dict
+    from neuroplastic.config import config_from_dict, model_to_dict
 
     d = model_to_dict(_units_model(), duration=10.0)
     d["populations"][0]["rules"][0]["rule"] = "PairSTDP"
@@ -535,7 +535,7 @@ def test_neuron_rule_errors_name_the_field():
 
 
 def test_noise_input_round_trip():
-    from neuroplastic.model.config import config_from_dict, model_to_dict
+    from neuroplastic.config import config_from_dict, model_to_dict
 
     m = npl.Model(dt=1.0)
     m.add(npl.NoiseInput("thal", 4, low=-6.5, high=6.5, interval=1.0))

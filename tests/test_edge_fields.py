@@ -9,7 +9,7 @@ import pytest
 
 import neuroplastic as npl
 from neuroplastic.errors import ValidationError
-from neuroplastic.model.config import config_from_dict, model_to_dict
+from neuroplastic.config import config_from_dict, model_to_dict
 from neuroplastic.model.topology import Lesion
 
 ARRAY = np.array([1.0, 2.0])

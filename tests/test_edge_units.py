@@ -9,7 +9,7 @@ import pytest
 
 import neuroplastic as npl
 from neuroplastic.errors import ValidationError
-from neuroplastic.model.config import config_from_dict, load_config, model_to_dict
+from neuroplastic.config import config_from_dict, load_config, model_to_dict
 
 OTHER_UNITS = pint.UnitRegistry()   # a user's own registry
 

@@ -7,7 +7,7 @@ import pytest
 
 import neuroplastic as npl
 from neuroplastic.errors import ValidationError
-from neuroplastic.model.config import config_from_dict, model_to_dict
+from neuroplastic.config import config_from_dict, model_to_dict
 
 PRE = [10.0, 60.0, 110.0]
 POST = [15.0, 55.0, 115.0]   # two LTP pairs (+5 ms) and one LTD pair (-5 ms)

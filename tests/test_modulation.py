@@ -118,7 +118,7 @@ def test_modulator_names_are_validated():
 
 
 def test_modulators_round_trip_through_config():
-    from neuroplastic.model.config import config_from_dict, model_to_dict
+    from neuroplastic.config import config_from_dict, model_to_dict
 
     m = npl.Model(dt=DT)
     m.add(npl.SpikeTimes("vta", 1, [0], [5.0]))

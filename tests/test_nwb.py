@@ -159,7 +159,7 @@ def test_many_synapses_few_samples_become_synapse_table_rows(tmp_path):
     the default or the DANDI configuration. Targets and nested metrics become table
     rows, never serialised dictionaries."""
     from neuroplastic.io import RunDirectory
-    from neuroplastic.model.config import model_to_dict
+    from neuroplastic.config import model_to_dict
 
     rd = RunDirectory.create(tmp_path, "wide", seed=0)
     rd.write_config(model_to_dict(tiny_model(), duration=20.0))

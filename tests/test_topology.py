@@ -5,7 +5,7 @@ import pytest
 
 import neuroplastic as npl
 from neuroplastic.errors import ValidationError
-from neuroplastic.model.config import config_from_dict, model_to_dict
+from neuroplastic.config import config_from_dict, model_to_dict
 from neuroplastic.model.topology import Lesion, Neurogenesis, PruneSilent
 
 DRIVE = npl.Uniform(100.0, 300.0)   # pA per input spike: the default LIF fires ~40 Hz at 20 Hz x 20 inputs

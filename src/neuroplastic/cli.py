@@ -224,7 +224,7 @@ def _run_target(args, out: Console, overrides: dict) -> int:
     from .experiments import compare, get, run_experiment
 
     if args.target.endswith(".toml"):
-        from .model.config import load_config
+        from .config import load_config
 
         cfg = load_config(args.target)
         seed = cfg.seed if args.seed is None else args.seed

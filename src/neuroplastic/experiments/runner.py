@@ -92,7 +92,7 @@ def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", n
     (docs/checkpoints.md).
     """
     from ..engine import Network
-    from ..model.config import model_to_dict
+    from ..config import model_to_dict
 
     check_events(model, duration)
     config = model_to_dict(model, duration=duration, seed=seed)
@@ -113,7 +113,7 @@ def resume_model(run_dir: str | Path, progress: bool = False, checkpoint_every: 
     checkpoint was written with)."""
     from ..engine import Network
     from ..io.checkpoint import read_manifest
-    from ..model.config import load_config
+    from ..config import load_config
 
     owner = "neuroplastic run --resume"
     path = Path(run_dir)

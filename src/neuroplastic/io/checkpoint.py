@@ -7,7 +7,7 @@ The file is a zip archive (``numpy.load`` opens it as an ``.npz``)::
                          loop, the engine state that is not an array (JSON),
                          the index of the arrays (dtype, shape), user metadata
     model.toml           the model description as a config file
-                         (neuroplastic.model.config; user rules by import
+                         (neuroplastic.config; user rules by import
                          path; long numeric lists as arrays ``model/<k>``,
                          see :mod:`neuroplastic.io.description`)
     arrays/<name>.npy    one .npy file per array (no pickled objects)

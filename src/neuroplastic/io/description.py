@@ -1,6 +1,6 @@
 """A model description as stored in a checkpoint: config TOML plus arrays.
 
-The description is the model's config (:func:`neuroplastic.model.config.model_to_dict`,
+The description is the model's config (:func:`neuroplastic.config.model_to_dict`,
 the same TOML a run directory's ``config.toml`` holds; user rules by import
 path ``"module:ClassName"``), with every numeric list longer than
 :data:`INLINE_MAX` (spike times, per-neuron parameters, per-synapse weights,
@@ -42,7 +42,7 @@ def describe(model, seed: int) -> tuple[str, dict]:
 
 def read_model(text: str, arrays: dict, source: str):
     """The model of a description written by :func:`describe`."""
-    from ..model.config import config_from_dict
+    from ..config import config_from_dict
 
     try:
         data = tomllib.loads(text)
@@ -55,7 +55,7 @@ def read_model(text: str, arrays: dict, source: str):
 
 
 def _config(model, seed: int) -> dict:
-    from ..model.config import model_to_dict
+    from ..config import model_to_dict
 
     d = model_to_dict(model, seed=seed)
     del d["simulation"]["duration"]

@@ -43,7 +43,7 @@ def network_config(net) -> dict:
     described without them; each such projection or population lists its
     rules by class name under ``rules``.
     """
-    from ..model.config import model_to_dict
+    from ..config import model_to_dict
 
     try:
         return model_to_dict(net.model, duration=net.t, seed=net.seed)

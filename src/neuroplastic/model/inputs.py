@@ -77,8 +77,9 @@ class SpikeTimes:
             raise ValidationError(o, "indices", f"shape {idx.shape}",
                                   f"must be 1-D and match times (shape {t.shape})")
         if idx.size and idx.max() >= self.n:
-            raise ValidationError(o, "indices", f"range [{idx.min()}, {idx.max()}]",
-                                  f"must be integers in [0, {self.n - 1}]")
+            k = int(np.argmax(idx >= self.n))
+            raise ValidationError(o, f"indices[{k}]", int(idx[k]),
+                                  f"must be <= {self.n - 1} (neuron indices in [0, {self.n - 1}])")
 
     @classmethod
     def from_trains(cls, name: str, trains) -> "SpikeTimes":
