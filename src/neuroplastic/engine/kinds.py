@@ -19,8 +19,9 @@ needs to run it:
 Entries are found by the description's type along its MRO, so a subclass of a
 registered model runs with its parent's kernel. The built-in kinds register
 themselves in ``engine/neurons.py`` and ``engine/inputs.py``; users register
-theirs with :func:`register_neuron_kind` (docs/writing-a-neuron.md). Nothing
-else in the engine names a kind.
+theirs with :func:`register_neuron_kind` (docs/writing-a-neuron.md). The rest
+of the engine tells only neuron populations from inputs (``isinstance`` of
+:class:`NeuronKind`); no other code branches on a particular kind.
 """
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ class NeuronKind(Kind):
         par = self.pack(model, n, dt)
         if not (isinstance(par, np.ndarray) and par.dtype == np.float64 and par.ndim == 2
                 and par.shape[0] in (1, n) and 1 <= par.shape[1] <= self.coefficients):
-            shown = f"{type(par).__name__} {getattr(par, 'dtype', '')}{list(np.shape(par))}"
+            shown = f"{par.dtype} array of shape {par.shape}" if isinstance(par, np.ndarray) else type(par).__name__
             raise ValidationError(owner, f"model ({type(model).__name__}) coefficient table", shown,
                                   f"must be a float64 array of shape (1, k) or ({n}, k) with 1 <= k <= "
                                   f"{self.coefficients} (what pack returns)")
@@ -289,7 +290,8 @@ def kind_for(part) -> Kind:
         return kind
     kind = find(type(part))
     if not isinstance(kind, InputKind):
-        raise ValidationError("Model", "populations", type(part).__name__, f"must be a population or input ({_known(InputKind)})")
+        raise ValidationError("Model", "populations", type(part).__name__,
+                              f"must be a population or input ({_known(InputKind)})")
     return kind
 
 
