@@ -4,9 +4,10 @@ Public surface: model descriptions (:mod:`neuroplastic.model`), the running
 :class:`Network`, plasticity rules, and errors.
 """
 from .engine import Network
+from .engine.kinds import register_neuron_kind
 from .errors import ModelWarning, SimulationError, ValidationError
 from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbability, Gamma,
-                    Izhikevich, LogNormal, Model, Normal, OneToOne, Pairs, PoissonInput, Population,
+                    Izhikevich, LogNormal, Model, NeuronModel, Normal, OneToOne, Pairs, PoissonInput, Population,
                     Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
                     WeightMonitor, RateUnit, BinaryUnit, ValueInput, Modulator, ModulatorMonitor, NoiseInput)
 from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP, ModulatedGain, ModulatedThreshold, Heterosynaptic, InhibitorySTDP, NeuronRule,
@@ -26,5 +27,5 @@ __all__ = [
     "RateUnit", "BinaryUnit", "ValueInput", "Oja", "BCM", "DiscreteSTDP", "NeuronRule", "OnSpike",
     "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "Structural", "PruneAndRegrow",
     "RandomRewire", "Modulator", "ModulatorMonitor", "RewardModulatedSTDP", "Gated", "GatedSTDP",
-    "ModulatedGain", "ModulatedThreshold", "NoiseInput",
+    "ModulatedGain", "ModulatedThreshold", "NoiseInput", "NeuronModel", "register_neuron_kind",
 ]

@@ -6,15 +6,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import connect, inputs, memory, neurons
+from . import connect, kinds, memory
 from .codegen import PopSpec, ProjSpec
 from .limits import to_steps
 from .random import seed_state
 from .synapses import SynapseStore, build_store
 from ..model.distributions import draw
-from ..model.inputs import NoiseInput, PoissonInput, ValueInput
 from ..errors import ValidationError
-from ..model.population import Population
 from ..plasticity.rule import Periodic
 
 Connections = namedtuple("Connections", ["pre", "post", "alive", "row_start", "row_len"])
@@ -44,10 +42,15 @@ class PopArrays:
         if name == "activity":
             if self.activity_name is not None:
                 return self.arrays["state"][self.state_names.index(self.activity_name)]
-            if self.spec.kind not in ("values", "noise"):
+            if not self.spec.graded:   # graded inputs write act themselves
                 self.spec.track_activity = True
             return self.arrays["act"]
         return self.arrays["state"][self.state_names.index(name)]
+
+    def argument(self, suffix: str):
+        """The array passed to the loop as ``P<k>_<suffix>``
+        (:func:`~neuroplastic.engine.codegen.population_arguments`)."""
+        return self.variable("activity") if suffix == "act" else self.arrays[suffix]
 
 
 @dataclass
@@ -63,41 +66,33 @@ class ProjArrays:
 
 
 def build_population(index: int, part, dt: float, rng: np.random.Generator) -> PopArrays:
-    """Arrays for a neuron population, Poisson source or spike-time source."""
-    if isinstance(part, Population):
-        kernel, par = neurons.pack(part.model, part.n, dt)
-        names = part.model.state_variables
-        init = {**part.model.default_initial(), **part.initial}
-        state = np.vstack([draw(init.get(v, 0.0), rng, part.n) for v in names])
-        rows = tuple(names.index(s) for s in part.model.synaptic_variables)
-        model = part.model
-        spec = PopSpec(index, "neuron", kernel=kernel, channel_rows=rows, graded=model.graded,
-                       instant_input=model.graded or bool(getattr(model, "same_step_input", False)))
-        arrays = dict(spk=np.zeros(part.n, np.int64), state=state, par=np.ascontiguousarray(par),
-                      ref=np.zeros(part.n, np.int64), work=np.zeros((3, part.n)),
-                      act=np.zeros(part.n), nact=np.zeros(1, np.int64), cnt=np.zeros(part.n, np.int64),
-                      alive=np.ones(part.n, np.bool_), ndead=np.zeros(1, np.int64))
-        return PopArrays(spec, part.name, part.n, arrays, names, activity_name=model.activity_variable)
-    if isinstance(part, ValueInput):
-        hold = to_steps(part.interval, dt, minimum=1)
-        arrays = dict(spk=np.zeros(part.n, np.int64), vals=np.ascontiguousarray(part.values), hold=hold,
-                      act=np.zeros(part.n))
-        return PopArrays(PopSpec(index, "values", graded=True), part.name, part.n, arrays)
-    if isinstance(part, NoiseInput):
-        hold = np.int64(1) if part.interval is None else to_steps(part.interval, dt, minimum=1)
-        arrays = dict(spk=np.zeros(part.n, np.int64), bounds=np.array([part.low, part.high]), hold=hold,
-                      act=np.zeros(part.n))
-        return PopArrays(PopSpec(index, "noise", graded=True), part.name, part.n, arrays)
-    if isinstance(part, PoissonInput):
-        log_q, acc, interval = inputs.poisson_tables(part, dt)
-        arrays = dict(spk=np.zeros(part.n, np.int64), nxt=np.zeros(2, np.int64), logq=log_q,
-                      acc=acc, int=np.int64(interval), act=np.zeros(part.n), nact=np.zeros(1, np.int64),
-                      cnt=np.zeros(part.n, np.int64))
-        return PopArrays(PopSpec(index, "poisson"), part.name, part.n, arrays)
-    steps, idx, per_step = inputs.spike_schedule(part, dt)
-    arrays = dict(spk=np.zeros(max(per_step, 1), np.int64), steps=steps, idx=idx, ptr=np.zeros(1, np.int64),
-                  act=np.zeros(part.n), nact=np.zeros(1, np.int64), cnt=np.zeros(part.n, np.int64))
-    return PopArrays(PopSpec(index, "spike_times"), part.name, part.n, arrays)
+    """Arrays for a neuron population or an input, as its registered kind packs them."""
+    kind = kinds.kind_for(part)
+    if isinstance(kind, kinds.NeuronKind):
+        return _neuron_population(index, part, kind, dt, rng)
+    arrays = {"spk": np.zeros(part.n, np.int64), **kind.pack(part, dt), "act": np.zeros(part.n)}
+    if not kind.graded:
+        arrays.update(nact=np.zeros(1, np.int64), cnt=np.zeros(part.n, np.int64))
+    spec = PopSpec(index, kind, kind.kernel(part), graded=kind.graded)
+    return PopArrays(spec, part.name, part.n, arrays)
+
+
+def _neuron_population(index: int, part, kind, dt: float, rng: np.random.Generator) -> PopArrays:
+    """State rows from the model's initial values, the kind's coefficient
+    table, and the bookkeeping arrays every neuron population has."""
+    model, n = part.model, part.n
+    par = kind.coefficient_table(model, n, dt, f"Population '{part.name}'")
+    names = model.state_variables
+    init = {**model.default_initial(), **part.initial}
+    state = np.vstack([draw(init.get(v, 0.0), rng, n) for v in names])
+    rows = tuple(names.index(s) for s in model.synaptic_variables)
+    spec = PopSpec(index, kind, kind.kernel(model), channel_rows=rows, graded=model.graded,
+                   instant_input=model.graded or bool(getattr(model, "same_step_input", False)))
+    arrays = dict(spk=np.zeros(n, np.int64), state=state, par=par,
+                  ref=np.zeros(n, np.int64), work=np.zeros((3, n)),
+                  act=np.zeros(n), nact=np.zeros(1, np.int64), cnt=np.zeros(n, np.int64),
+                  alive=np.ones(n, np.bool_), ndead=np.zeros(1, np.int64))
+    return PopArrays(spec, part.name, n, arrays, names, activity_name=model.activity_variable)
 
 
 def build_projection(index, proj, pops: dict, dt, rng, headroom, mods=None) -> ProjArrays:
@@ -113,7 +108,7 @@ def build_projection(index, proj, pops: dict, dt, rng, headroom, mods=None) -> P
     d = np.atleast_1d(to_steps(draw(proj.delay, rng, len(i)), dt))
     store = build_store(i, j, w, d, pre.n, post.n, headroom=headroom)
     channel = 0 if proj.receptor == "exc" else 1
-    deliver = post.spec.kind == "neuron"
+    deliver = post.spec.neuron
     direct = deliver and int(d.max(initial=0)) == 0
     spec = ProjSpec(index, pre.spec.index, post.spec.index, channel, deliver=deliver,
                     row=post.spec.channel_rows[channel] if deliver else -1, direct=direct,
@@ -184,8 +179,9 @@ def rng_state(seed: int) -> np.ndarray:
     return seed_state(seed, stream=1)
 
 
-def first_poisson_positions(pops: list[PopArrays], rng_arr: np.ndarray) -> None:
-    """Draw each Poisson source's first candidate (step 0 onward)."""
+def start_inputs(pops: list[PopArrays], rng_arr: np.ndarray) -> None:
+    """Let each input kind that draws from the loop's random state start
+    (a Poisson source's first candidate), in population order."""
     for p in pops:
-        if p.spec.kind == "poisson":
-            inputs.start(p.arrays["nxt"], 0, rng_arr, p.arrays["logq"], p.n)
+        if isinstance(p.spec.kind, kinds.InputKind) and p.spec.kind.start is not None:
+            p.spec.kind.start(p.arrays, rng_arr, p.n)

@@ -20,7 +20,7 @@ from numba.core import event
 
 from ..io.atomic import atomic_write_text
 
-_ENGINE_SOURCES = ("neurons.py", "inputs.py", "random.py", "codegen.py")
+_ENGINE_SOURCES = ("neurons.py", "inputs.py", "random.py", "codegen.py", "kinds.py")
 
 
 def cache_dir() -> Path:
@@ -36,17 +36,27 @@ def _engine_fingerprint() -> str:
     return "".join((here / name).read_text() for name in _ENGINE_SOURCES)
 
 
-def kernel_key(source: str, rule_sources: list[str]) -> str:
+def kernel_sources(net) -> list[str]:
+    """Identity and source of every function the loop calls that the
+    generated source only names: each population's kernel (its registered
+    kind, engine/kinds.py) and each rule's hooks."""
+    kernels = [p.spec.kind.fingerprint(p.spec.step) for p in net._pops]
+    rules = [type(r).source_fingerprint() for part in net._pops + net._projs for r in part.spec.rules]
+    return kernels + rules
+
+
+def kernel_key(source: str, sources: list[str]) -> str:
     """Hash of everything the compiled loop depends on."""
     h = hashlib.sha256()
-    for part in (source, *rule_sources, _engine_fingerprint(), numba.__version__, sys.version):
+    for part in (source, *sources, _engine_fingerprint(), numba.__version__, sys.version):
         h.update(part.encode())
     return h.hexdigest()[:20]
 
 
-def load_kernel(source: str, rule_sources: list[str], hooks: dict):
-    """The ``advance`` function of the generated module, with hooks bound."""
-    key = kernel_key(source, rule_sources)
+def load_kernel(source: str, sources: list[str], hooks: dict):
+    """The ``advance`` function of the generated module, with the kernels and
+    hooks it calls bound as its globals (``sources``: :func:`kernel_sources`)."""
+    key = kernel_key(source, sources)
     mod_name = f"np_{key}"
     module = sys.modules.get(mod_name)
     if module is None:

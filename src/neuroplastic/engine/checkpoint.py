@@ -299,10 +299,12 @@ def _apply_recorder(r, prefix, meta, src: _Source) -> None:
 # -- identity of the compiled loop ------------------------------------------------------
 
 def kernel_digest(net) -> str:
-    """SHA-256 of the generated step loop and the rules' hook sources: equal
-    digests run the same compiled code (the condition for bit-for-bit continuation)."""
-    rules = [type(r).source_fingerprint() for part in net._pops + net._projs for r in part.spec.rules]
-    return hashlib.sha256("\n".join([net.kernel_source, *rules]).encode()).hexdigest()
+    """SHA-256 of the generated step loop and the sources of the kernels and
+    rule hooks it calls: equal digests run the same compiled code (the
+    condition for bit-for-bit continuation)."""
+    from .cache import kernel_sources
+
+    return hashlib.sha256("\n".join([net.kernel_source, *kernel_sources(net)]).encode()).hexdigest()
 
 
 # -- files and pickling ------------------------------------------------------------------

@@ -3,10 +3,11 @@
 The loop is specialised to the network's structure (which populations, which
 neuron kernels, which projections and which rule hooks, in which order) and takes
 every array as an argument, so changing sizes or parameter values never
-recompiles. Rule hooks are numba functions bound as globals of the generated
-module; the module lives in an on-disk cache keyed by a hash of its source, the
-rules' hook sources and the engine's own kernel sources, so a new process loads
-the compiled machine code instead of compiling again.
+recompiles. Population kernels (registered kinds, engine/kinds.py) and rule hooks
+are numba functions bound as globals of the generated module; the module lives
+in an on-disk cache keyed by a hash of its source, the kernels' and rule hooks'
+sources and the engine's own sources, so a new process loads the compiled
+machine code instead of compiling again.
 
 Status codes written to ``status[0]``: 0 finished, 1 non-finite state,
 2 runaway activity, 3 spike-monitor buffer full (``status[1]`` = step,
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .kinds import LOOP_NAMES, Kind, NeuronKind
 from ..plasticity.gating import GatedRule
 from ..plasticity.rule import OnPost, OnPre, OnSpike, Periodic, Transmission
 
@@ -27,14 +29,26 @@ class PopSpec:
     """Structure of one population as the generator sees it."""
 
     index: int
-    kind: str               # "neuron", "poisson", "spike_times", "values" or "noise"
-    kernel: str = ""        # neuron kernel name
+    kind: Kind              # the registered kind (engine/kinds.py)
+    step: object = None     # its kernel for this population (a numba function)
     channel_rows: tuple = ()  # state rows receiving exc / inh input
     buffered: tuple = ()    # channels (0 exc, 1 inh) that have a delay buffer
     graded: bool = False    # synapses carry w * activity (rate units, value inputs)
     instant_input: bool = False  # zero-delay input from earlier populations arrives in the same step
     track_activity: bool = False  # keep a 0/1 spike-indicator array (a rule reads it)
     rules: list = field(default_factory=list)  # neuron (intrinsic) rules
+
+    @property
+    def neuron(self) -> bool:
+        """A neuron population (state, synaptic input), not an input."""
+        return isinstance(self.kind, NeuronKind)
+
+    @property
+    def kernel_name(self) -> str:
+        """The global name the generated module binds the kernel to (``K`` names
+        nothing else in the loop, so no kernel name can shadow an argument)."""
+        name = self.step.py_func.__name__
+        return f"K{self.index}_{name if name.isidentifier() else 'kernel'}"
 
 
 @dataclass
@@ -95,22 +109,7 @@ def argument_names(pops, projs, mons, mods=None) -> list[str]:
         names += [f"Q{m}_{x}" for m, on in enumerate(mods.scheduled) if on for x in ("steps", "amt", "ptr")]
     for p in pops:
         k = p.index
-        names += [f"P{k}_spk"] + ([f"P{k}_cnt"] if counts_spikes(p) else [])
-        if p.kind == "neuron":
-            names += [f"P{k}_state", f"P{k}_par", f"P{k}_ref", f"P{k}_work", f"P{k}_alive", f"P{k}_ndead"]
-            names += [f"B{k}_{c}" for c in p.buffered]
-        elif p.kind == "poisson":
-            names += [f"P{k}_nxt", f"P{k}_logq", f"P{k}_acc", f"P{k}_int"]
-        elif p.kind == "values":
-            names += [f"P{k}_vals", f"P{k}_hold"]
-        elif p.kind == "noise":
-            names += [f"P{k}_bounds", f"P{k}_hold"]
-        else:
-            names += [f"P{k}_steps", f"P{k}_idx", f"P{k}_ptr"]
-        if p.graded:
-            names += [f"P{k}_act"]
-        elif p.track_activity:
-            names += [f"P{k}_act", f"P{k}_nact"]
+        names += [f"P{k}_{a}" for a in population_arguments(p)]
         for r, rule in enumerate(p.rules):
             names += [f"P{k}R{r}_st", f"P{k}R{r}_p"] + ([f"P{k}R{r}_period"] if isinstance(rule, Periodic) else [])
     for j in projs:
@@ -132,16 +131,30 @@ def argument_names(pops, projs, mons, mods=None) -> list[str]:
     return names
 
 
+def population_arguments(p) -> list[str]:
+    """Suffixes of a population's arrays passed to the loop, in order: the one
+    list from which both the signature (``P<k>_<suffix>``) and the call
+    (``Network._arguments``, ``PopArrays.argument``) are made."""
+    names = ["spk"] + (["cnt"] if counts_spikes(p) else []) + list(p.kind.arrays)
+    names += [f"B{c}" for c in p.buffered]
+    if p.graded:
+        names += ["act"]
+    elif p.track_activity:
+        names += ["act", "nact"]
+    return names
+
+
 def counts_spikes(p) -> bool:
     """Whether the loop keeps per-neuron spike counts for ``p`` (every
     population that spikes; graded units and value/noise inputs send every
     step and have no spike count)."""
-    return not p.graded and p.kind in ("neuron", "poisson", "spike_times")
+    return not p.graded
 
 
 def hook_globals(projs, pops=()) -> dict:
-    """Global names -> numba functions for every rule hook the loop calls."""
-    out = {}
+    """Global names -> numba functions for every population kernel and rule
+    hook the loop calls."""
+    out = {p.kernel_name: p.step for p in pops}
     for p in pops:
         for r, rule in enumerate(p.rules):
             for hook in ("on_spike", "every"):
@@ -162,9 +175,6 @@ def generate(pops, projs, mons, mods=None) -> str:
     w = _Writer()
     w(0, '"""Generated by neuroplastic.engine.codegen; do not edit."""')
     w(0, "from numba import njit")
-    w(0, "from neuroplastic.engine.neurons import lif_current_step, lif_conductance_step, adex_step, izhikevich_step")
-    w(0, "from neuroplastic.engine.neurons import rate_step, binary_step")
-    w(0, "from neuroplastic.engine.inputs import poisson_step, spike_times_step, values_step, noise_step")
     w(0, "")
     w(0, "")
     w(0, "@njit(cache=True, nogil=True, error_model=\"numpy\")")
@@ -253,8 +263,9 @@ def _emit_population(w, p):
     if p.track_activity:  # clear the previous step's indicators (spk still holds them)
         w(2, f"for a in range(P{k}_nact[0]):")
         w(3, f"P{k}_act[P{k}_spk[a]] = 0.0")
-    if p.kind == "neuron":
-        w(2, f"c{k} = {p.kernel}(P{k}_state, P{k}_par, P{k}_ref, P{k}_work, P{k}_spk, bad)")
+    call = ", ".join(a if a in LOOP_NAMES else f"P{k}_{a}" for a in p.kind.call)
+    w(2, f"c{k} = {p.kernel_name}({call})")
+    if p.neuron:
         w(2, f"if c{k} < 0:")
         w(3, f"status[0] = {NONFINITE}; status[1] = n; status[2] = {k}; status[3] = -c{k} - 1")
         w(3, "return n")
@@ -265,14 +276,6 @@ def _emit_population(w, p):
         w(5, f"P{k}_spk[m] = P{k}_spk[a]")
         w(5, "m += 1")
         w(3, f"c{k} = m")
-    elif p.kind == "poisson":
-        w(2, f"c{k} = poisson_step(n, rng, P{k}_nxt, P{k}_logq, P{k}_acc, P{k}_int, P{k}_spk)")
-    elif p.kind == "values":
-        w(2, f"c{k} = values_step(n, P{k}_vals, P{k}_hold, P{k}_act, P{k}_spk)")
-    elif p.kind == "noise":
-        w(2, f"c{k} = noise_step(n, P{k}_hold, rng, P{k}_bounds, P{k}_act, P{k}_spk)")
-    else:
-        w(2, f"c{k} = spike_times_step(n, P{k}_steps, P{k}_idx, P{k}_ptr, P{k}_spk)")
     if p.track_activity:
         w(2, f"for a in range(c{k}):")
         w(3, f"P{k}_act[P{k}_spk[a]] = 1.0")
@@ -337,7 +340,7 @@ def _emit_pre_side(w, pops, j):
         if j.direct:
             w(4, f"P{j.post}_state[{j.row}, j] += x")
         else:
-            buf = f"B{j.post}_{j.channel}"
+            buf = f"P{j.post}_B{j.channel}"
             w(4, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], j] += x")
     else:
         for r, rule in enumerate(j.rules):
@@ -365,10 +368,11 @@ def _emit_post_side(w, j):
 
 def _emit_delivery(w, p, c):
     k, row = p.index, p.channel_rows[c]
-    w(2, f"slot = n % B{k}_{c}.shape[0]")
-    w(2, f"for j in range(B{k}_{c}.shape[1]):")
-    w(3, f"P{k}_state[{row}, j] += B{k}_{c}[slot, j]")
-    w(3, f"B{k}_{c}[slot, j] = 0.0")
+    buf = f"P{k}_B{c}"
+    w(2, f"slot = n % {buf}.shape[0]")
+    w(2, f"for j in range({buf}.shape[1]):")
+    w(3, f"P{k}_state[{row}, j] += {buf}[slot, j]")
+    w(3, f"{buf}[slot, j] = 0.0")
 
 
 def _emit_periodic(w, j):

@@ -1,4 +1,5 @@
-"""Compiled spike sources: Poisson (geometric skipping) and explicit spike times."""
+"""Compiled input sources and their registration as population kinds (engine/kinds.py):
+Poisson (geometric skipping), explicit spike times, given values and uniform noise."""
 from __future__ import annotations
 
 import math
@@ -6,9 +7,10 @@ import math
 import numpy as np
 from numba import njit
 
+from .kinds import InputKind, register
 from .limits import STEP_LIMIT, to_steps
 from .random import geometric_gap, uniform
-from ..model.inputs import PoissonInput, SpikeTimes
+from ..model.inputs import NoiseInput, PoissonInput, SpikeTimes, ValueInput
 
 
 @njit(cache=True)
@@ -135,3 +137,39 @@ def spike_schedule(src: SpikeTimes, dt: float):
     steps, idx = steps[order], idx[order]
     per_step = int(np.unique(steps, return_counts=True)[1].max()) if steps.size else 0
     return steps, idx, per_step
+
+
+# -- the input kinds ---------------------------------------------------------------
+
+def _pack_poisson(src: PoissonInput, dt: float) -> dict:
+    log_q, acc, interval = poisson_tables(src, dt)
+    return dict(nxt=np.zeros(2, np.int64), logq=log_q, acc=acc, int=np.int64(interval))
+
+
+def _start_poisson(arrays: dict, rng: np.ndarray, n: int) -> None:
+    """The first candidate of a Poisson source (step 0 onward)."""
+    start(arrays["nxt"], 0, rng, arrays["logq"], n)
+
+
+def _pack_spike_times(src: SpikeTimes, dt: float) -> dict:
+    steps, idx, per_step = spike_schedule(src, dt)
+    return dict(spk=np.zeros(max(per_step, 1), np.int64), steps=steps, idx=idx, ptr=np.zeros(1, np.int64))
+
+
+def _pack_values(src: ValueInput, dt: float) -> dict:
+    return dict(vals=np.ascontiguousarray(src.values), hold=to_steps(src.interval, dt, minimum=1))
+
+
+def _pack_noise(src: NoiseInput, dt: float) -> dict:
+    hold = np.int64(1) if src.interval is None else to_steps(src.interval, dt, minimum=1)
+    return dict(bounds=np.array([src.low, src.high]), hold=hold)
+
+
+register(InputKind(PoissonInput, {"poisson": poisson_step}, ("nxt", "logq", "acc", "int"),
+                   ("n", "rng", "nxt", "logq", "acc", "int", "spk"), pack=_pack_poisson, start=_start_poisson))
+register(InputKind(SpikeTimes, {"spike_times": spike_times_step}, ("steps", "idx", "ptr"),
+                   ("n", "steps", "idx", "ptr", "spk"), pack=_pack_spike_times))
+register(InputKind(ValueInput, {"values": values_step}, ("vals", "hold"),
+                   ("n", "vals", "hold", "act", "spk"), pack=_pack_values, graded=True))
+register(InputKind(NoiseInput, {"noise": noise_step}, ("bounds", "hold"),
+                   ("n", "hold", "rng", "bounds", "act", "spk"), pack=_pack_noise, graded=True))

@@ -127,9 +127,11 @@ def neuron_bytes(part) -> int:
 
     if not isinstance(part, Population):
         return PER_NEURON                      # inputs: spk, cnt, act (a ValueInput table: _table_bytes)
+    from .kinds import kind_for
+
     model = part.model
     n_state = len(model.state_variables)
-    n_par = 17                                 # widest parameter row (AdEx: 17 columns)
+    n_par = kind_for(part).coefficients        # widest coefficient row of its kind (one row per neuron at worst)
     n_rule = sum(len(type(r).neuron_state) for r in getattr(part, "rules", ()))
     return PER_NEURON + 8 * (n_state + n_par + n_rule)
 

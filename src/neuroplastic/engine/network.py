@@ -14,14 +14,15 @@ import copy
 import numpy as np
 
 from . import arguments as arg
-from . import build, codegen, inputs, memory, runaway, topology
+from . import build, codegen, inputs, kinds, memory, runaway, topology
 from .modulation import build_modulators
-from .cache import load_kernel, watch_compile
+from .cache import kernel_sources, load_kernel, watch_compile
 from .inputs import rate_tables
 from .recorders import make_recorder
 from .structure import Structure, resize_rule_states
 from .topology import Topology
 from ..model.description import Model
+from ..model.inputs import PoissonInput
 from ..model.topology import Lesion
 from ..errors import SimulationError, ValidationError
 from ..plasticity.rule import Periodic, PhaseAware
@@ -56,6 +57,7 @@ class Network:
         headroom = arg.number("__init__", "headroom", headroom, 0.0, 100.0)
         self.model, self.seed, self.dt = model.validate(), seed, float(model.dt)
         self._headroom = headroom
+        kinds.check_populations(self.model)
         memory.check_model(self.model, headroom)
         self._build()
         self._compile()
@@ -84,7 +86,7 @@ class Network:
                            for k, m in enumerate(model.monitors.values())]
         runaway.setup(self)
         self._rng = build.rng_state(self.seed)
-        build.first_poisson_positions(self._pops, self._rng)
+        build.start_inputs(self._pops, self._rng)
         self._status, self._bad = np.zeros(4, np.int64), np.zeros(1, np.int64)
         self.step = 0
         self._initial = copy.deepcopy(self._mutable())
@@ -114,8 +116,7 @@ class Network:
         mods = codegen.ModSpec(self._mods.count, [q is not None for q in self._mods.schedules],
                                [(k, pop) for k, pop, _ in self._mods.sources])
         self.kernel_source = codegen.generate(pops, projs, mons, mods)
-        rule_sources = [type(r).source_fingerprint() for part in pops + projs for r in part.rules]
-        self._advance = load_kernel(self.kernel_source, rule_sources, codegen.hook_globals(projs, pops))
+        self._advance = load_kernel(self.kernel_source, kernel_sources(self), codegen.hook_globals(projs, pops))
 
     def _mutable(self):
         """Everything ``reset`` must restore (arrays are copied by deepcopy)."""
@@ -204,25 +205,7 @@ class Network:
                 if q is not None:
                     args += list(q)
         for p in self._pops:
-            a = p.arrays
-            args.append(a["spk"])
-            if codegen.counts_spikes(p.spec):
-                args.append(a["cnt"])
-            if p.spec.kind == "neuron":
-                args += [a["state"], a["par"], a["ref"], a["work"], a["alive"], a["ndead"]]
-                args += [a[f"B{c}"] for c in p.spec.buffered]
-            elif p.spec.kind == "poisson":
-                args += [a["nxt"], a["logq"], a["acc"], a["int"]]
-            elif p.spec.kind == "values":
-                args += [a["vals"], a["hold"]]
-            elif p.spec.kind == "noise":
-                args += [a["bounds"], a["hold"]]
-            else:
-                args += [a["steps"], a["idx"], a["ptr"]]
-            if p.spec.graded:
-                args.append(p.variable("activity"))
-            elif p.spec.track_activity:
-                args += [a["act"], a["nact"]]
+            args += [p.argument(a) for a in codegen.population_arguments(p.spec)]
             for rule, st, par, period in zip(p.spec.rules, p.rule_states, p.rule_params, p.rule_periods):
                 args += [st, par] + ([period] if isinstance(rule, Periodic) else [])
         for pj in self._projs:
@@ -324,7 +307,7 @@ class Network:
     def state(self, population: str, variable: str) -> np.ndarray:
         """Live view of a state variable (one value per neuron) of a neuron population."""
         p = self._population(population, "state")
-        if p.spec.kind != "neuron":
+        if not p.spec.neuron:
             raise ValidationError("Network.state", "population", population,
                                   "must be a neuron population (inputs have no state variables)")
         name = arg.name("state", "variable", variable, p.state_names, f"population {population!r}")
@@ -399,7 +382,7 @@ class Network:
         for inputs built with per-neuron rates (no ``rate_interval``); ``reset``
         restores the built rates. Rates above 1/dt are refused, as in the model."""
         p = self._population(population, "set_rates")
-        if p.spec.kind != "poisson" or int(p.arrays["int"]) != 0:
+        if not isinstance(self.model.populations[population], PoissonInput) or int(p.arrays["int"]) != 0:
             raise ValidationError("Network.set_rates", "population", population,
                                   "must be a PoissonInput without rate_interval")
         rates = arg.real_array("set_rates", "rates", rates)

@@ -1,11 +1,13 @@
-"""Compiled step kernels for the neuron models, and their parameter packing.
+"""Compiled step kernels of the built-in neuron models, their packing and their registration.
 
 Each kernel advances one population by one step ``dt`` and writes the indices of
 the neurons that spiked into ``spk``. It returns the number of spikes, or
 ``-(1 + row)`` if state row ``row`` became NaN/inf (the neuron index is written to
 ``bad[0]``). Per-neuron coefficients that depend only on ``dt`` and parameters
-(propagators, exponentials) are computed once by :func:`pack`, so the kernels do
-no redundant transcendental work.
+(propagators, exponentials) are computed once by each model's packing function,
+so the kernels do no redundant transcendental work. Each model is registered as a
+neuron kind (engine/kinds.py) at the end of this module, as a user's model is
+(docs/writing-a-neuron.md).
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from numba import njit
 #: vectorise the loops.
 FASTMATH = {"contract", "arcp"}
 
+from .kinds import coefficient_rows as _rows
+from .kinds import register_neuron_kind
 from ..model.neurons import LIF, AdEx, Izhikevich
 from ..model.units import ACTIVATIONS, BinaryUnit, RateUnit
 
@@ -277,17 +281,6 @@ def binary_step(state, par, ref, work, spk, bad):
     return k
 
 
-def _rows(n, *values):
-    """Per-neuron coefficients, neuron-major (n, n_coefficients): one neuron's
-    coefficients are contiguous in memory. A population whose neurons all share
-    the same coefficients stores a single row (1, n_coefficients), which the
-    kernels detect; this cuts memory traffic per neuron-step about fourfold."""
-    table = np.vstack([np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in values]).T
-    if n > 1 and np.all(table == table[0]):
-        table = table[:1]
-    return np.ascontiguousarray(table)
-
-
 def _lif_current(m, n, dt):
     tm, te, ti = (np.broadcast_to(np.asarray(x, float), (n,)) for x in (m.tau_m, m.tau_e, m.tau_i))
     r = tm / np.asarray(m.c_m, float)
@@ -331,31 +324,24 @@ def _izhikevich(m, n, dt):
                  float(m.v_substeps))
 
 
-#: Kernels whose parameter column 1 holds the refractory period in steps.
-REFRACTORY_COLUMN = {"lif_current_step": 1, "lif_conductance_step": 1, "adex_step": 1, "izhikevich_step": 1}
+def _lif(m, n, dt):
+    return _lif_current(m, n, dt) if m.synapse == "current" else _lif_conductance(m, n, dt)
 
 
-def refractory_steps(kernel: str, par: np.ndarray):
-    """Refractory steps per neuron (or one shared value) of a spiking kernel's
-    packed parameters; None for kernels without a refractory period."""
-    column = REFRACTORY_COLUMN.get(kernel)
-    return None if column is None else par[:, column]
+def _rate(m, n, dt):
+    keep = 0.0 if m.tau == 0 else math.exp(-dt / float(m.tau))
+    return np.array([[float(ACTIVATIONS.index(m.activation)), keep]])
 
 
-def pack(model, n: int, dt: float):
-    """(kernel name, per-neuron coefficient array) for a neuron model at step dt."""
-    if isinstance(model, LIF):
-        if model.synapse == "current":
-            return "lif_current_step", _lif_current(model, n, dt)
-        return "lif_conductance_step", _lif_conductance(model, n, dt)
-    if isinstance(model, AdEx):
-        return "adex_step", _adex(model, n, dt)
-    if isinstance(model, Izhikevich):
-        return "izhikevich_step", _izhikevich(model, n, dt)
-    if isinstance(model, RateUnit):
-        code = ACTIVATIONS.index(model.activation)
-        keep = 0.0 if model.tau == 0 else math.exp(-dt / float(model.tau))
-        return "rate_step", np.array([[float(code), keep]])
-    if isinstance(model, BinaryUnit):
-        return "binary_step", np.zeros((1, 1))
-    raise TypeError(f"no kernel for neuron model {type(model).__name__}")
+def _binary(m, n, dt):
+    return np.zeros((1, 1))
+
+
+# The built-in neuron kinds (engine/kinds.py): kernel(s), packing, width of the
+# coefficient table and the column holding the refractory period in steps.
+register_neuron_kind(LIF, {"current": lif_current_step, "conductance": lif_conductance_step}, _lif,
+                     coefficients=13, refractory=1, variant=lambda m: m.synapse)
+register_neuron_kind(AdEx, adex_step, _adex, coefficients=17, refractory=1)
+register_neuron_kind(Izhikevich, izhikevich_step, _izhikevich, coefficients=11, refractory=1)
+register_neuron_kind(RateUnit, rate_step, _rate, coefficients=2)
+register_neuron_kind(BinaryUnit, binary_step, _binary, coefficients=1)

@@ -14,14 +14,15 @@ check against ``max_rate`` alone. The limit of population ``k`` is therefore
 with ``r_i`` the refractory steps of neuron ``i`` and ``SATURATION`` = 0.9: a
 population that spends 90% of its time at the refractory ceiling is
 saturated, whatever ``max_rate`` says. ``max_rate=None`` disables the check.
-Inputs and rate/binary units are never checked.
+Inputs and rate units are never checked; neuron kinds without a refractory
+period (binary units; a user's kind registered with ``refractory=None``) are
+checked against ``max_rate`` alone.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .limits import to_steps
-from .neurons import refractory_steps
 from ..errors import SimulationError
 
 WINDOW_MS = 100.0
@@ -30,9 +31,9 @@ SATURATION = 0.9
 
 def rate_limit_hz(pop, max_rate: float, dt: float) -> float:
     """The runaway limit (Hz) of a population (module doc), inf when unchecked."""
-    if max_rate is None or pop.spec.kind != "neuron" or pop.spec.graded:
+    if max_rate is None or not pop.spec.neuron or pop.spec.graded:
         return np.inf
-    ref = refractory_steps(pop.spec.kernel, pop.arrays["par"])
+    ref = pop.spec.kind.refractory_steps(pop.arrays["par"])
     if ref is None:
         return float(max_rate)
     ceiling = float(np.mean(1e3 / ((np.asarray(ref, float) + 1.0) * dt)))

@@ -43,7 +43,7 @@ def _neuron_population(net, name: str, owner: str):
     if not isinstance(name, str) or name not in net._pop_index:
         raise ValidationError(owner, "population", name, f"must name a population ({', '.join(net._pop_index)})")
     pop = net._pops[net._pop_index[name]]
-    if pop.spec.kind != "neuron":
+    if not pop.spec.neuron:
         raise ValidationError(owner, "population", name, "must be a neuron population (inputs cannot change size)")
     return pop
 
