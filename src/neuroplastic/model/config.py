@@ -58,6 +58,7 @@ from .monitors import MONITOR_KINDS
 from .neurons import NEURON_MODELS
 from .population import Population
 from .projection import Projection
+from .spec import Integer, field_specs
 
 __all__ = ["RunConfig", "config_from_dict", "load_config", "model_to_dict"]
 
@@ -509,6 +510,8 @@ def _rule(r: _Reader, path: str, d, table=None):
         kp = _join(path, key)
         if isinstance(_field_default(cls, key), str):
             kwargs[key] = r.string(kp, d[key])
+        elif isinstance(field_specs(cls).get(key), Integer):
+            kwargs[key] = r.integer(kp, d[key])
         else:
             kwargs[key] = r.number(kp, d[key])
     rule = r.build(path, cls, kwargs)
