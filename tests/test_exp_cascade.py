@@ -52,3 +52,16 @@ def test_lifetime_estimate_from_samples_recovers_the_crossing(model):
     ages = cm.age_grid(exact)
     assert snr(exact) == pytest.approx(1.0, abs=1e-9)
     assert cm.lifetime_from_samples(ages, snr(ages)) == pytest.approx(exact, rel=0.01)
+
+
+def test_sizes_and_their_bad_values():
+    exp = experiments.get("cascade-capacity")
+    from neuroplastic.experiments.cascade_capacity import sizes_of
+
+    assert sizes_of(exp.resolve(scale="full")).tolist() == [1000, 3162, 10000, 31623, 100000, 316228, 1000000]
+    with pytest.raises(npl.ValidationError, match="n_min must be <= n_max") as err:
+        exp.resolve({"n_min": "100000", "n_max": "1000"})
+    assert err.value.field == "n_min"
+    with pytest.raises(npl.ValidationError) as err:
+        exp.resolve({"m_max": "13"})
+    assert err.value.field == "m_max"
