@@ -36,19 +36,24 @@ def _generator(rule) -> np.ndarray:
     return lap / c[:, None]
 
 
-def _spike_net(rules, weights, pre=((), ()), post=((), ()), w_min=-10.0, w_max=10.0):
-    """One synapse per presynaptic neuron onto a spike source (nothing delivered;
-    on_post rules see its spikes): spike times are exact."""
+#: PairSTDP that changes nothing: every spike-driven network here is [PairSTDP, rule],
+#: so the tests share two compiled structures (the rule under test is rule 1).
+IDLE = npl.PairSTDP(a_plus=0.0, a_minus=0.0)
+
+
+def _spike_net(rule, weights, pre=((), ()), post=((), ()), stdp=IDLE, w_min=-10.0, w_max=10.0):
+    """[stdp, rule] on one synapse per presynaptic neuron onto a spike source
+    (nothing delivered; on_post rules see its spikes): spike times are exact."""
     n = len(weights)
     m = npl.Model(dt=DT)
     m.add(npl.SpikeTimes("pre", n, *pre))
     m.add(npl.SpikeTimes("post", 1, *post))
     m.add(npl.Projection("syn", "pre", "post", npl.AllToAll(), weight=np.asarray(weights, float),
-                         rules=list(rules), w_min=w_min, w_max=w_max))
+                         rules=[stdp, rule], w_min=w_min, w_max=w_max))
     return npl.Network(m, seed=0)
 
 
-def _chain_state(net, m, rule=0):
+def _chain_state(net, m, rule=1):
     """(w, u2 .. um) per synapse in build order, shape (n, m)."""
     slots = net._store("syn").build_slots
     st = net.rule_state("syn", rule)
@@ -71,7 +76,7 @@ def test_propagator_is_the_matrix_exponential(m, growth, decay, span):
 def test_a_kick_to_the_weight_spreads_along_the_chain_as_the_linear_solution():
     rule = npl.CascadeSynapse(m=4, coupling=0.05, leak=1.0, reference=0.5, period=1.0)
     w0 = np.array([1.0, 2.0, -0.5])
-    net = _spike_net([rule], w0)
+    net = _spike_net(rule, w0)
     net.run(1.0)                          # first update: the hidden variables take the weight
     primed = _chain_state(net, 4)
     expected = 0.5 + (w0 - 0.5)[:, None] * rule.propagator(1.0).sum(axis=1)[None, :]
@@ -93,9 +98,9 @@ def test_a_kick_to_the_weight_spreads_along_the_chain_as_the_linear_solution():
 def test_closed_chain_conserves_volume_and_levels_out():
     rule = npl.CascadeSynapse(m=5, coupling=0.5, leak=0.0, period=2.0)
     w0 = np.array([1.0, -2.0])
-    net = _spike_net([rule], w0)
+    net = _spike_net(rule, w0)
     net.run(2.0)
-    st = net.rule_state("syn", 0)
+    st = net.rule_state("syn", 1)
     slots = net._store("syn").build_slots
     rng = np.random.default_rng(3)
     for k in range(1, 5):                 # an uneven chain: hidden variables away from the weight
@@ -112,7 +117,7 @@ def test_closed_chain_conserves_volume_and_levels_out():
 
 def test_bounded_variant_clips_every_variable_of_the_linear_step():
     rule = npl.CascadeSynapse(m=3, coupling=0.3, leak=1.0, bound=0.4, period=1.0)
-    net = _spike_net([rule], [0.3, -0.3, 0.0])
+    net = _spike_net(rule, [0.3, -0.3, 0.0])
     net.run(1.0)
     state = _chain_state(net, 3)
     state[:, 0] = [5.0, -5.0, 0.35]       # beyond the bound, and within it
@@ -128,7 +133,7 @@ def test_bounded_variant_clips_every_variable_of_the_linear_step():
 
 def test_one_variable_relaxes_exponentially_to_the_reference():
     rule = npl.CascadeSynapse(m=1, coupling=0.02, leak=2.5, reference=-1.0, period=0.5)
-    net = _spike_net([rule], [3.0, -1.0])
+    net = _spike_net(rule, [3.0, -1.0])
     net.run(37.0)
     tau = 1.0 / (0.02 * 2.5)
     np.testing.assert_allclose(net.weights("syn"), [-1.0 + 4.0 * math.exp(-37.0 / tau), -1.0],
@@ -146,12 +151,12 @@ def test_cascade_on_rate_units_follows_the_same_solution():
     m.add(npl.Projection("syn", "x", "y", npl.AllToAll(), weight=np.array([0.8, -0.2]),
                          rules=[npl.Oja(eta=0.01, period=1.0), rule], w_min=-5.0, w_max=5.0))
     net = npl.Network(m, seed=0).run(4.0)
-    state = _chain_state(net, 3, rule=1)
+    state = _chain_state(net, 3)
     np.testing.assert_allclose(state, np.array([[0.8], [-0.2]]) * rule.propagator(4.0).sum(axis=1), atol=1e-13)
     state[:, 0] += [0.5, -1.0]
     net.set_weights("syn", state[:, 0])
     net.run(40.0)
-    np.testing.assert_allclose(_chain_state(net, 3, rule=1), state @ np.linalg.matrix_power(rule.propagator(4.0), 10).T,
+    np.testing.assert_allclose(_chain_state(net, 3), state @ np.linalg.matrix_power(rule.propagator(4.0), 10).T,
                                rtol=0, atol=1e-13)
 
 
@@ -160,14 +165,14 @@ def test_stdp_feeds_the_chain():
     w by a_plus exp(-dt / tau_plus); the next update spreads exactly that."""
     stdp = npl.PairSTDP(a_plus=0.1, a_minus=0.0, tau_plus=20.0)
     rule = npl.CascadeSynapse(m=4, coupling=0.02, period=10.0)
-    net = _spike_net([stdp, rule], [0.3, 0.6], pre=([0], [12.0]), post=([0], [17.0]))
+    net = _spike_net(rule, [0.3, 0.6], pre=([0], [12.0]), post=([0], [17.0]), stdp=stdp)
     net.run(10.0)
-    state = _chain_state(net, 4, rule=1)
+    state = _chain_state(net, 4)
     net.run(20.0)                          # the pair at 12 / 17 ms, updates at 20 and 30 ms
     dw = np.array([0.1 * math.exp(-5.0 / 20.0), 0.0])   # only synapse 0 joins pre 0 and post 0
     state[:, 0] += dw
     e = rule.propagator(10.0)
-    np.testing.assert_allclose(_chain_state(net, 4, rule=1), state @ (e @ e).T, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(_chain_state(net, 4), state @ (e @ e).T, rtol=0, atol=1e-13)
 
 
 def test_geometric_chain_decays_as_a_power_law():
@@ -200,7 +205,7 @@ def test_cascade_refuses_a_span_of_time_constants_it_cannot_resolve():
 # Consolidation
 # ---------------------------------------------------------------------------
 
-def _tilde(net, rule=0):
+def _tilde(net, rule=1):
     return net.rule_state("syn", rule).syn.w_tilde[net._store("syn").build_slots]
 
 
@@ -220,10 +225,10 @@ def test_consolidation_fixed_points_are_bistable():
     roots, stable = _stable_roots(rule, 0.25)
     assert roots[1] == pytest.approx(0.25) and list(stable) == [True, False, True]
     # w held at 0, w_p / 2 (twice) and w_p; w~ pushed off each fixed point
-    net = _spike_net([rule], [0.0, 0.25, 0.25, 0.5])
+    net = _spike_net(rule, [0.0, 0.25, 0.25, 0.5])
     net.run(1.0)
     np.testing.assert_allclose(_tilde(net), [0.0, 0.25, 0.25, 0.5], atol=1e-15)   # fixed points stay put
-    st, slots = net.rule_state("syn", 0), net._store("syn").build_slots
+    st, slots = net.rule_state("syn", 1), net._store("syn").build_slots
     st.syn.w_tilde[slots] = [0.03, 0.2, 0.3, 0.47]
     net.run(5000.0)                       # 50 tau_cons
     expected = [0.0, roots[0], roots[2], 0.5]
@@ -233,9 +238,9 @@ def test_consolidation_fixed_points_are_bistable():
 
 def test_consolidation_relaxes_to_the_weight_with_tau_cons():
     rule = npl.Consolidation(tau_cons=250.0, bistability=0.0, beta=0.0, period=2.0)
-    net = _spike_net([rule], [0.2, 0.9])
+    net = _spike_net(rule, [0.2, 0.9])
     net.run(2.0)
-    st, slots = net.rule_state("syn", 0), net._store("syn").build_slots
+    st, slots = net.rule_state("syn", 1), net._store("syn").build_slots
     st.syn.w_tilde[slots] = [0.7, 0.1]
     for t in (40.0, 300.0):
         net.run(t)
@@ -251,7 +256,7 @@ def test_consolidation_pulls_the_weight_beside_pair_stdp():
     stdp = npl.PairSTDP(a_plus=0.05, a_minus=0.0, tau_plus=20.0)
     rule = npl.Consolidation(tau_cons=50.0, w_p=0.5, bistability=20.0, beta=2.0, tau_z=20.0, period=1.0)
     w0 = 0.3
-    net = _spike_net([stdp, rule], [w0], pre=([0], [10.0]), post=([0, 0], [15.0, 17.0]))
+    net = _spike_net(rule, [w0], pre=([0], [10.0]), post=([0, 0], [15.0, 17.0]), stdp=stdp)
     net.run(17.0)
     dw1 = 0.05 * math.exp(-5.0 / 20.0)
     assert net.weights("syn")[0] == pytest.approx(w0 + dw1, abs=1e-15)
@@ -259,7 +264,7 @@ def test_consolidation_pulls_the_weight_beside_pair_stdp():
     for k in range(1, 18):                # updates at 1 .. 17 ms, each with the weight of that moment
         w = w0 if k <= 15 else w0 + dw1
         tilde = tilde * a + (1 - a) * (w - 20.0 * tilde * (0.25 - tilde) * (0.5 - tilde))
-    assert _tilde(net, 1)[0] == pytest.approx(tilde, abs=1e-14)
+    assert _tilde(net)[0] == pytest.approx(tilde, abs=1e-14)
     net.run(0.5)                          # the post spike at 17 ms
     z = math.exp(-2.0 / 20.0)
     pull = -2.0 * (w0 + dw1 - tilde) * z ** 3
