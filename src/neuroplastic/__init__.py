@@ -14,6 +14,7 @@ from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP,
                          Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, PruneAndRegrow,
                          RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
                          TsodyksMarkram, WeightNormalization)
+from .plasticity import CascadeSynapse, Consolidation
 
 __version__ = "0.1.0"
 
@@ -29,3 +30,4 @@ __all__ = [
     "RandomRewire", "Modulator", "ModulatorMonitor", "RewardModulatedSTDP", "Gated", "GatedSTDP",
     "ModulatedGain", "ModulatedThreshold", "NoiseInput", "NeuronModel", "register_neuron_kind",
 ]
+__all__ += ["CascadeSynapse", "Consolidation"]

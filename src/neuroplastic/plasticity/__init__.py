@@ -1,4 +1,6 @@
 """Plasticity rules, one module per family, built on :mod:`neuroplastic.plasticity.rule`."""
+from .cascade import CascadeSynapse
+from .consolidation import Consolidation
 from .discrete import DiscreteSTDP
 from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
@@ -18,6 +20,7 @@ from .triplet import TripletSTDP
 RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, SynapticScaling,
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
                                   DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
+RULES.update({c.__name__: c for c in (CascadeSynapse, Consolidation)})
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
                                          ModulatedThreshold, Calcium)}
@@ -28,3 +31,4 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
            "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES",
            "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP",
            "Gated", "GatedRule", "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
+__all__ += ["CascadeSynapse", "Consolidation"]

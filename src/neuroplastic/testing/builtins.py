@@ -70,6 +70,10 @@ EXAMPLES: tuple[Case, ...] = (
     Case(pl.ModulatedGain(period=1.0), acts_without_spikes=True),
     Case(pl.ModulatedThreshold(shift=2.0, period=1.0), acts_without_spikes=True),
     Case(Calcium(tau=100.0, beta=0.01, period=1.0)),
+    # multi-timescale memory: a chain leaking to its reference, a bistable consolidation variable
+    Case(pl.CascadeSynapse(m=4, coupling=0.05, period=5.0), acts_without_spikes=True),
+    Case(pl.Consolidation(tau_cons=200.0, w_p=300.0, bistability=2e-4, beta=0.5, period=5.0),
+         acts_without_spikes=True),
 )
 
 #: "ClassName.check_name" -> why that built-in fails that check. Each entry is
