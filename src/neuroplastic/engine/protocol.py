@@ -91,14 +91,13 @@ class Phases:
         return all(scale[r] > 0.0 for r, other in enumerate(rules) if other is rule)
 
     # -- entering a phase ------------------------------------------------------------
-    def enter(self, k: int | None, name: str | None = None) -> None:
+    def enter(self, k: int | None) -> None:
         """Enter phase ``k`` (None: the model as built): settings, ``on_phase``, log."""
-        name = self.phases[k].name if name is None and k is not None else name
         self._set_rates(k)
         self._set_modulators(k)
         self._set_scales(k)
         self.current = k
-        self.mark(name)
+        self.mark(None if k is None else self.phases[k].name)
 
     def set_phase(self, name: str) -> None:
         """Enter the first phase called ``name``; only ``on_phase`` and the log if there is none."""
