@@ -216,8 +216,8 @@ def _check_settings(model, phase: Phase, o: str) -> None:
     inputs = {k: p for k, p in model.populations.items() if isinstance(p, PoissonInput)}
     for name, rate in phase.rates.items():
         if name not in inputs:
-            raise ValidationError(o, f"rates.{name}", name,
-                                  f"must name a PoissonInput of the model ({', '.join(map(repr, inputs)) or 'none defined'})")
+            listed = ", ".join(map(repr, inputs)) or "none defined"
+            raise ValidationError(o, f"rates.{name}", name, f"must name a PoissonInput of the model ({listed})")
         n = inputs[name].n
         if np.ndim(rate) == 1 and len(rate) != n:
             raise ValidationError(o, f"rates.{name}", f"array of length {len(rate)}",
