@@ -27,7 +27,10 @@ END, CUT = 60.0, 45.0   # ms
 def _rich_model():
     """Delays (spikes in flight), STDP + Tsodyks-Markram + a Periodic rule, a neuron
     rule, a modulator with a release schedule gating a user rule, a structural
-    rule, neurogenesis at 30 ms and a lesion at 50 ms, every monitor kind."""
+    rule, neurogenesis at 30 ms and a lesion at 50 ms, every monitor kind, and a
+    protocol: a 'sleep' phase from 35 to 50 ms (input rate, dopamine level and
+    baseline, STDP and the periodic rule at half, the structural and the neuron
+    rule off)."""
     m = npl.Model(dt=0.1)
     m.add(npl.PoissonInput("inp", 20, rate=100.0))
     m.add(npl.Population("exc", 20, npl.LIF(synapse="conductance"), initial={"v": npl.Uniform(-70, -50)},
@@ -41,6 +44,9 @@ def _rich_model():
                          w_min=0.0, w_max=5.0,
                          rules=[npl.Gated(SymmetricSTDP(eta=0.02), "dopamine", gain=2.0),
                                 PruneAndRegrow(threshold=1.0, period=10.0, w_init=0.5, delay=1.0)]))
+    m.add(npl.Phase("wake", duration=35.0))
+    m.add(npl.Phase("sleep", duration=15.0, rates={"inp": 20.0}, levels={"dopamine": 0.3},
+                    baselines={"dopamine": 0.1}, scales={"in": 0.5, "ee.1": 0.0, "exc": 0.0}))
     m.add(Neurogenesis(30.0, "exc", 5, name="grow"))
     m.add(Lesion(50.0, 0.2, population="exc", name="cut"))
     for mon in (npl.SpikeMonitor("exc"), npl.SpikeMonitor("inp"), npl.StateMonitor("exc", ("v", "ge"), interval=1.0),
@@ -78,6 +84,7 @@ def uninterrupted():
     log = net.topology_log
     assert len(i) > 50 and net.size("exc") == 25 and [e["kind"] for e in log] == ["neurogenesis", "lesion"]
     assert net.synapse_ids("ee").max() >= len(npl.Network(_rich_model(), seed=3).weights("ee"))  # regrown
+    assert [(e["t_ms"], e["name"]) for e in net.phase_log] == [(0.0, "wake"), (35.0, "sleep"), (50.0, None)]
     return _plain(capture(net))
 
 
@@ -86,6 +93,7 @@ def test_a_loaded_network_continues_bit_for_bit_in_a_new_process(uninterrupted, 
     pop = net._population("exc")
     assert np.any(pop.arrays["B0"] != 0)                 # spikes in flight in the delay buffer
     assert net.size("exc") == 25 and pop.arrays["alive"].all()   # grown; not yet lesioned
+    assert net.phase == "sleep" and net.modulator("dopamine") != 0.0   # mid-phase
     net.save(tmp_path / "a.npz")
     (tmp_path / "net.pkl").write_bytes(pickle.dumps(net))
     (tmp_path / "params.pkl").write_bytes(pickle.dumps(npl.PairSTDP(a_plus=0.03).kernel_params()))

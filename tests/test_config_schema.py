@@ -201,7 +201,7 @@ def test_every_exported_model_class_is_readable():
     """Each concrete class of neuroplastic.model is a kind of some table, or a table of its own."""
     readable = {*kinds.NEURON_MODELS.values(), *kinds.CONNECTIVITY.values(), *kinds.DISTRIBUTIONS.values(),
                 *kinds.INPUTS.values(), *kinds.MONITOR_KINDS.values(),
-                npl.Population, npl.Projection, npl.Modulator, npl.Model}
+                npl.Population, npl.Projection, npl.Modulator, npl.Model, npl.Phase, npl.Protocol}
     exported = {getattr(model_pkg, n) for n in model_pkg.__all__ if isinstance(getattr(model_pkg, n), type)}
     bases = {model_pkg.Connectivity, model_pkg.Distribution, model_pkg.NeuronModel}
     assert exported - bases <= readable

@@ -24,7 +24,7 @@ REQUIRED = {
     npl.NoiseInput: ("z", 2), npl.Population: ("p", 3, npl.LIF()), npl.Projection: ("q", "a", "b", npl.AllToAll()),
     npl.SpikeMonitor: ("a",), npl.StateMonitor: ("a",), npl.WeightMonitor: ("q",), npl.RateMonitor: ("a",),
     npl.ModulatorMonitor: ("dopamine",), npl.Modulator: ("dopamine",), Lesion: (10.0, 0.5, "a"),
-    Neurogenesis: (10.0, "a", 2), PruneSilent: ("a", 100.0),
+    Neurogenesis: (10.0, "a", 2), PruneSilent: ("a", 100.0), npl.Phase: ("w", 10.0),
 }
 NOT_MODEL_OBJECTS = {npl.Rule, npl.NeuronRule, npl.State}   # bases, and a rule's state declaration
 
@@ -116,7 +116,7 @@ def test_every_constructor_declares_every_field():
         missing = [f.name for f in dataclasses.fields(cls) if f.init and f.name not in declared]
         if cls is npl.Model:
             missing = [m for m in missing if m not in ("populations", "projections", "monitors", "modulators",
-                                                      "events")]
+                                                      "events", "protocol")]
         assert not missing, (cls.__name__, missing)
 
 

@@ -9,7 +9,8 @@ from .errors import ModelWarning, SimulationError, ValidationError
 from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbability, Gamma,
                     Izhikevich, LogNormal, Model, NeuronModel, Normal, OneToOne, Pairs, PoissonInput, Population,
                     Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
-                    WeightMonitor, RateUnit, BinaryUnit, ValueInput, Modulator, ModulatorMonitor, NoiseInput)
+                    WeightMonitor, RateUnit, BinaryUnit, ValueInput, Modulator, ModulatorMonitor, NoiseInput,
+                    Phase, Protocol)
 from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP, ModulatedGain, ModulatedThreshold, Heterosynaptic, InhibitorySTDP, NeuronRule,
                          Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, PruneAndRegrow,
                          RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
@@ -29,5 +30,6 @@ __all__ = [
     "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "Structural", "PruneAndRegrow",
     "RandomRewire", "Modulator", "ModulatorMonitor", "RewardModulatedSTDP", "Gated", "GatedSTDP",
     "ModulatedGain", "ModulatedThreshold", "NoiseInput", "NeuronModel", "register_neuron_kind",
+    "Phase", "Protocol",
 ]
 __all__ += ["CascadeSynapse", "Consolidation"]

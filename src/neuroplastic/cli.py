@@ -301,6 +301,17 @@ def _print_metrics(out: Console, metrics: dict) -> None:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             table.add_row(escape(str(key)), f"{value:.6g}")
     out.print(table)
+    _print_phases(out, metrics.get("phases"))
+
+
+def _print_phases(out: Console, phases) -> None:
+    """One line with the protocol's phases of a model run (metrics["phases"])."""
+    from .io.timeline import phases_of
+
+    spans = phases_of({"phases": phases}, {})
+    if spans:
+        text = ", ".join(f"{name} {t0:g}-{t1:g}" for name, t0, t1 in spans)
+        out.print(f"phases (ms): {escape(text)}", soft_wrap=True, highlight=False)
 
 
 def _print_targets(out: Console, rows) -> bool:

@@ -12,6 +12,7 @@ from ..errors import ValidationError
 from ..model.connectivity import Pairs
 from ..model.population import Population
 from ..model.projection import Projection
+from ..model.protocol import Phase, Protocol
 from ..model.spec import Part, Parts, Table, Value
 from . import kinds
 from .context import Context, join
@@ -146,6 +147,18 @@ def gate(ctx: Context, path: str, d, rule):
         return Gated(rule, **kwargs)
     except ValidationError as e:
         raise ctx.fail(join(path, e.field.replace("gate_", "")), e.value, e.allowed) from None
+
+
+def protocol(ctx: Context, options, phases) -> Protocol:
+    """``[protocol]`` (its fields but ``phases``) and the ``[[phases]]`` tables (a Phase's fields each)."""
+    ctx.table("protocol", options)
+    if "phases" in options:
+        raise ctx.fail("protocol.phases", options["phases"], "is not a key of [protocol]: give each phase "
+                                                              "as a [[phases]] table")
+    items = [ctx.build(join("phases", k), Phase, fields(ctx, join("phases", k), Phase, item))
+             for k, item in enumerate(ctx.array_of_tables("phases", phases))]
+    kwargs = fields(ctx, "protocol", Protocol, options, skip=("phases",))
+    return ctx.build("protocol", Protocol, dict(kwargs, phases=items))
 
 
 def plain_copy(obj):

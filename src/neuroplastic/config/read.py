@@ -10,6 +10,8 @@ Model form::
                             # receptor, w_min, w_max, rules = [{rule = "PairSTDP", ...}]
     [[monitors]]            # kind = "SpikeMonitor" | "StateMonitor" | ..., + fields
     [[events]]              # type = "Lesion" | "Neurogenesis" | "PruneSilent", + fields
+    [[phases]]              # name, duration | start + stop, rates, levels, baselines, scales
+    [protocol]              # repeat, start (ms): how the phases are laid out
 
 The keys of every table are the fields of the class it describes (schema.py);
 ``[simulation]`` holds the run's ``duration`` and ``seed`` and the
@@ -25,6 +27,7 @@ from pathlib import Path
 from ..errors import ValidationError
 from ..model.description import Model
 from ..model.modulators import Modulator
+from ..model.protocol import phase_owner
 from . import kinds, parts
 from .context import Context, join
 from .experiment import experiment_form
@@ -33,7 +36,7 @@ from .run import RunConfig
 from .schema import layout
 from .values import read
 
-SECTIONS = ("populations", "inputs", "modulators", "projections", "monitors", "events")
+SECTIONS = ("populations", "inputs", "modulators", "projections", "monitors", "events", "phases")
 
 
 def _input(ctx: Context, path: str, d: dict):
@@ -76,7 +79,7 @@ def simulation(ctx: Context, d) -> tuple[Model, float, int]:
 
 
 def model_form(ctx: Context, d: dict) -> RunConfig:
-    ctx.keys("", d, ("simulation",) + SECTIONS, required=("simulation",))
+    ctx.keys("", d, ("simulation",) + SECTIONS + ("protocol",), required=("simulation",))
     model, duration, seed = simulation(ctx, d["simulation"])
     owners: dict[str, str] = {}   # "Projection 'x'" -> "projections[0]"
     for section, reader in _READERS:
@@ -88,6 +91,9 @@ def model_form(ctx: Context, d: dict) -> RunConfig:
             except ValidationError as e:
                 raise ctx.rewrap(path, e) from None
             owners[f"{type(part).__name__} '{part.name}'"] = path
+    if "phases" in d or "protocol" in d:
+        model.add(parts.protocol(ctx, d.get("protocol", {}), d.get("phases", [])))
+        owners.update((phase_owner(p, k), join("phases", k)) for k, p in enumerate(model.protocol.phases))
     _validate(ctx, model, owners)
     for proj in model.projections.values():
         check_synapses(ctx, model, proj, owners[f"Projection '{proj.name}'"])

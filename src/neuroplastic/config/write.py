@@ -14,13 +14,15 @@ import numpy as np
 from ..model.description import Model
 from ..model.distributions import DISTRIBUTIONS, Distribution
 from ..model.population import Population
+from ..model.protocol import SETTINGS, Phase
 from ..model.spec import Part, Parts, Table
 from . import kinds
 from .context import join
 from .schema import layout
 
-#: Population tables leave out an empty ``initial`` and ``rules`` (as the format always has).
-OMIT_EMPTY = {Population: ("initial", "rules")}
+#: Population tables leave out an empty ``initial`` and ``rules`` (as the format always has),
+#: phases their empty settings.
+OMIT_EMPTY = {Population: ("initial", "rules"), Phase: SETTINGS}
 
 
 def model_to_dict(model: Model, duration=None, seed=0) -> dict:
@@ -54,6 +56,11 @@ def model_to_dict(model: Model, duration=None, seed=0) -> dict:
                    for k, e in enumerate(model.events.values())],
     }
     out.update((key, items) for key, items in sections.items() if items)
+    if model.protocol is not None:
+        p = model.protocol
+        out["protocol"] = {"repeat": p.repeat, "start": p.start}
+        if p.phases:
+            out["phases"] = [table(phase, join("phases", k)) for k, phase in enumerate(p.phases)]
     return out
 
 

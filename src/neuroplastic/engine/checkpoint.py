@@ -16,7 +16,8 @@ JSON-able ``meta`` dict. It holds everything a network changes while it runs:
 * modulator levels and release-schedule pointers, the kernel's xoshiro state,
   the runaway-check windows, the step counter;
 * recordings so far; the structural rules' and topology events' numpy
-  generators, schedules and logs.
+  generators, schedules and logs; the protocol's position (current phase,
+  next change, phase log), its rule scales and modulator baselines.
 
 :func:`capture` takes one, :func:`apply` puts one into a network built from the
 same model (in place where shapes agree, so live views stay valid; grown or
@@ -83,6 +84,7 @@ def capture(net, copy: bool = True) -> Snapshot:
                          for r in net._recorders}
     meta["structure"] = _capture_structure(net._structure)
     meta["topology"] = _capture_topology(net._topology, put)
+    meta["phases"] = net._phases.capture(put)
     return Snapshot(arrays, _copy.deepcopy(meta) if copy else meta)
 
 
@@ -213,6 +215,8 @@ def apply(net, snap: Snapshot, copy: bool = True) -> None:
             setattr(pj.store, f.name, src.into(f"proj/{pj.name}/store/{f.name}", getattr(pj.store, f.name)))
     _apply_structure(net, meta["structure"])   # before the recorders: new edits note build-time slots
     _apply_topology(net, meta["topology"], src)
+    if "phases" in meta:   # checkpoints written before protocols existed have none
+        net._phases.restore(meta["phases"], src)
     for r in net._recorders:
         _apply_recorder(r, f"rec/{r.monitor.name}", meta["recorders"][r.monitor.name], src)
     if net._structure is not None:

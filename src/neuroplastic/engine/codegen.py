@@ -37,6 +37,7 @@ class PopSpec:
     instant_input: bool = False  # zero-delay input from earlier populations arrives in the same step
     track_activity: bool = False  # keep a 0/1 spike-indicator array (a rule reads it)
     rules: list = field(default_factory=list)  # neuron (intrinsic) rules
+    scaled: bool = False    # a protocol switches its rules on/off (argument P<k>_scale; engine/protocol.py)
 
     @property
     def neuron(self) -> bool:
@@ -65,6 +66,7 @@ class ProjSpec:
     rules: list = field(default_factory=list)
     graded_pre: bool = False  # the presynaptic side sends graded activity
     instant: bool = False   # delivered before the target updates, same step (see PopSpec.instant_input)
+    scaled: bool = False    # a protocol scales its rules' weight changes (argument J<k>_scale; engine/protocol.py)
 
     def has(self, capability) -> bool:
         return any(isinstance(r, capability) for r in self.rules)
@@ -128,7 +130,12 @@ def argument_names(pops, projs, mons, mods=None) -> list[str]:
             "rate": [f"M{m.index}_counts", f"M{m.index}_bin", f"M{m.index}_offset"],
             "modulator": [f"M{m.index}_data", f"M{m.index}_k", f"M{m.index}_every"],
         }[m.kind]
-    return names
+    return names + scale_names(pops, projs)
+
+
+def scale_names(pops, projs) -> list[str]:
+    """The protocol's per-rule scale arrays, last in the call (none without a protocol)."""
+    return [f"P{p.index}_scale" for p in pops if p.scaled] + [f"J{j.index}_scale" for j in projs if j.scaled]
 
 
 def population_arguments(p) -> list[str]:
@@ -291,12 +298,16 @@ def _emit_neuron_rules(w, p):
     k = p.index
     for r, rule in enumerate(p.rules):
         args = f"P{k}R{r}_st, P{k}R{r}_p"
+        d = 2
+        if p.scaled:   # a protocol phase switches the rule off at scale 0
+            w(2, f"if P{k}_scale[{r}] > 0.0:")
+            d = 3
         if isinstance(rule, OnSpike):
-            w(2, f"for a in range(c{k}):")
-            w(3, f"P{k}R{r}_on_spike(P{k}_spk[a], t, {args})")
+            w(d, f"for a in range(c{k}):")
+            w(d + 1, f"P{k}R{r}_on_spike(P{k}_spk[a], t, {args})")
         if isinstance(rule, Periodic):
-            w(2, f"if (n + 1) % P{k}R{r}_period == 0:")
-            w(3, f"P{k}R{r}_every(t, {args})")
+            w(d, f"if (n + 1) % P{k}R{r}_period == 0:")
+            w(d + 1, f"P{k}R{r}_every(t, {args})")
 
 
 def _emit_spike_records(w, pops, mons):
@@ -317,6 +328,8 @@ def _emit_weight_update(w, depth, j, hook):
     for r, rule in enumerate(j.rules):
         if isinstance(rule, OnPre if hook == "on_pre" else OnPost):
             call = f"J{k}R{r}_{hook}(s, i, j, t, J{k}_w[s], J{k}R{r}_st, J{k}R{r}_p)"
+            if j.scaled:   # a protocol phase's factor (1.0 leaves dw exactly as it is)
+                call = f"J{k}_scale[{r}] * {call}"
             if isinstance(rule, GatedRule) and rule.gates(hook):  # plasticity/gating.py: g(M) * dw
                 st, p = f"J{k}R{r}_st", f"J{k}R{r}_p"
                 w(depth, f"g = 1.0 + {p}.gate_gain * ({st}.mod.gate_modulator[0] - {p}.gate_reference)")
@@ -380,8 +393,14 @@ def _emit_periodic(w, j):
     for r, rule in enumerate(j.rules):
         if isinstance(rule, Periodic):
             w(2, f"if (n + 1) % J{k}R{r}_period == 0:")
+            if j.scaled:   # a protocol phase scales the change: w0 + scale * (w - w0)
+                w(3, f"sc = J{k}_scale[{r}]")
+                w(3, f"w0 = J{k}_w.copy() if sc != 1.0 else J{k}_w")
             w(3, f"J{k}R{r}_every(t + dt, J{k}_w, J{k}_conn, J{k}R{r}_st, J{k}R{r}_p)")
             w(3, f"for s in range(J{k}_w.shape[0]):")
+            if j.scaled:
+                w(4, "if sc != 1.0:")
+                w(5, f"J{k}_w[s] = w0[s] + sc * (J{k}_w[s] - w0[s])")
             w(4, f"J{k}_w[s] = min(max(J{k}_w[s], J{k}_bounds[0]), J{k}_bounds[1])")
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from . import arguments as arg
 from . import build, codegen, inputs, kinds, memory, runaway, topology
 from .modulation import build_modulators
+from .protocol import Phases
 from .cache import kernel_sources, load_kernel, watch_compile
 from .inputs import rate_tables
 from .recorders import make_recorder
@@ -25,7 +26,7 @@ from ..model.description import Model
 from ..model.inputs import PoissonInput
 from ..model.topology import Lesion
 from ..errors import SimulationError, ValidationError
-from ..plasticity.rule import Periodic, PhaseAware
+from ..plasticity.rule import Periodic
 from ..plasticity.structural import Structural
 
 CHUNK_MS = 1000.0
@@ -96,6 +97,8 @@ class Network:
         # lesions, neurogenesis, silent-neuron removal (engine/topology.py): made when first needed
         self._topology = Topology(self) if model.events else None
         self._count_base = {}   # population -> counts at the last spike_counts(clear=True)
+        # the protocol's phases (engine/protocol.py): settings at exact steps, on_phase, the phase log
+        self._phases = Phases(self)
 
     def __repr__(self) -> str:
         from ..io.notebook import network_repr
@@ -175,6 +178,8 @@ class Network:
             stop = target if self._structure is None else self._structure.next_stop(self.step, target)
             if self._topology is not None:
                 stop = min(stop, self._topology.next_stop(self.step, target))
+            self._phases.run_due(self.step)   # protocol phases: chunks end at each change
+            stop = self._phases.next_stop(self.step, stop)
             args = self._arguments(self.step, stop)
             reached = self._advance(*args)
             self._finish_chunk(reached)
@@ -187,6 +192,7 @@ class Network:
                 self._raise(code)
             if self._structure is not None:
                 self._structure.after_chunk(self.step)
+            self._phases.run_due(self.step)   # a phase beginning here is in force from now on
 
     def _grow_recording(self, r) -> None:
         try:
@@ -217,7 +223,7 @@ class Network:
                 args += [st, par] + ([period] if isinstance(rule, Periodic) else [])
         for r in self._recorders:
             args += r.args(n0, n1)
-        return args
+        return args + self._phases.args()
 
     def _finish_chunk(self, reached):
         for r in self._recorders:
@@ -266,6 +272,7 @@ class Network:
             self._topology.reset_state()
         self._count_base = {}
         self.step = 0
+        self._phases.reset()
         return self
 
     def compact(self, projection: str | None = None) -> "Network":
@@ -280,13 +287,24 @@ class Network:
         return self
 
     def set_phase(self, phase: str) -> None:
-        """Enter a protocol phase: calls ``on_phase`` of every PhaseAware rule."""
+        """Enter a phase now: if the model's protocol has a phase of that name,
+        its settings (rates, modulator levels and baselines, rule scales; the
+        first such phase) take effect; ``on_phase`` of every PhaseAware rule is
+        called and the change logged. The next scheduled phase change of the
+        protocol overrides it (docs/memory.md, "Offline phases")."""
         if not isinstance(phase, str):
             raise ValidationError("Network.set_phase", "phase", phase, "must be a string (the phase name)")
-        for pj in self._projs:
-            for rule, st in zip(pj.spec.rules, pj.rule_states):
-                if isinstance(rule, PhaseAware):
-                    rule.on_phase(phase, st)
+        self._phases.set_phase(phase)
+
+    @property
+    def phase(self) -> str | None:
+        """The current phase's name (None outside every phase: the model as built)."""
+        return self._phases.name
+
+    @property
+    def phase_log(self) -> list:
+        """Every phase change so far: ``{"t_ms", "name"}`` dicts (name None: back to the model as built)."""
+        return [dict(e) for e in self._phases.log]
 
     # -- reading results --------------------------------------------------------
     def monitor(self, name: str) -> dict:

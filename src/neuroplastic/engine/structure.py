@@ -383,7 +383,7 @@ class Structure:
         self._done = step
         t = step * self._net.dt
         for k, rule, period in self.rules:
-            if step % period == 0:
+            if step % period == 0 and self._net._phases.allows(k, rule):   # off in a phase at scale 0
                 e = self.edit(k)
                 e.t = t
                 rule.restructure(t, e, self.rng)

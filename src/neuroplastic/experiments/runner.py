@@ -158,6 +158,7 @@ def _finish_model_run(rundir: RunDirectory, net, duration: float, progress: bool
         metrics.update(_save_monitors(rundir, net))
         metrics.update(_save_final_weights(rundir, net))
         metrics.update(_topology_metrics(net))
+        metrics.update(_phase_metrics(net))
         rundir.write_metrics(metrics)
         rundir.log(f"done in {wall:.2f} s")
     return rundir
@@ -190,6 +191,14 @@ def _topology_metrics(net) -> dict:
     return metrics
 
 
+def _phase_metrics(net) -> dict:
+    """``metrics["phases"]``: one ``{name, t0_ms, t1_ms}`` per stretch of a named phase."""
+    from ..engine.protocol import phase_rows
+
+    rows = phase_rows(net.phase_log, net.t)
+    return {"phases": rows} if rows else {}
+
+
 def neuron_seconds(net, population: str) -> float:
     """Time-integral of the number of living neurons of ``population`` over the run
     so far (s): lesions and removals subtract, neurogenesis adds, from their time on."""
@@ -208,8 +217,11 @@ def _save_monitors(rundir: RunDirectory, net) -> dict:
     """Write every monitor's recordings and figures; returns per-population metrics."""
     from .. import viz
 
+    from ..engine.protocol import phase_spans
+
     metrics = {}
     events = viz.events_from_topology(net.topology_log)     # lesions, neurogenesis: marked on figures over time
+    phases = phase_spans(net.phase_log, net.t)               # protocol phases: shaded on figures over time
     for mon in net.model.monitors.values():
         data = net.monitor(mon.name)
         if isinstance(mon, SpikeMonitor):
@@ -219,6 +231,7 @@ def _save_monitors(rundir: RunDirectory, net) -> dict:
             metrics[f"rate_{mon.population}_hz"] = len(data["t"]) / max(neuron_seconds(net, mon.population), 1e-12)
             sizes = viz.sizes_from_topology(net.topology_log, mon.population, n)    # rates per living neuron
             rundir.save_figure(viz.raster(data["i"], data["t"], n=n, t_stop=net.t, events=events, sizes=sizes,
+                                          phases=phases,
                                           title=f"Spikes of population {mon.population} ({n:,} neurons)"),
                                f"raster_{mon.population}")
         elif isinstance(mon, StateMonitor):
@@ -230,14 +243,14 @@ def _save_monitors(rundir: RunDirectory, net) -> dict:
             if len(data["t"]):
                 top = proj.w_max if np.isfinite(proj.w_max) else float(np.max(data["w"])) or 1.0
                 rundir.save_figure(viz.weight_histogram_over_time(
-                    data["t"], data["w"], top, events=events, t_stop=net.t,
+                    data["t"], data["w"], top, events=events, phases=phases, t_stop=net.t,
                     title=f"Weight distribution of projection {mon.projection} ({proj.pre} → {proj.post})"),
                     f"weights_{mon.projection}")
         elif isinstance(mon, RateMonitor):
             rundir.save_rate(mon.population, data["t"], data["rate"])
             if len(data["t"]):
                 rundir.save_figure(viz.time_series(data["t"], {mon.population: data["rate"]}, "rate (Hz)",
-                                                   events=events, t_stop=net.t,
+                                                   events=events, phases=phases, t_stop=net.t,
                                                    title=f"Rate of population {mon.population} "
                                                          f"({mon.bin:g} ms bins)"),
                                    f"rate_{mon.population}")
@@ -245,7 +258,7 @@ def _save_monitors(rundir: RunDirectory, net) -> dict:
             rundir.save_modulator(mon.modulator, data["t"], data["level"])
             if len(data["t"]):
                 rundir.save_figure(viz.time_series(data["t"], {mon.modulator: data["level"]}, "level",
-                                                   events=events, t_stop=net.t,
+                                                   events=events, phases=phases, t_stop=net.t,
                                                    title=f"Level of modulator {mon.modulator}"),
                                    f"modulator_{mon.modulator}")
     return metrics

@@ -143,6 +143,7 @@ def export_network(net, path: str | os.PathLike, *, name: str = "network",
         species: as for :func:`export_run`.
     """
     require_pynwb()
+    from ..engine.protocol import phase_rows
     from .nwb_source import network_config, network_recordings, toml_text
 
     config = network_config(net)
@@ -154,6 +155,9 @@ def export_network(net, path: str | os.PathLike, *, name: str = "network",
     log = topology_rows(net.topology_log)
     if log:
         metrics.setdefault("topology", log)
+    phases = phase_rows(net.phase_log, net.t)
+    if phases:
+        metrics.setdefault("phases", phases)
     session = Session(name=name, config=config, config_text=toml_text(config), metrics=metrics,
                       start_time=start, recordings=network_recordings(net), sizes=sizes, species=species)
     return write_session(session, Path(path))

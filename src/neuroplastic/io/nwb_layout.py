@@ -9,7 +9,8 @@
 * ``modulator_<name>`` -> ``acquisition/modulator_<name>``;
 * ``rate_<pop>`` -> ``processing/activity/rate_<pop>``;
 * the model and results -> ``processing/network/`` tables ``populations``,
-  ``projections``, ``metrics``, ``targets``, ``topology`` (:mod:`.nwb_tables`).
+  ``projections``, ``metrics``, ``targets``, ``topology`` (:mod:`.nwb_tables`);
+* protocol phases (``metrics["phases"]``) -> ``epochs``, tagged with the phase name.
 
 Times are seconds (ms * 1e-3). Values keep neuroplastic's units; each series'
 ``unit`` is the SI unit and ``conversion`` the factor to it (mV -> volts 1e-3,
@@ -53,6 +54,9 @@ def build_nwbfile(session) -> NWBFile:
                   metrics_table(session.metrics), targets_table(session.metrics), topology_table(session.metrics)):
         if table is not None:
             network.add(table)
+    for phase in session.metrics.get("phases") or []:   # protocol phases (wake, sleep ...) as epochs
+        nwb.add_epoch(start_time=float(phase["t0_ms"]) * MS, stop_time=float(phase["t1_ms"]) * MS,
+                      tags=[str(phase["name"])])
     units = _units_table([r for r in session.recordings if r.kind == "spikes"], session.sizes, q.dt_seconds())
     if units is not None:
         nwb.units = units

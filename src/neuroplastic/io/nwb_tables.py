@@ -56,10 +56,11 @@ def projections_table(config: dict) -> DynamicTable | None:
 
 def metrics_table(metrics: dict) -> DynamicTable | None:
     """``metrics.json`` as rows (metric, value, json); nested values flattened to
-    dotted names (``a.b``, ``a[0]``); targets and topology have their own tables."""
+    dotted names (``a.b``, ``a[0]``); targets and topology have their own tables,
+    phases are the file's epochs."""
     rows = []
     for key in sorted(metrics):
-        if key not in ("targets", "topology"):
+        if key not in ("targets", "topology", "phases"):
             _flatten(key, to_jsonable(metrics[key]), rows)
     if not rows:
         return None

@@ -2,7 +2,8 @@
 
 Phases are read from ``metrics["phases"]`` (or ``summary["phases"]``): a list
 of tables with a name (``name`` or ``phase``) and bounds in ms (``start_ms`` /
-``stop_ms``, ``start`` / ``stop`` or ``t0`` / ``t1``). Topology changes are the
+``stop_ms``, ``t0_ms`` / ``t1_ms`` as model runs write them, ``start`` / ``stop``
+or ``t0`` / ``t1``). Topology changes are the
 rows of ``metrics["topology"]`` (``t_ms``, ``event``, ``kind``, ``target``,
 ``count``), as ``run_model`` writes them. The drawing is inline SVG, so the
 report needs no script or image file.
@@ -29,8 +30,8 @@ def phases_of(metrics: dict, summary: dict) -> list[tuple[str, float, float]]:
     for entry in raw if isinstance(raw, list) else []:
         if not isinstance(entry, dict):
             continue
-        start = _bound(entry, "start_ms", "start", "t0")
-        stop = _bound(entry, "stop_ms", "stop", "end", "t1")
+        start = _bound(entry, "start_ms", "t0_ms", "start", "t0")
+        stop = _bound(entry, "stop_ms", "t1_ms", "stop", "end", "t1")
         if start is not None and stop is not None:
             out.append((str(entry.get("name", entry.get("phase", "phase"))), start, stop))
     return out

@@ -8,6 +8,7 @@ from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .neurons import LIF, AdEx, Izhikevich, NeuronModel
 from .population import Population
 from .projection import Projection
+from .protocol import Phase, Protocol
 from .spec import field_specs
 from .units import BinaryUnit, RateUnit
 
@@ -17,4 +18,5 @@ __all__ = [
     "PoissonInput", "SpikeTimes", "RateMonitor", "SpikeMonitor", "StateMonitor",
     "WeightMonitor", "LIF", "AdEx", "Izhikevich", "NeuronModel", "Population", "Projection",
     "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput", "field_specs",
+    "Phase", "Protocol",
 ]

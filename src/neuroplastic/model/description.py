@@ -13,6 +13,7 @@ from .modulators import Modulator, ModulatorMonitor
 from .monitors import RateMonitor, SpikeMonitor, StateMonitor, WeightMonitor
 from .population import Population
 from .projection import Projection
+from .protocol import Phase, Protocol, check_protocol
 from .spec import Number, check
 from .topology import EVENTS, Lesion, Neurogenesis, PruneSilent
 from ..errors import ValidationError
@@ -33,6 +34,8 @@ class Model:
             (Hz) stops the run as runaway activity; ``None`` disables the check.
         populations, projections, monitors, modulators, events: the parts by
             name (fill them with :meth:`add`).
+        protocol: the :class:`~neuroplastic.model.protocol.Protocol` of named
+            phases (wake, sleep ...), or None (``add`` a Phase or a Protocol).
     """
 
     dt: float = 0.1
@@ -42,6 +45,7 @@ class Model:
     monitors: dict = field(default_factory=dict)
     modulators: dict = field(default_factory=dict)
     events: dict = field(default_factory=dict)   # lesions, neurogenesis, silent-neuron removal (topology.py)
+    protocol: Protocol | None = None             # offline phases (protocol.py)
 
     constraints = {"dt": Number("ms", ge=1e-4, le=10, seconds_below=1e-3),
                    "max_rate": Number("Hz", gt=0, optional=True)}
@@ -53,12 +57,18 @@ class Model:
             if not isinstance(table, dict):
                 raise ValidationError("Model", key, v.show(table), "must be a table of model parts by name")
             setattr(self, key, {})
+        if self.protocol is not None and not isinstance(self.protocol, Protocol):
+            raise ValidationError("Model", "protocol", type(self.protocol).__name__, "must be a Protocol or None")
         for table in tables.values():
             for part in table.values():
                 self.add(part)
 
     def add(self, part):
-        """Add a population, input, projection or monitor; returns it."""
+        """Add a population, input, projection, monitor, modulator or event;
+        a Phase (appended to the protocol) or a Protocol (the model has one);
+        returns it."""
+        if isinstance(part, (Phase, Protocol)):
+            return self._add_to_protocol(part)
         if isinstance(part, SOURCES):
             table = self.populations
         elif isinstance(part, Projection):
@@ -72,13 +82,24 @@ class Model:
         else:
             raise ValidationError("Model", "add", type(part).__name__,
                                   "takes a Population, PoissonInput, SpikeTimes, ValueInput, NoiseInput, Projection, Modulator, "
-                                  "monitor, Lesion, Neurogenesis or PruneSilent")
+                                  "monitor, Lesion, Neurogenesis, PruneSilent, Phase or Protocol")
         names = (set(self.populations) | set(self.projections) | set(self.monitors) | set(self.modulators)
                  | set(self.events))
         if part.name in names:
             raise ValidationError("Model", "name", part.name,
                                   "must be unique among populations, projections, modulators, monitors and events")
         table[part.name] = part
+        return part
+
+    def _add_to_protocol(self, part):
+        if isinstance(part, Phase):
+            now = self.protocol or Protocol()
+            self.protocol = Protocol(now.phases + (part,), now.repeat, now.start)
+        elif self.protocol is not None and self.protocol.phases:
+            raise ValidationError("Model", "protocol", "a second Protocol",
+                                  "must be given once (add Phase objects to extend it)")
+        else:
+            self.protocol = part
         return part
 
     def _repr_html_(self) -> str:
@@ -112,6 +133,7 @@ class Model:
                     if name not in self.modulators:
                         raise ValidationError(owner, f"rules[{k}] ({type(rule).__name__}).{fld}", name,
                                               f"must name a modulator of the model ({_names(self.modulators)})")
+        check_protocol(self)
         check_against_dt(self)
         return self
 

@@ -19,7 +19,8 @@ capability        hooks (numba ``@njit`` functions, stored as class attributes)
 :class:`Periodic` ``every(t, w, conn, st, p)`` every ``period`` ms; may change the
                   weight array ``w`` in place.
 :class:`PhaseAware` ``on_phase(phase, state)``: plain Python, called when the
-                  protocol phase changes (rare), with numpy arrays.
+                  protocol phase changes (rare), with numpy arrays; ``phase``
+                  is None when the protocol leaves its phases.
 ================  ===========================================================
 
 Arguments: ``t`` is the time in ms; ``w`` the synapse's current weight; ``st`` a
@@ -146,9 +147,10 @@ class Structural:
 
 
 class PhaseAware:
-    """The rule reacts to protocol phase changes through ``on_phase``."""
+    """The rule reacts to protocol phase changes through ``on_phase`` (the phase's
+    name, or None outside every phase; docs/memory.md, "Offline phases")."""
 
-    def on_phase(self, phase: str, state) -> None:  # pragma: no cover - interface
+    def on_phase(self, phase: str | None, state) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
 

@@ -25,7 +25,7 @@ __all__ = ["TimeUnit", "time_unit", "mark_time", "events_from_topology", "sizes_
 _S_FROM_MS = 2_000.0        # spans longer than this (ms) are shown in s
 _MIN_FROM_MS = 1_800_000.0  # spans of 30 min and longer are shown in min
 
-# Light, colour-blind-safe fills for consecutive phases (Okabe-Ito hues, pale).
+# Light, colour-blind-safe fills for phases, one per name (Okabe-Ito hues, pale).
 _PHASE_FILLS = ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442")
 
 
@@ -95,13 +95,15 @@ def mark_time(axes: Sequence, unit: TimeUnit, events=(), phases=()) -> None:
         unit: the figure's time unit (events and phases are given in ms).
         events: ``[(t_ms, label), ...]``: a dashed vertical line each; labels that
             would overlap an earlier one (closer than 4 % of the axis) are merged into it.
-        phases: ``[(t0_ms, t1_ms, name), ...]``: a shaded span each, named at the top.
+        phases: ``[(t0_ms, t1_ms, name), ...]``: a shaded span each, named at the top;
+            phases of the same name share a colour.
     """
     events, phases = check_events(events), check_phases(phases)
     top = axes[0]
     lo, hi = top.get_xlim()
-    for k, (t0, t1, name) in enumerate(phases):
-        colour = _PHASE_FILLS[k % len(_PHASE_FILLS)]
+    fills: dict = {}                                # one fill per phase name (wake, sleep, wake ...)
+    for t0, t1, name in phases:
+        colour = _PHASE_FILLS[fills.setdefault(name, len(fills)) % len(_PHASE_FILLS)]
         for ax in axes:
             ax.axvspan(unit(t0), unit(t1), color=colour, alpha=0.18, linewidth=0, zorder=0, gid="phase")
         a, b = max(unit(t0), lo), min(unit(t1), hi)
