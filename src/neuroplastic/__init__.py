@@ -13,6 +13,7 @@ from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP,
                          Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, PruneAndRegrow,
                          RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
                          TsodyksMarkram, WeightNormalization)
+from .plasticity import TaggingCapture
 
 __version__ = "0.1.0"
 
@@ -28,3 +29,4 @@ __all__ = [
     "RandomRewire", "Modulator", "ModulatorMonitor", "RewardModulatedSTDP", "Gated", "GatedSTDP",
     "ModulatedGain", "ModulatedThreshold", "NoiseInput",
 ]
+__all__ += ["TaggingCapture"]

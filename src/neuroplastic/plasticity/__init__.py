@@ -12,12 +12,14 @@ from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule
 from .structural import PruneAndRegrow, RandomRewire
 from .stdp import PairSTDP
 from .stp import TsodyksMarkram
+from .tagging import TaggingCapture
 from .triplet import PRESETS as TRIPLET_PRESETS
 from .triplet import TripletSTDP
 
 RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, SynapticScaling,
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
                                   DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
+RULES["TaggingCapture"] = TaggingCapture
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
                                          ModulatedThreshold, Calcium)}
@@ -28,3 +30,4 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
            "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES",
            "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP",
            "Gated", "GatedRule", "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
+__all__ += ["TaggingCapture"]

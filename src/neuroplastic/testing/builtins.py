@@ -70,6 +70,8 @@ EXAMPLES: tuple[Case, ...] = (
     Case(pl.ModulatedGain(period=1.0), acts_without_spikes=True),
     Case(pl.ModulatedThreshold(shift=2.0, period=1.0), acts_without_spikes=True),
     Case(Calcium(tau=100.0, beta=0.01, period=1.0)),
+    # multi-timescale memory (acts without spikes: the slow update brings every synapse to the present)
+    Case(pl.TaggingCapture(period=50.0), acts_without_spikes=True),
 )
 
 #: "ClassName.check_name" -> why that built-in fails that check. Each entry is
