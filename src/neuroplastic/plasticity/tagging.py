@@ -134,7 +134,7 @@ def _on_pre(s, i, j, t, w, st, p):
 
 
 @njit
-def _pre_spike(i, t, st, p):
+def _pre_spike(i, t, st, p):     # not inlined: it reads the ring inside a branch (see above)
     if p.ca_delay > 0.0:
         ep.remember_spike(i, t, st.pre, st.glob.lost, p)
 
@@ -180,18 +180,19 @@ def _protein(st, p):
 def _capture(w, conn, st, p):
     """Tags read now; tagged synapses capture proteins into the late phase."""
     syn = st.syn
+    early, late, tags, exposure = syn.early, syn.late, syn.tag, st.post.exposure
     for s in range(w.shape[0]):
         if not conn.alive[s]:
             continue
-        e = syn.early[s]
+        e = early[s]
         tag = 1.0 if e > p.theta_tag else (-1.0 if e < -p.theta_tag else 0.0)
-        syn.tag[s] = tag
-        dose = st.post.exposure[conn.post[s]]
+        tags[s] = tag
+        dose = exposure[conn.post[s]]
         if tag != 0.0 and dose > 0.0:
             bound = p.z_max if tag > 0.0 else p.z_min
-            old = syn.late[s]
-            syn.late[s] = bound + (old - bound) * math.exp(-dose / p.tau_z)
-            w[s] += p.scale * p.h0 * (syn.late[s] - old)
+            old = late[s]
+            late[s] = bound + (old - bound) * math.exp(-dose / p.tau_z)
+            w[s] += p.scale * p.h0 * (late[s] - old)
 
 
 @njit
