@@ -43,6 +43,9 @@ def test_capture_and_cross_capture(reduced):
     # the same weak trains as the WTET/WLFS-alone neurons, which got no late phase at all
     assert m["capture_z_0.5h"] > 0.15 and m["capture_z_1.5h"] > 0.15
     assert m["cross_capture_z_0.5h"] < -0.05
+    # capture happens at tagged weak synapses: their mean is above the mean over all
+    assert m["capture_z_tagged_within_1h"] >= m["capture_z_within_1h"] > 0.0
+    assert 0.0 < m["wtet_tagged_fraction"] <= 1.0
     # the strong pathway of a capture neuron gains from the weak one's contribution to the protein
     assert m["capture_strong_z_end"] >= m["stet_z_end"] - 0.05
     assert m["lost_calcium_jumps"] == 0.0
@@ -68,8 +71,8 @@ def test_stop_gap_interpolates_between_gaps():
 
 def test_same_seed_same_result_other_seed_differs():
     exp = experiments.get("tagging-capture")
-    cfg = exp.resolve({"duration": 0.5 * HOUR, "t_stim": 0.1 * HOUR, "trials": 1, "capture_gaps": [0.1 * HOUR],
-                       "cross_gaps": [], "basic_late_duration": 0.2 * HOUR}, "reduced")
+    cfg = exp.resolve({"duration": 0.25 * HOUR, "t_stim": 0.05 * HOUR, "trials": 1, "capture_gaps": [0.05 * HOUR],
+                       "cross_gaps": [], "basic_late_duration": 0.1 * HOUR}, "reduced")
     one, two, other = (exp.run(cfg, seed=s).recordings["traces"] for s in (1, 1, 2))
     np.testing.assert_array_equal(one["STET_h1"], two["STET_h1"])
     assert not np.array_equal(one["STET_h1"], other["STET_h1"])
