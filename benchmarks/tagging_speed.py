@@ -110,11 +110,11 @@ def main(argv=None):
         p = out["protocols"]
         print(f"tagging-capture, all protocols, 8 h each: {p['wall_s']:.1f} s wall, {p['cpu_s']:.1f} s CPU "
               f"(limit 60 s): {'PASS' if p['passed'] else 'FAIL'}")
-    n = out["network"]
+    n, bare = out["network"], out["network_without_rule"]
     print(f"1,000-neuron network with tagging on {n['synapses']} E->E synapses at {n['exc_rate_hz']:.1f} Hz: "
           f"{n['real_time_factor']:.1f}x real time ({n['real_time_factor_cpu']:.1f}x in CPU time; limit 10x): "
           f"{'PASS' if n['real_time_factor'] >= 10 else 'FAIL'}; without the rule "
-          f"{out['network_without_rule']['real_time_factor']:.1f}x ({out['network_without_rule']['real_time_factor_cpu']:.1f}x)")
+          f"{bare['real_time_factor']:.1f}x ({bare['real_time_factor_cpu']:.1f}x)")
 
 
 if __name__ == "__main__":

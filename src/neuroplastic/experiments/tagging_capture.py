@@ -238,7 +238,8 @@ def mean_traces(rec: dict, g: int) -> dict:
 
 def protocol_metrics(c: dict, rec: dict, groups) -> dict:
     """Metrics of the basic-late and the four classical protocols."""
-    tr = {name: mean_traces(rec, g) for g, (name, _, _) in enumerate(groups) if not name.startswith(("capture", "cross"))}
+    tr = {name: mean_traces(rec, g) for g, (name, _, _) in enumerate(groups)
+          if not name.startswith(("capture", "cross"))}
     after = rec["t"] > c["t_stim"]
     m = {f"{name.lower()}_z_end": float(d["z1"][-1]) for name, d in tr.items()}
     m.update(stet_h_peak=float(tr["STET"]["h1"][after].max()), wtet_h_peak=float(tr["WTET"]["h1"][after].max()),

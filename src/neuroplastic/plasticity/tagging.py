@@ -281,7 +281,13 @@ class TaggingCapture(Rule, OnPre, OnPost, Periodic):
     def source_fingerprint(cls) -> str:
         """The hooks' source and that of the kernels they call (early_phase.py and
         this module): the compiled-kernel cache must change when any of them does."""
-        return "\n".join((super().source_fingerprint(), inspect.getsource(ep), inspect.getsource(sys.modules[__name__])))
+        parts = [super().source_fingerprint()]
+        for module in (ep, sys.modules[__name__]):
+            try:
+                parts.append(inspect.getsource(module))
+            except (OSError, TypeError):       # no source (e.g. a frozen install): the name at least
+                parts.append(module.__name__)
+        return "\n".join(parts)
 
     # -- reading the state (numpy, between runs) ------------------------------
     def early_weight(self, st) -> np.ndarray:
