@@ -16,6 +16,7 @@ from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP,
                          RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
                          TsodyksMarkram, WeightNormalization)
 from .plasticity import CascadeSynapse, Consolidation
+from .plasticity import TaggingCapture
 
 __version__ = "0.1.0"
 
@@ -33,3 +34,4 @@ __all__ = [
     "Phase", "Protocol",
 ]
 __all__ += ["CascadeSynapse", "Consolidation"]
+__all__ += ["TaggingCapture"]
