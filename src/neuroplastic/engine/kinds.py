@@ -71,15 +71,13 @@ class Kind:
         return self.kernels[key]
 
     def fingerprint(self, kernel: Dispatcher) -> str:
-        """Identity and source of one of the kind's kernels, for the compiled-loop
-        cache key (editing a kernel recompiles, as editing a rule hook does)."""
+        """Identity and source of one of the kind's kernels (its whole module, so
+        helper kernels beside it count), for the compiled-loop cache key: editing
+        a kernel recompiles, as editing a rule hook does."""
+        from .cache import module_source
+
         fn = kernel.py_func
-        parts = [f"{self.serves.__module__}.{self.serves.__qualname__}", f"{fn.__module__}.{fn.__qualname__}"]
-        try:
-            parts.append(inspect.getsource(fn))
-        except (OSError, TypeError):   # defined where no source is kept (an interactive session)
-            pass
-        return "\n".join(parts)
+        return "\n".join([f"{self.serves.__module__}.{self.serves.__qualname__}", module_source(fn)])
 
 
 @dataclass(frozen=True, eq=False)

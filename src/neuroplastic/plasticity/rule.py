@@ -65,7 +65,6 @@ the engine changes. See ``docs/writing-a-rule.md``.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from collections import namedtuple
 from dataclasses import dataclass
 from typing import ClassVar
@@ -234,21 +233,20 @@ class Rule:
 
     @classmethod
     def source_fingerprint(cls) -> str:
-        """Identity and hook source of the rule, for the compiled-kernel cache key.
-
-        The module and qualified name are included because the compiled loop's
-        signature refers to the rule's state types by that name.
+        """Identity and hook sources of the rule, for the compiled-kernel cache key:
+        the whole module of each hook (helper kernels beside it count; kernels a
+        user's hook imports from another of their modules do not: see
+        docs/writing-a-rule.md). The module and qualified name are included because
+        the compiled loop's signature refers to the rule's state types by that name.
         """
+        from ..engine.cache import module_source
+
         parts = [f"{cls.__module__}.{cls.__qualname__}"]
         for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "on_spike"):
-            fn = getattr(cls, hook, None)
-            py = getattr(fn, "py_func", None)
+            py = getattr(getattr(cls, hook, None), "py_func", None)
             if py is not None:
-                try:
-                    parts.append(inspect.getsource(py))
-                except (OSError, TypeError):
-                    parts.append(f"{py.__module__}.{py.__qualname__}")
-        return "\n".join(parts)
+                parts.append(module_source(py))   # the hook and the helper kernels beside it
+        return "\n".join(dict.fromkeys(parts))
 
 
 def _param_fields(rule):

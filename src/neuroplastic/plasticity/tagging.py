@@ -94,9 +94,7 @@ Buesing L, Gerstner W (2008) PLoS Comput Biol 4:e1000248. Frey U, Morris RGM
 """
 from __future__ import annotations
 
-import inspect
 import math
-import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -276,18 +274,6 @@ class TaggingCapture(Rule, OnPre, OnPost, Periodic):
             raise ValidationError(type(self).__name__, "noise_seed", self.noise_seed, "must be a whole number >= 0")
         if self.h_max <= self.h0:
             raise ValidationError(type(self).__name__, "h_max", self.h_max, f"must be > h0 ({self.h0:g} mV)")
-
-    @classmethod
-    def source_fingerprint(cls) -> str:
-        """The hooks' source and that of the kernels they call (early_phase.py and
-        this module): the compiled-kernel cache must change when any of them does."""
-        parts = [super().source_fingerprint()]
-        for module in (ep, sys.modules[__name__]):
-            try:
-                parts.append(inspect.getsource(module))
-            except (OSError, TypeError):       # no source (e.g. a frozen install): the name at least
-                parts.append(module.__name__)
-        return "\n".join(parts)
 
     # -- reading the state (numpy, between runs) ------------------------------
     def early_weight(self, st) -> np.ndarray:
