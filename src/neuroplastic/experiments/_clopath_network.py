@@ -129,5 +129,5 @@ def figure(results: dict, c: dict) -> Figure:
     ax.set_ylim(-0.05, 1.05)
     ax.set_ylabel("reciprocal fraction of strong pairs")
     n = len(results["rate"])
-    ax.set_title(f"{n} seed{'s' if n > 1 else ''}; strong: w >= {c['strong']:g} w_max")
+    ax.set_title(f"{n} seed{'s' if n > 1 else ''}, strong: w ≥ {c['strong']:g} w_max", fontsize="medium")
     return fig
