@@ -181,3 +181,22 @@ def test_the_rule_is_documented_in_units():
     specs = field_specs(npl.ClopathSTDP)
     assert specs["a_ltp"].unit == "1/mV**2" and specs["u_ref_squared"].unit == "mV**2"
     assert math.isclose(npl.ClopathSTDP(tau_x="0.015 s").tau_x, 15.0)
+
+
+def test_a_gate_cannot_scale_continuous_changes():
+    with pytest.raises(npl.ValidationError, match="continuous"):
+        npl.Gated(npl.ClopathSTDP(), "acetylcholine")
+
+
+def test_save_and_load_continue_bit_for_bit(tmp_path):
+    """The delay line and its position are state rows: a network saved mid-run and loaded in
+    its place continues exactly (same weights and traces as one uninterrupted run)."""
+    whole = pairing_net(0.1)            # 260 ms
+    half = npl.Network(whole.model)
+    half.run(127.3)                      # inside a burst: traces, clamps and the line all in use
+    half.save(tmp_path / "net.npz")
+    rest = npl.Network.load(tmp_path / "net.npz").run(260.0 - 127.3)
+    for name in ("full", "ltp", "ltd"):
+        assert rest.weights(name)[0] == whole.weights(name)[0]
+    for row in ("v", "u_plus_delayed", "u_minus_delayed", "line_17"):
+        assert rest.state("n", row)[0] == whole.state("n", row)[0]
