@@ -16,6 +16,7 @@ from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP,
                          RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
                          TsodyksMarkram, WeightNormalization)
 from .plasticity import CascadeSynapse, Consolidation
+from .plasticity import TaggingCapture
 from .plasticity import ClopathSTDP, Continuous
 from .model import AdExClopath
 
@@ -35,4 +36,5 @@ __all__ = [
     "Phase", "Protocol",
 ]
 __all__ += ["CascadeSynapse", "Consolidation"]
+__all__ += ["TaggingCapture"]
 __all__ += ["AdExClopath", "ClopathSTDP", "Continuous"]

@@ -368,6 +368,12 @@ class Network:
         s = self._store(projection, "synapse_ids")
         return s.sid[s.build_slots].copy()
 
+    def synapse_slots(self, projection: str) -> np.ndarray:
+        """Storage slots of the existing synapses, in the order of ``weights`` and
+        ``synapses``: index a rule's per-synapse state with them
+        (``net.rule_state(p).syn.x[net.synapse_slots(p)]``)."""
+        return self._store(projection, "synapse_slots").build_slots.copy()
+
     def rule_state(self, projection: str, rule: int = 0):
         """Live state of the projection's ``rule``-th rule (named tuples of arrays)."""
         pj = self._proj(projection, "rule_state")

@@ -14,6 +14,7 @@ from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule
 from .structural import PruneAndRegrow, RandomRewire
 from .stdp import PairSTDP
 from .stp import TsodyksMarkram
+from .tagging import TaggingCapture
 from .triplet import PRESETS as TRIPLET_PRESETS
 from .triplet import TripletSTDP
 from .rule import Continuous
@@ -23,6 +24,7 @@ RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, Synaptic
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
                                   DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
 RULES.update({c.__name__: c for c in (CascadeSynapse, Consolidation)})
+RULES["TaggingCapture"] = TaggingCapture
 RULES.update({c.__name__: c for c in (ClopathSTDP,)})
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
@@ -35,4 +37,5 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
            "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP",
            "Gated", "GatedRule", "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
 __all__ += ["CascadeSynapse", "Consolidation"]
+__all__ += ["TaggingCapture"]
 __all__ += ["Continuous", "ClopathSTDP"]

@@ -74,6 +74,8 @@ EXAMPLES: tuple[Case, ...] = (
     Case(pl.CascadeSynapse(m=4, coupling=0.05, period=5.0), acts_without_spikes=True),
     Case(pl.Consolidation(tau_cons=200.0, w_p=300.0, bistability=2e-4, beta=0.5, period=5.0),
          acts_without_spikes=True),
+    # multi-timescale memory (acts without spikes: the slow update brings every synapse to the present)
+    Case(pl.TaggingCapture(period=50.0), acts_without_spikes=True),
     # voltage-based STDP: the neuron that keeps the voltage traces (delta synapses, mV) and the rule on it
     Case(_model.AdExClopath(), weight=4.0),
     Case(pl.ClopathSTDP(), model=_model.AdExClopath(), weight=4.0),
