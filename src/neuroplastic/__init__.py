@@ -17,6 +17,8 @@ from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP,
                          TsodyksMarkram, WeightNormalization)
 from .plasticity import CascadeSynapse, Consolidation
 from .plasticity import TaggingCapture
+from .plasticity import ClopathSTDP, Continuous
+from .model import AdExClopath
 
 __version__ = "0.1.0"
 
@@ -35,3 +37,4 @@ __all__ = [
 ]
 __all__ += ["CascadeSynapse", "Consolidation"]
 __all__ += ["TaggingCapture"]
+__all__ += ["AdExClopath", "ClopathSTDP", "Continuous"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .kinds import LOOP_NAMES, Kind, NeuronKind
 from ..plasticity.gating import GatedRule
-from ..plasticity.rule import OnPost, OnPre, OnSpike, Periodic, Transmission
+from ..plasticity.rule import Continuous, OnPost, OnPre, OnSpike, Periodic, Transmission
 
 OK, NONFINITE, RUNAWAY, BUFFER_FULL = 0, 1, 2, 3
 
@@ -73,7 +73,7 @@ class ProjSpec:
 
     @property
     def changes_weights(self) -> bool:
-        return any(isinstance(r, (OnPre, OnPost, Periodic)) for r in self.rules)
+        return any(isinstance(r, (OnPre, OnPost, Periodic, Continuous)) for r in self.rules)
 
 
 @dataclass
@@ -170,7 +170,8 @@ def hook_globals(projs, pops=()) -> dict:
                     out[f"P{p.index}R{r}_{hook}"] = fn
     for j in projs:
         for r, rule in enumerate(j.rules):
-            for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every"):
+            for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "post_drive",
+                         "on_drive"):
                 fn = getattr(type(rule), hook, None)
                 if fn is not None and hasattr(fn, "py_func"):
                     out[f"J{j.index}R{r}_{hook}"] = fn
@@ -208,6 +209,8 @@ def generate(pops, projs, mons, mods=None) -> str:
     for p in pops:
         for c in p.buffered:
             _emit_delivery(w, p, c)
+    for j in projs:
+        _emit_continuous(w, j)
     for j in projs:
         _emit_periodic(w, j)
     _emit_runaway(w, pops)
@@ -386,6 +389,24 @@ def _emit_delivery(w, p, c):
     w(2, f"for j in range({buf}.shape[1]):")
     w(3, f"P{k}_state[{row}, j] += {buf}[slot, j]")
     w(3, f"{buf}[slot, j] = 0.0")
+
+
+def _emit_continuous(w, j):
+    """Continuous rules: every postsynaptic neuron's drive at the end of the
+    step; a non-zero drive walks the neuron's column (plasticity/rule.py)."""
+    k = j.index
+    for r, rule in enumerate(j.rules):
+        if not isinstance(rule, Continuous):
+            continue
+        args = f"J{k}R{r}_st, J{k}R{r}_p"
+        w(2, f"for j in range(J{k}_cs.shape[0]):")
+        w(3, f"g = J{k}R{r}_post_drive(j, t + dt, dt, {args})")
+        w(3, "if g != 0.0:")
+        w(4, f"for c in range(J{k}_cs[j], J{k}_cs[j] + J{k}_cl[j]):")
+        w(5, f"s = J{k}_cx[c]")
+        call = f"J{k}R{r}_on_drive(s, J{k}_cp[c], j, t + dt, J{k}_w[s], g, {args})"
+        w(5, f"dw = {f'J{k}_scale[{r}] * ' if j.scaled else ''}{call}")
+        w(5, f"J{k}_w[s] = min(max(J{k}_w[s] + dw, J{k}_bounds[0]), J{k}_bounds[1])")
 
 
 def _emit_periodic(w, j):

@@ -11,6 +11,7 @@ from .projection import Projection
 from .protocol import Phase, Protocol
 from .spec import field_specs
 from .units import BinaryUnit, RateUnit
+from .clopath import AdExClopath
 
 __all__ = [
     "AllToAll", "Connectivity", "FixedInDegree", "FixedProbability", "OneToOne", "Pairs",
@@ -20,3 +21,4 @@ __all__ = [
     "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput", "field_specs",
     "Phase", "Protocol",
 ]
+__all__ += ["AdExClopath"]

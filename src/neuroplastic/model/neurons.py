@@ -238,9 +238,10 @@ class Izhikevich(NeuronModel):
 
 
 def _all_models():
+    from .clopath import AdExClopath
     from .units import BinaryUnit, RateUnit
 
-    return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit)}
+    return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit, AdExClopath)}
 
 
 NEURON_MODELS = _all_models()

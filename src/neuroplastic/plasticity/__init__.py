@@ -17,12 +17,15 @@ from .stp import TsodyksMarkram
 from .tagging import TaggingCapture
 from .triplet import PRESETS as TRIPLET_PRESETS
 from .triplet import TripletSTDP
+from .rule import Continuous
+from .voltage import ClopathSTDP
 
 RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, SynapticScaling,
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
                                   DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
 RULES.update({c.__name__: c for c in (CascadeSynapse, Consolidation)})
 RULES["TaggingCapture"] = TaggingCapture
+RULES.update({c.__name__: c for c in (ClopathSTDP,)})
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
                                          ModulatedThreshold, Calcium)}
@@ -35,3 +38,4 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
            "Gated", "GatedRule", "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
 __all__ += ["CascadeSynapse", "Consolidation"]
 __all__ += ["TaggingCapture"]
+__all__ += ["Continuous", "ClopathSTDP"]

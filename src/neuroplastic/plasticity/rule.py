@@ -18,6 +18,11 @@ capability        hooks (numba ``@njit`` functions, stored as class attributes)
                   plasticity).
 :class:`Periodic` ``every(t, w, conn, st, p)`` every ``period`` ms; may change the
                   weight array ``w`` in place.
+:class:`Continuous` ``post_drive(j, t, dt, st, p) -> g`` every step for every
+                  postsynaptic neuron ``j`` (end of the step, time ``t``);
+                  where ``g != 0``, ``on_drive(s, i, j, t, w, g, st, p) -> dw``
+                  for every synapse onto ``j`` (a weight change that runs
+                  continuously in time, only while the neuron drives it).
 :class:`PhaseAware` ``on_phase(phase, state)``: plain Python, called when the
                   protocol phase changes (rare), with numpy arrays; ``phase``
                   is None when the protocol leaves its phases.
@@ -136,6 +141,36 @@ class Periodic:
     """The rule runs ``every(t, w, conn, st, p)`` at its field ``period`` (ms)."""
 
 
+@njit
+def _no_drive(j, t, dt, st, p):
+    return 0.0
+
+
+@njit
+def _no_driven_change(s, i, j, t, w, g, st, p):
+    return 0.0
+
+
+class Continuous:
+    """The rule changes weights in every step, as a function of the state of
+    the postsynaptic neuron (voltage-based rules).
+
+    At the end of every step (after the delivery of input, before periodic
+    rules; ``t`` = the end of the step, ``dt`` its length) the engine calls
+    ``post_drive(j, t, dt, st, p) -> g`` for every postsynaptic neuron ``j``
+    (typically a rate of change times ``dt``). Where ``g`` is not
+    0.0 it walks the synapses onto ``j`` (the column index) and adds
+    ``on_drive(s, i, j, t, w, g, st, p) -> dw`` to each weight, bounded by the
+    projection's ``w_min``/``w_max`` at once. The cost is one ``post_drive``
+    call per postsynaptic neuron per step, plus the fan-in of the neurons
+    whose drive is non-zero; a rule whose drive is zero most of the time (a
+    voltage above a threshold) costs little more than a neuron kernel.
+    """
+
+    post_drive = _no_drive
+    on_drive = _no_driven_change
+
+
 class Structural:
     """The rule edits connectivity every ``period`` ms (field, > 0) through the
     plain-Python method ``restructure(t, edit, rng)``, called between compiled
@@ -242,7 +277,8 @@ class Rule:
         from ..engine.cache import module_source
 
         parts = [f"{cls.__module__}.{cls.__qualname__}"]
-        for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "on_spike"):
+        for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "on_spike",
+                     "post_drive", "on_drive"):
             py = getattr(getattr(cls, hook, None), "py_func", None)
             if py is not None:
                 parts.append(module_source(py))   # the hook and the helper kernels beside it
@@ -336,7 +372,7 @@ class NeuronRule(Rule):
 
 def rule_capabilities(rule: Rule) -> list[str]:
     """Names of the capabilities a rule has, for messages and docs."""
-    caps = (OnPre, OnPost, Transmission, Periodic, PhaseAware, OnSpike, Structural)
+    caps = (OnPre, OnPost, Transmission, Periodic, PhaseAware, OnSpike, Structural, Continuous)
     return [c.__name__ for c in caps if isinstance(rule, c)]
 
 
@@ -350,4 +386,4 @@ def check_rule(owner: str, field: str, rule) -> None:
     if not rule_capabilities(rule):
         raise ValidationError(owner, field, type(rule).__name__,
                               "must implement at least one of OnPre, OnPost, Transmission, Periodic, PhaseAware, "
-                              "Structural")
+                              "Structural, Continuous")

@@ -76,6 +76,10 @@ EXAMPLES: tuple[Case, ...] = (
          acts_without_spikes=True),
     # multi-timescale memory (acts without spikes: the slow update brings every synapse to the present)
     Case(pl.TaggingCapture(period=50.0), acts_without_spikes=True),
+    # voltage-based STDP: the neuron that keeps the voltage traces (delta synapses, mV) and the rule on it
+    Case(_model.AdExClopath(), weight=4.0),
+    Case(pl.ClopathSTDP(), model=_model.AdExClopath(), weight=4.0),
+    Case(pl.ClopathSTDP(homeostasis="depolarization"), model=_model.AdExClopath(), weight=4.0),
 )
 
 #: "ClassName.check_name" -> why that built-in fails that check. Each entry is
