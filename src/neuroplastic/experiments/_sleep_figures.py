@@ -69,13 +69,13 @@ def replay_figure(c: dict, result: dict, controls, window: float = 2000.0) -> Fi
     in1[np.concatenate(mem.set1)], in2[np.concatenate(mem.set2)] = True, True
     kind[in1 & ~in2], kind[in1 & in2], kind[in2 & ~in1] = 0, 1, 2
     names = ("set 1 only", "shared", "set 2 only", "no memory")
-    colours = (OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[2], "0.6")
+    colours = (OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[4], "0.6")
     unit = time_unit(t1)
     fig = Figure(figsize=(8.5, 6.4), layout="constrained")
     ax_r, ax_h = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.4]})
     for q, (name, colour) in enumerate(zip(names, colours)):
         pick = kind[i] == q
-        ax_r.scatter(unit(t[pick]), i[pick], s=1.5, marker="|", color=colour, linewidths=0.6,
+        ax_r.scatter(unit(t[pick]), i[pick], s=3.0, marker="|", color=colour, linewidths=0.8,
                      label=f"{name} ({int(np.count_nonzero(kind == q))})")
     ticks = [float(a.mean()) for a in mem.assemblies]
     ax_r.set_yticks(ticks, [f"{'A' if x < k else 'B'}{x % k + 1}" for x in range(2 * k)], fontsize="small")

@@ -76,6 +76,12 @@ the premise (``interference`` >= 0.04); replay (``replay1_sleep`` >= 0.1 and
 ``replay1_excess`` >= 0.05 events/s per assembly); ``wake1_identical`` = 1. Reduced scale
 (200 + 50 neurons, assemblies of 20, shorter phases, seeds 0 and 1) with loose margins.
 
+Measured (``neuroplastic reproduce sleep-replay``, seeds 10-29, 192 s of CPU): every target
+met. Paired set-1 gain +0.042 +- 0.006 (s.e.), 20 of 20 seeds positive, t-test p = 1.8e-7;
+set-1 recall at the end 0.175 with sleep, 0.133 without; set 2 0.235 and 0.190; interference
+0.085; replay 0.245 events/s per set-1 assembly against 0.059 for groups of no memory and
+0.0003 shuffled.
+
 References: Gonzalez OC, Sokolov Y, Krishnan GP, Delanois JE, Bazhenov M (2020) eLife
 9:e51005 (sleep protects old memories from interference in a thalamocortical model).
 Litwin-Kumar A, Doiron B (2014) Nat Commun 5:5319 (assemblies, normalisation, spontaneous
