@@ -26,20 +26,22 @@ __all__ = ["SynapticEvents"]
 
 
 class SynapticEvents:
-    """Counts the synaptic events and periodic synapse updates of ``net`` from now on.
+    """Counts the synaptic events and periodic synapse updates of ``net`` from now on
+    (``since_start``: from the start of the network, or its last ``reset``; its
+    connectivity must then not have changed since).
 
     Call :meth:`update` at least whenever connectivity may change (after each
     trial or episode) and once at the end; read :attr:`events` and :attr:`updates`.
     """
 
-    def __init__(self, net):
+    def __init__(self, net, since_start: bool = False):
         self.net = net
         self.events = 0.0
         self.updates = 0.0
         self._projections = list(net.model.projections.values())
         self._sources = sorted({pj.pre for pj in self._projections})
-        self._last = {pop: net.spike_totals(pop) for pop in self._sources}
-        self._t = net.t
+        self._last = {pop: net.spike_totals(pop) * (not since_start) for pop in self._sources}
+        self._t = 0.0 if since_start else net.t
 
     def update(self) -> None:
         """Add the events and updates since the last call."""

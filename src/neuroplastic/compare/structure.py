@@ -186,6 +186,10 @@ TASK = register_task(Task(
     targets=(
         Target("spiking-rewired.connections", 360, 360, "the budget is kept exactly (60 synapses + 300 readout)"),
         Target("neat.connections", 0, 360, "NEAT stays within the budget"),
+        Target("spiking-rewired.accuracy", 0.6, None, "the spiking network learned (chance 0.1)"),
+        Target("mlp-dense.accuracy", 0.7, None, "the dense MLP learned"),
+        Target("perceptron.accuracy", 0.7, None, "the perceptron learned"),
+        Target("neat.accuracy", 0.2, None, "NEAT is above chance (0.1)"),
     ),
     reference="Bellec G et al. (2018) Deep rewiring, ICLR; Stanley KO, Miikkulainen R (2002) Evol Comput 10:99; "
               "Rosenblatt F (1958) Psychol Rev 65:386",

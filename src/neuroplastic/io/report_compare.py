@@ -74,7 +74,8 @@ def _per_seed_table(contenders: list, seeds: list) -> str:
             if not isinstance(s, dict):
                 continue
             values = s.get("values") or []
-            rows.append([c.get("name"), metric, interval(s), h.number(s.get("sd"))]
+            sd = s.get("sd")
+            rows.append([c.get("name"), metric, interval(s), h.number(sd) if h.is_number(sd) else "n/a"]
                         + [h.number(v) if v is not None else "null" for v in values])
     header = ["contender", "metric", "mean [95 % interval]", "sd"] + [f"seed {sd}" for sd in seeds]
     return h.table(header, rows, num_cols=range(2, len(header)))
