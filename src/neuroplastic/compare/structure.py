@@ -61,8 +61,8 @@ PARAMETERS = dict(
     neat_initial=Param(0.3, "NEAT: fraction of the direct input-output connections at the start", gt=0, le=1),
 )
 DEFAULTS = defaults_of(PARAMETERS)
-REDUCED = dict(n_train=300, n_test=300, seeds=(0,), curve_points=1, curve_eval=100, mlp_epochs=20,
-               perceptron_epochs=5, neat_generations=12, neat_population=40)
+REDUCED = dict(n_train=300, n_test=200, seeds=(0,), curve_points=1, curve_eval=100, mlp_epochs=15, mlp_batch=20,
+               perceptron_epochs=5, neat_generations=10, neat_population=30)
 
 
 def budget(c: dict) -> int:
