@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..errors import ValidationError
 from ..experiments.base import Target, resolve_parameters
 from ..experiments.parameters import Param
 
@@ -145,15 +146,12 @@ class Task:
 
     def resolve(self, overrides: dict | None = None, scale: str = "full") -> dict:
         """Defaults (+ reduced overrides) + user overrides, converted and checked."""
-        config = resolve_parameters(self, f"Task '{self.name}'", overrides, scale)
+        owner = f"Task '{self.name}'"
+        config = resolve_parameters(self, owner, overrides, scale)
         if not config["seeds"]:
-            from ..errors import ValidationError
-
-            raise ValidationError(f"Task '{self.name}'", "seeds", config["seeds"], "must list at least one seed")
+            raise ValidationError(owner, "seeds", config["seeds"], "must list at least one seed")
         if len(set(config["seeds"])) != len(config["seeds"]):
-            from ..errors import ValidationError
-
-            raise ValidationError(f"Task '{self.name}'", "seeds", config["seeds"], "must not repeat a seed")
+            raise ValidationError(owner, "seeds", config["seeds"], "must not repeat a seed")
         return config
 
     def contender(self, name: str) -> Contender:

@@ -50,8 +50,9 @@ each, until the accuracy is back within ``recover_within`` of
 Metrics (every contender): ``accuracy_before``, ``accuracy_lesioned``,
 ``accuracy_recovered`` (spiking: after ``n_recover`` images; MLP: when back
 within ``recover_within``, or after ``retrain_max``), ``drop`` = before -
-lesioned, ``recovered_fraction`` = (recovered - lesioned) / drop (NaN when the
-lesion cost nothing), ``labelled_to_recover`` (labelled examples used after the
+lesioned, ``recovered_gain`` = recovered - lesioned (its interval over seeds is
+the paired test of the recovery), ``recovered_fraction`` = recovered_gain / drop
+(NaN when the lesion cost nothing; noisy when the drop is small), ``labelled_to_recover`` (labelled examples used after the
 lesion: 0 for the spiking network; for an MLP the examples until it was back
 within ``recover_within``: 0 if it never left that band, NaN if it never came
 back), ``unlabelled_to_recover`` (images shown after the lesion),
@@ -113,7 +114,8 @@ RELATIONS = (Relation("narrow_hidden", "<=", "n_hidden"),)
 def _fractions(before: float, lesioned: float, recovered: float) -> dict:
     drop = before - lesioned
     return {"accuracy_before": before, "accuracy_lesioned": lesioned, "accuracy_recovered": recovered,
-            "drop": drop, "recovered_fraction": (recovered - lesioned) / drop if drop > 0 else math.nan}
+            "drop": drop, "recovered_gain": recovered - lesioned,
+            "recovered_fraction": (recovered - lesioned) / drop if drop > 0 else math.nan}
 
 
 # --- spiking ------------------------------------------------------------------------

@@ -119,7 +119,7 @@ TASK = register_task(Task(
             "(gradient descent) vs ASE/ACE (a perceptron with a critic)",
     contenders=CONTENDERS, defaults=DEFAULTS, parameters=PARAMETERS, reduced=REDUCED, relations=RELATIONS,
     headline=("last_mean", "episodes_to_195", "best_mean"),
-    curve_x="episode", curve_y="mean episode length over the last `window` episodes",
+    curve_x="episode", curve_y="mean episode length over the preceding window of episodes",
     targets=(
         Target("spiking.last_mean", 66.0, None, "spiking: >= 3 x the random policy (about 22), the cartpole "
                "experiment's target", scales=("full",)),
