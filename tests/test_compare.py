@@ -56,6 +56,7 @@ def test_synaptic_events_are_spikes_times_fan_out():
     net = npl.Network(tiny_model(), seed=0)
     meter = SynapticEvents(net)
     net.run(20.0)
+    np.testing.assert_array_equal(net.spike_totals("inp"), net.spike_counts("inp"))
     net.spike_counts("inp", clear=True)                     # clearing does not disturb the meter
     net.run(20.0)
     meter.update()
