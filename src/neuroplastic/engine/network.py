@@ -400,6 +400,14 @@ class Network:
             self._count_base[population] = total.copy()
         return out
 
+    def spike_totals(self, population: str) -> np.ndarray:
+        """Spikes of each neuron since the start or the last ``reset`` (a copy;
+        int64), whatever ``spike_counts(clear=True)`` calls happened: the same
+        counter, without the base that clearing moves. Cost accounting reads it
+        (synaptic events = spikes x fan-out)."""
+        self.spike_counts(population)          # checks the population
+        return self._population(population).arrays["cnt"].copy()
+
     def set_rates(self, population: str, rates) -> None:
         """Change the rates (Hz) of a PoissonInput from now on: a scalar or one
         rate per neuron. Closed-loop tasks use it to encode observations. Only
