@@ -11,6 +11,7 @@ from .projection import Projection
 from .protocol import Phase, Protocol
 from .spec import field_specs
 from .units import BinaryUnit, RateUnit
+from .dendrites import DendriticNeuron, UrbanczikNeuron   # after .neurons (its registry lists them)
 
 __all__ = [
     "AllToAll", "Connectivity", "FixedInDegree", "FixedProbability", "OneToOne", "Pairs",
@@ -18,5 +19,5 @@ __all__ = [
     "PoissonInput", "SpikeTimes", "RateMonitor", "SpikeMonitor", "StateMonitor",
     "WeightMonitor", "LIF", "AdEx", "Izhikevich", "NeuronModel", "Population", "Projection",
     "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput", "field_specs",
-    "Phase", "Protocol",
+    "Phase", "Protocol", "DendriticNeuron", "UrbanczikNeuron",
 ]

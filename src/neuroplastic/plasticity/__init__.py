@@ -1,6 +1,7 @@
 """Plasticity rules, one module per family, built on :mod:`neuroplastic.plasticity.rule`."""
 from .cascade import CascadeSynapse
 from .consolidation import Consolidation
+from .dendritic import BranchPerceptron, DendriticRule, UrbanczikSenn
 from .discrete import DiscreteSTDP
 from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
@@ -21,6 +22,7 @@ RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, Synaptic
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
                                   DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
 RULES.update({c.__name__: c for c in (CascadeSynapse, Consolidation)})
+RULES.update({c.__name__: c for c in (UrbanczikSenn, BranchPerceptron)})
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
                                          ModulatedThreshold, Calcium)}
@@ -32,3 +34,4 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
            "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP",
            "Gated", "GatedRule", "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
 __all__ += ["CascadeSynapse", "Consolidation"]
+__all__ += ["BranchPerceptron", "DendriticRule", "UrbanczikSenn"]
