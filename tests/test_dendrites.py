@@ -101,7 +101,7 @@ def test_passive_branch_follows_its_closed_form(targeted):
     v = 7.0 * ts / (m.g_d * (ts - tau)) * (np.exp(-t / ts) - np.exp(-t / tau))
     np.testing.assert_allclose(rec["vd_2"][on, 0] - m.e_l, v[on], rtol=0, atol=1e-12)
     assert np.all(rec["vd_2"][t < 0, 0] == m.e_l)
-    assert np.all(rec["out_2"][:, 0] == 0.0)   # g_c = 0 and no events: the soma hears nothing
+    assert np.all(rec["amp_2"][:, 0] == 0.0)   # no events (and g_c = 0): the soma hears nothing
 
 
 def dcaap_net(nonlinearity, currents, **kw):
@@ -122,7 +122,7 @@ def test_dcaap_amplitude_is_largest_at_threshold():
     x = currents / 10.0 - 10.0
     closed = np.where(x >= 0, 400.0 * np.exp(-np.maximum(x, 0) / 10.0), 0.0)
     for b, want in enumerate(closed):
-        np.testing.assert_allclose(rec[f"out_{b}"][1:, 0], want, rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(rec[f"amp_{b}"][1:, 0], want, rtol=1e-12, atol=1e-9)
     assert np.argmax(closed) == 2 and closed[1] == 0.0 and np.all(np.diff(closed[2:]) < 0)
 
 
@@ -138,7 +138,7 @@ def test_nmda_plateau_has_threshold_and_duration():
     plateaus = quiet = 0
     for b in range(3):
         for j in range(2):
-            vd, out = rec[f"vd_{b}"][1:, j], rec[f"out_{b}"][1:, j]
+            vd, out = rec[f"vd_{b}"][1:, j], rec[f"amp_{b}"][1:, j]
             above = np.flatnonzero(vd >= neuron.theta_d)
             on = np.zeros(len(out), bool)
             if len(above):

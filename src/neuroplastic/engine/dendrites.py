@@ -56,25 +56,28 @@ def _branches(state, par, work, kb):
             x = vd - par[c, q + 6]
             steps = int(state[rt, i] / par[c, 20] + 0.5)     # event steps left
             code = par[c, q + 11]
-            if x >= 0.0 and (code == NMDA or (code == DCAAP and steps == 0)):
+            start = x >= 0.0 and (code == NMDA or (code == DCAAP and steps == 0))
+            if start:
                 steps = int(par[c, q + 8])
-            out = par[c, q + 10] * (vd - state[0, i])
+            amp = 0.0
             if steps > 0:
                 if code == NMDA:
-                    out += par[c, q + 7]
-                else:
-                    out += par[c, q + 7] * math.exp(-max(x, 0.0) * par[c, q + 9])
+                    amp = par[c, q + 7]
+                else:   # a dCaAP: set by the largest drive since it began, never growing back
+                    amp = par[c, q + 7] * math.exp(-max(x, 0.0) * par[c, q + 9])
+                    if not start:
+                        amp = min(amp, state[ro, i])
                 steps -= 1
             state[rt, i] = steps * par[c, 20]
-            state[ro, i] = out
-            work[0, i] += out
+            state[ro, i] = amp
+            work[0, i] += amp + par[c, q + 10] * (vd - state[0, i])
     return 0
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def dendritic_step(state, par, ref, work, spk, bad):
     """One step of DendriticNeuron (rows: v, w, ie, ii, then K rows each of vd,
-    ied, iid, ev, out). Soma columns: 0 v_reset, 1 ref_steps, 2 spike threshold,
+    ied, iid, ev, amp). Soma columns: 0 v_reset, 1 ref_steps, 2 spike threshold,
     3 e_l, 4 e^{-dt/tau_m}, 5 (1 - e^{-dt/tau_m})/g_l, 6 k_e, 7 k_i, 8 e^{-dt/tau_e},
     9 e^{-dt/tau_i}, 10 i_bias, 11 soma (0 LIF, 1 AdEx), 12 g_l, 13 dt/c_m,
     14 delta_t, 15 v_thresh, 16 dt/tau_w, 17 a, 18 b, 19 K, 20 dt. Branch b at

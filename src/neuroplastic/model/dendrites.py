@@ -20,7 +20,7 @@ NONLINEARITIES = ("passive", "nmda", "dcaap")
 SOMA_KINDS = ("LIF", "AdEx")
 
 #: Rows per branch, each a block of K consecutive state rows (``state_blocks``).
-BRANCH_ROWS = ("vd", "ied", "iid", "ev", "out")
+BRANCH_ROWS = ("vd", "ied", "iid", "ev", "amp")
 BRANCH_PARAMETERS = ("tau_d", "g_d", "tau_de", "tau_di", "theta_d", "amp_d", "dur_d", "sigma_d", "g_c", "i_bias_d")
 B_TAU = BranchNumber("ms", gt=0, array=True, time_constant=True)
 
@@ -47,29 +47,31 @@ class DendriticNeuron(NeuronModel):
 
     Soma (``soma="LIF"``, integrated exactly for the step's input)::
 
-        c_m dv/dt = -g_l (v - e_l) + ie + ii + i_bias + sum_b out_b
+        c_m dv/dt = -g_l (v - e_l) + ie + ii + i_bias + sum_b [amp_b + g_c (vd_b - v)]
         spike at v >= v_thresh: v <- v_reset, clamped t_ref ms
 
     ``soma="AdEx"`` (forward Euler; Brette & Gerstner 2005) adds
     ``g_l delta_t exp((v - v_thresh)/delta_t) - w`` to the current, spikes at
     ``v >= v_peak``, and ``tau_w dw/dt = a (v - e_l) - w``, ``w <- w + b`` at a spike.
 
-    Branch b (state rows ``vd_b, ied_b, iid_b, ev_b, out_b``)::
+    Branch b (state rows ``vd_b, ied_b, iid_b, ev_b, amp_b``)::
 
         tau_d dvd/dt = -(vd - e_l) + (ied + iid + i_bias_d) / g_d      (exact step)
         tau_de died/dt = -ied,   tau_di diid/dt = -iid                  (pA)
         x = vd - theta_d   (drive above the branch's dendritic-spike threshold, mV)
 
-    ``out_b`` (pA) is the current the branch sends to the soma:
-    ``g_c (vd - v)`` (passive coupling) plus, while a dendritic event lasts
-    (``ev_b > 0``, ms left), its event current:
+    The soma receives from each branch ``amp_b + g_c (vd - v)`` (pA): the
+    current of its dendritic event (``amp_b``, while ``ev_b > 0`` ms of it
+    remain) plus passive coupling:
 
     * ``"nmda"``, an NMDA plateau: every step with ``x >= 0`` (re)starts the
       plateau for ``dur_d`` ms; its current is ``amp_d`` (all or none);
     * ``"dcaap"``, a dendritic calcium action potential (Gidon et al. 2020):
       ``x >= 0`` with no event running starts one of ``dur_d`` ms; its current
-      is ``amp_d exp(-max(x, 0) / sigma_d)``: largest for threshold-level
-      drive, smaller for stronger drive (the non-monotonic dCaAP);
+      is ``amp_d exp(-max(x_max, 0) / sigma_d)``, ``x_max`` the largest drive
+      since it began: largest for threshold-level drive, smaller for stronger
+      drive (the non-monotonic dCaAP), and it does not grow back when the
+      drive falls during the event;
     * ``"passive"``: no events.
 
     Parameters: soma as :class:`~neuroplastic.model.AdEx` (c_m pF; g_l, a nS;

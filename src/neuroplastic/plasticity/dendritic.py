@@ -200,7 +200,8 @@ def _bp_on_pre(s, i, j, t, w, st, p):
 
 @njit(cache=True)
 def _bp_post_spike(j, t, st, p):
-    st.post.count[j] += 1.0
+    if t - math.floor(t / p.period + 1e-9) * p.period < p.window - 1e-9:
+        st.post.count[j] += 1.0
 
 
 @njit(cache=True)
@@ -208,8 +209,9 @@ def _bp_every(t, w, conn, st, p):
     y = st.mod.teacher[0]
     for s in range(w.shape[0]):
         if conn.alive[s] and st.syn.e[s] != 0.0:
-            out = 1.0 if st.post.count[conn.post[s]] >= p.min_spikes else 0.0
-            w[s] += p.eta * (y - out) * st.syn.e[s]
+            count = st.post.count[conn.post[s]]
+            error = y * (count < p.fire_count) - (1.0 - y) * (count > p.quiet_count)
+            w[s] += p.eta * error * st.syn.e[s]
             st.syn.e[s] = 0.0
     for j in range(st.post.count.shape[0]):
         st.post.count[j] = 0.0
@@ -227,12 +229,16 @@ class BranchPerceptron(DendriticRule, OnPre, OnPost, Periodic):
         e_s += -1   if it has (ev > 0: at or above threshold)
 
     At the end of the presentation, with ``y`` the teacher's label (the level of
-    modulator ``teacher``: 1 "fire", 0 "stay silent") and ``out`` the neuron's
-    own output (1 if it fired at least ``min_spikes`` times, else 0)::
+    modulator ``teacher``: 1 "fire", 0 "stay silent") and ``c`` the neuron's
+    own spike count in the first ``window`` ms of the presentation (the
+    stimulus)::
 
-        w_s += eta (y - out) e_s ;   e_s = 0
+        error = y [c < fire_count] - (1 - y) [c > quiet_count]
+        w_s += eta error e_s ;   e_s = 0
 
-    A missed target potentiates synapses on silent branches (their drive must
+    (with ``fire_count = 1`` and ``quiet_count = 0`` the error is the
+    perceptron's ``y - out``; a larger ``fire_count`` asks a target pattern
+    for a margin of spikes). A missed target potentiates synapses on silent branches (their drive must
     reach the dCaAP threshold) and depresses those on overdriven ones (a
     dCaAP shrinks as drive grows); a false alarm does the opposite, pushing a
     branch that fired for the wrong pattern beyond its dCaAP window. Each
@@ -242,7 +248,8 @@ class BranchPerceptron(DendriticRule, OnPre, OnPost, Periodic):
 
     Parameters: eta (weight units per tagged spike); teacher (modulator name);
     period (ms, the presentation length: presentations start at multiples of
-    it); min_spikes.
+    it); window (ms, <= period: the part of each presentation whose spikes
+    are its output); fire_count (>= 1) and quiet_count (>= 0) (spikes).
 
     References: the perceptron rule (Rosenblatt 1958); three-factor rules
     (Fremaux & Gerstner 2016, Front Neural Circuits 9:85); dCaAPs and XOR
@@ -253,9 +260,18 @@ class BranchPerceptron(DendriticRule, OnPre, OnPost, Periodic):
     eta: float = 1.0
     teacher: str = "teacher"
     period: float = 100.0
-    min_spikes: float = 1.0
+    window: float = 100.0
+    fire_count: float = 1.0
+    quiet_count: float = 0.0
 
-    constraints = {"eta": dict(ge=0), "period": dict(gt=0, unit="ms"), "min_spikes": dict(ge=1)}
+    constraints = {"eta": dict(ge=0), "period": dict(gt=0, unit="ms"), "window": dict(gt=0, unit="ms"),
+                   "fire_count": dict(ge=1), "quiet_count": dict(ge=0)}
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.window > self.period:
+            raise ValidationError(type(self).__name__, "window", self.window,
+                                  f"must be <= period ({self.period:g} ms): the part of a presentation that counts")
     modulated_by = ("teacher",)
     synapse_state = (State("e"),)
     post_state = (State("count"),)
