@@ -103,6 +103,7 @@ def arguments(data, method):
         "monitor": lambda: (name(data, "monitor"),), "spikes": lambda: (neurons,),
         "state": lambda: (neurons, name(data, "variable")), "weights": lambda: (proj,),
         "synapses": lambda: (proj,), "synapse_ids": lambda: (proj,), "synapse_slots": lambda: (proj,),
+        "branches": lambda: (proj,),
         "set_weights": lambda: (proj, values(data, synapses_of)), "rule_state": lambda: (proj, rule()),
         "neuron_rule_state": lambda: (neurons, rule()),
         "spike_counts": lambda: (pop, pick(data, (3, st.booleans()), (1, ANY))), "spike_totals": lambda: (pop,),
@@ -118,7 +119,7 @@ def arguments(data, method):
 METHODS = ["run", "reset", "compact", "set_phase", "monitor", "monitors", "spikes", "state", "weights",
            "set_weights", "synapses", "synapse_ids", "rule_state", "spike_counts", "set_rates", "add_neurons",
            "synapse_slots", "remove_neurons", "lesion", "alive", "size", "release", "modulator", "neuron_rule_state",
-           "spike_totals"]
+           "spike_totals", "branches"]
 
 
 def test_every_public_method_is_fuzzed():

@@ -19,6 +19,8 @@ from .plasticity import CascadeSynapse, Consolidation
 from .plasticity import TaggingCapture
 from .plasticity import ClopathSTDP, Continuous
 from .model import AdExClopath
+from .model import DendriticNeuron, UrbanczikNeuron
+from .plasticity import BranchPerceptron, UrbanczikSenn
 
 __version__ = "0.1.0"
 
@@ -38,3 +40,4 @@ __all__ = [
 __all__ += ["CascadeSynapse", "Consolidation"]
 __all__ += ["TaggingCapture"]
 __all__ += ["AdExClopath", "ClopathSTDP", "Continuous"]
+__all__ += ["DendriticNeuron", "UrbanczikNeuron", "BranchPerceptron", "UrbanczikSenn"]

@@ -12,6 +12,7 @@ from .protocol import Phase, Protocol
 from .spec import field_specs
 from .units import BinaryUnit, RateUnit
 from .clopath import AdExClopath
+from .dendrites import DendriticNeuron, UrbanczikNeuron   # after .neurons (its registry lists them)
 
 __all__ = [
     "AllToAll", "Connectivity", "FixedInDegree", "FixedProbability", "OneToOne", "Pairs",
@@ -19,6 +20,6 @@ __all__ = [
     "PoissonInput", "SpikeTimes", "RateMonitor", "SpikeMonitor", "StateMonitor",
     "WeightMonitor", "LIF", "AdEx", "Izhikevich", "NeuronModel", "Population", "Projection",
     "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput", "field_specs",
-    "Phase", "Protocol",
+    "Phase", "Protocol", "DendriticNeuron", "UrbanczikNeuron",
 ]
 __all__ += ["AdExClopath"]

@@ -1,6 +1,7 @@
 """Plasticity rules, one module per family, built on :mod:`neuroplastic.plasticity.rule`."""
 from .cascade import CascadeSynapse
 from .consolidation import Consolidation
+from .dendritic import BranchPerceptron, DendriticRule, UrbanczikSenn
 from .discrete import DiscreteSTDP
 from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
@@ -26,6 +27,7 @@ RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, Synaptic
 RULES.update({c.__name__: c for c in (CascadeSynapse, Consolidation)})
 RULES["TaggingCapture"] = TaggingCapture
 RULES.update({c.__name__: c for c in (ClopathSTDP,)})
+RULES.update({c.__name__: c for c in (UrbanczikSenn, BranchPerceptron)})
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
                                          ModulatedThreshold, Calcium)}
@@ -39,3 +41,4 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
 __all__ += ["CascadeSynapse", "Consolidation"]
 __all__ += ["TaggingCapture"]
 __all__ += ["Continuous", "ClopathSTDP"]
+__all__ += ["BranchPerceptron", "DendriticRule", "UrbanczikSenn"]

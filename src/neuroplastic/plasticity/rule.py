@@ -45,7 +45,8 @@ are not passed in ``p``.
 Reading neurons: a rule lists variable names in ``pre_reads`` / ``post_reads``;
 the engine passes the live per-neuron arrays as ``st.src.<name>`` /
 ``st.dst.<name>`` (writes go to the neurons). Any state variable of the
-population's model may be named, plus ``"activity"``, one interface for every
+population's model may be named (or a block of rows it declares in
+``state_blocks``, read as one ``(rows, n)`` array), plus ``"activity"``, one interface for every
 kind of population: the output ``r`` of a rate unit or value of a
 ValueInput, the state ``x`` of a binary unit, and for spiking neurons and spike
 sources 1.0 in the step the neuron spikes and 0.0 otherwise.
@@ -307,7 +308,7 @@ def readable_variables(part) -> tuple[str, ...]:
     """Names a rule may read from a population or input: its state variables
     (neuron populations only) and ``"activity"``."""
     model = getattr(part, "model", None)
-    return (tuple(model.state_variables) if model is not None else ()) + ("activity",)
+    return (tuple(model.state_variables) + tuple(model.state_blocks) if model is not None else ()) + ("activity",)
 
 
 def check_neuron_rule(owner: str, field: str, rule, model) -> None:
@@ -318,7 +319,7 @@ def check_neuron_rule(owner: str, field: str, rule, model) -> None:
                               "synaptic rules belong on a Projection")
     if not isinstance(rule, (OnSpike, Periodic)):
         raise ValidationError(owner, field, type(rule).__name__, "must implement OnSpike and/or Periodic")
-    allowed = tuple(model.state_variables) + ("activity",)
+    allowed = tuple(model.state_variables) + tuple(model.state_blocks) + ("activity",)
     for name in rule.reads:
         if name not in allowed:
             raise ValidationError(owner, f"{field} ({type(rule).__name__}).reads", name,
