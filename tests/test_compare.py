@@ -181,6 +181,7 @@ def test_list_shows_the_tasks_beside_the_experiments(capsys):
     assert main(["list", "lesion"]) == 0
     out = capsys.readouterr().out
     assert "recover_within" in out and "mlp-narrow" in out and "spiking.recovered_fraction" in out
+    assert "neuroplastic compare lesion --set" in out and "neuroplastic run lesion" not in out
 
 
 def test_compare_cli_errors(tmp_path, capsys):

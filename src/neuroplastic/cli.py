@@ -149,11 +149,11 @@ def _list(args, out: Console) -> int:
     return EXIT_OK
 
 
-def _describe_experiment(out: Console, exp) -> None:
+def _describe_experiment(out: Console, exp, command: str = "run") -> None:
     out.print(f"[bold]{exp.name}[/]: {escape(exp.summary)}", soft_wrap=True)
     if exp.reference:
         out.print(f"reference: {escape(exp.reference)}", soft_wrap=True)
-    table = Table(title=f"parameters (neuroplastic run {exp.name} --set KEY=VALUE)")
+    table = Table(title=f"parameters (neuroplastic {command} {exp.name} --set KEY=VALUE)")
     for col in ("parameter", "default", "reduced", "unit", "type", "allowed", "description"):
         table.add_column(col, overflow="fold")
     for key, default in exp.defaults.items():
@@ -553,7 +553,7 @@ def _describe_named(out: Console, name: str, get_experiment) -> None:
         _describe_experiment(out, get_experiment(name))
         return
     task = get_task(name)
-    _describe_experiment(out, task)
+    _describe_experiment(out, task, "compare")
     table = Table(title=f"contenders (neuroplastic compare {task.name})")
     for col in ("contender", "family", "what it is", "cost unit"):
         table.add_column(col, overflow="fold")
