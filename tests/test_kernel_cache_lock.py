@@ -2,6 +2,7 @@
 waits on the cache lock and loads its machine code; both simulate the same
 spikes and the cache stays loadable by a third process."""
 import multiprocessing as mp
+import sys
 
 import numpy as np
 import pytest
@@ -20,6 +21,8 @@ def _model():
 
 def _simulate(barrier, queue):
     """In a child: build, wait for the sibling, run; report spikes and whether numba compiled."""
+    for name in [m for m in sys.modules if m.startswith("np_")]:   # forget kernels the parent loaded:
+        del sys.modules[name]                                      # the child starts as a new process would
     net = npl.Network(_model(), seed=7)
     if barrier is not None:
         barrier.wait(timeout=60)

@@ -199,3 +199,29 @@ def test_experiment_sweep_from_the_command_line(tmp_path, client, capsys):
     assert np.allclose(ax.lines[0].get_ydata(), [np.mean(dw[:2]), np.mean(dw[2:])], rtol=0, atol=0)
     assert main(argv) == 0 and "4 members: 0 ran, 4 finished earlier" in capsys.readouterr().out
     assert not math.isnan(dw[0])
+
+
+def test_a_directory_holding_another_sweep_is_refused(tmp_path):
+    folder = tmp_path / "sw"
+    folder.mkdir()
+    (folder / "sweep.json").write_text(json.dumps({"kind": "experiment", "target": "stdp-window", "scale": "full"}))
+    with pytest.raises(ValidationError) as e:
+        npl.sweep("stdp-window", {"a_plus": [0.01]}, "0", scale="reduced", directory=folder)
+    assert e.value.field == "--dir" and "scale 'full'" in str(e.value)
+    with pytest.raises(ValidationError) as e:
+        npl.sweep("stdp-window", {"a_plus": [0.01]}, "0", scale="reduced", directory=folder, workers=0)
+    assert e.value.field == "--workers"
+    assert sorted(p.name for p in folder.iterdir()) == ["sweep.json"]
+
+
+def test_a_directory_of_an_edited_config_is_refused(tmp_path, config):
+    from neuroplastic.sweeps.grid import make_grid
+
+    folder = tmp_path / "sw"
+    folder.mkdir()
+    old = make_grid(str(config), {W: [300.0]}, "0")
+    (folder / "sweep.json").write_text(json.dumps(old.describe()))
+    config.write_text(CONFIG.replace("rate = 20.0", "rate = 25.0"))
+    with pytest.raises(ValidationError, match="another version") as e:
+        npl.sweep(str(config), {W: [300.0]}, "0", directory=folder)
+    assert e.value.field == "--dir"

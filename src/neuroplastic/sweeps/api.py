@@ -59,10 +59,9 @@ def sweep(target: str, parameters: dict | None = None, seeds="0", *, scale: str 
     metric = _check_metric(grid, metric)
     (folder / MEMBERS_DIR).mkdir(parents=True, exist_ok=True)      # all checks are done: now it is written
     atomic_write_json(folder / tables.GRID_FILE, grid.describe())
-    records = [record_of(t, finished_run(t.folder), "complete", reused=True)
-               for t in tasks if finished_run(t.folder) is not None]
-    done = {r["member"] for r in records}
-    pending = [t for t in tasks if t.id not in done]
+    finished = {t.id: finished_run(t.folder) for t in tasks}
+    records = [record_of(t, finished[t.id], "complete", reused=True) for t in tasks if finished[t.id] is not None]
+    pending = [t for t in tasks if finished[t.id] is None]
     if pending:
         with client_for(scheduler, workers) as client:
             records += run_tasks(client, pending, log)
@@ -90,6 +89,9 @@ def _check_same_grid(folder: Path, grid: Grid) -> None:
         if old.get(key) != now:
             raise ValidationError(OWNER, "--dir", str(folder), f"holds a sweep of {key} {old.get(key)!r}, "
                                   f"not {now!r}: choose another directory")
+    if old.get("fixed", grid.fixed_fingerprint()) != grid.fixed_fingerprint():
+        raise ValidationError(OWNER, "--dir", str(folder), f"holds a sweep of another version of {grid.source} "
+                              f"(its finished members would not be runs of this one): choose another directory")
 
 
 def _check_metric(grid: Grid, metric):

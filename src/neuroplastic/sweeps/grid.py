@@ -123,9 +123,14 @@ class Grid:
                           sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:8]
 
+    def fixed_fingerprint(self) -> str:
+        """A short hash of what every member shares (the config, or an experiment config's parameters)."""
+        return hashlib.sha256(json.dumps(self.base, sort_keys=True, default=str).encode()).hexdigest()[:8]
+
     def describe(self) -> dict:
         """The grid as ``sweep.json`` stores it."""
         return {"kind": self.kind, "target": self.name, "source": self.source, "scale": self.scale,
+                "fixed": self.fixed_fingerprint(),
                 "parameters": self.values, "seeds": list(self.seeds),
                 "members": [{"id": m.id, "params": m.params, "seed": m.seed} for m in self.members()]}
 
