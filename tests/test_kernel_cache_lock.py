@@ -58,3 +58,20 @@ def test_two_processes_compiling_one_new_kernel_at_once(tmp_path, monkeypatch):
     assert (miss2, hit2) == (0, 1) and (i2, t2) == (i0, t0)
     assert len(list((tmp_path / "kernels").glob("np_*.py"))) == 1
     assert not list((tmp_path / "kernels").rglob("*.tmp*"))   # no half-written file left behind
+
+
+def test_a_cache_where_no_lock_file_can_be_made_is_used_unlocked(monkeypatch):
+    from neuroplastic.engine import cache
+
+    class ReadOnly:
+        def __init__(self, path):
+            self.path = path
+
+        def acquire(self):
+            raise PermissionError(13, "Permission denied", str(self.path))
+
+    monkeypatch.setattr(cache, "FileLock", ReadOnly)
+    entered = []
+    with cache.kernel_lock("np_readonly"):
+        entered.append(True)
+    assert entered == [True]

@@ -99,9 +99,21 @@ def load_kernel(source: str, sources: list[str], hooks: dict):
     return module.advance
 
 
-def kernel_lock(mod_name: str) -> FileLock:
-    """The inter-process lock of one generated module (``<cache dir>/<mod_name>.lock``)."""
-    return FileLock(cache_dir() / f"{mod_name}.lock")
+@contextlib.contextmanager
+def kernel_lock(mod_name: str):
+    """Hold the inter-process lock of one generated module (``<cache dir>/<mod_name>.lock``).
+    A cache directory where no lock file can be made (read-only, shared) is used unlocked:
+    it can only be read there, and reading needs no lock."""
+    lock = FileLock(cache_dir() / f"{mod_name}.lock")
+    try:
+        lock.acquire()
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def compile_once(advance, args) -> None:
