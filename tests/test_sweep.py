@@ -99,8 +99,9 @@ def test_grid_members_are_the_product_of_values_and_seeds():
     members = grid.members()
     assert len(members) == 2 * 3 * 2 and len({m.id for m in members}) == 12
     assert members[0].params == {"a_plus": 0.01, "tau_plus": 10.0} and members[1].seed == 1
-    assert grid.fingerprint() == make_grid("stdp-window", {"a_plus": [0.01, 0.02], "tau_plus": [10, 20, 30]},
+    assert grid.fingerprint() == make_grid("stdp-window", {"a_plus": "0.01,0.02", "tau_plus": [10, 20, 30]},
                                            [0, 1], "reduced").fingerprint()
+    assert make_grid("stdp-window", {"a_plus": 0.02}, 3, "reduced").members()[0].params == {"a_plus": 0.02}
 
 
 @pytest.mark.parametrize("target, values, seeds, field, words", [
@@ -116,6 +117,7 @@ def test_grid_members_are_the_product_of_values_and_seeds():
     ("config", {"inputs[3].rate": ["5"]}, "0", "--set inputs[3].rate", "1 entry"),
     ("config", {"input[0].rate": ["5"]}, "0", "--set input[0].rate", "did you mean 'inputs'"),
     ("config", {"simulation.seed": ["5"]}, "0", "--set simulation.seed", "--seeds"),
+    ("config", {"inputs[0].rate": ["5", "5.0"]}, "0", "--set inputs[0].rate", "repeat"),
 ])
 def test_bad_arguments_stop_before_anything_is_written(tmp_path, config, target, values, seeds, field, words):
     target = str(config) if target == "config" else target

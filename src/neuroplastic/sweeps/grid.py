@@ -148,13 +148,30 @@ def make_grid(target: str, values: dict, seeds, scale: str | None = None) -> Gri
     seeds = parse_seeds(seeds)
     if scale is not None and scale not in ("full", "reduced"):
         raise ValidationError(OWNER, "--scale", scale, "must be 'full' or 'reduced'")
-    for key, vals in values.items():
-        if not list(vals):
-            raise ValidationError(OWNER, f"--set {key}", vals, "must list at least one value (key=a,b,c)")
-    values = {k: list(v) for k, v in values.items()}
+    values = {key: _value_list(key, vals) for key, vals in values.items()}
     if str(target).endswith(".toml"):
         return _config_grid(str(target), values, seeds, scale)
     return experiment_grid(target, values, seeds, scale or "full", {}, "")
+
+
+def _value_list(key: str, vals) -> list:
+    """A key's values: a list as given, ``"a,b,c"`` split, a single value as a list of one."""
+    if isinstance(vals, str):
+        vals = split_values(vals)
+    elif not isinstance(vals, (list, tuple, range)):
+        vals = [vals]
+    if not list(vals):
+        raise ValidationError(OWNER, f"--set {key}", vals, "must list at least one value (key=a,b,c)")
+    return list(vals)
+
+
+def _no_repeats(key: str, raw: list, values: list) -> None:
+    def same(v):   # 5 and 5.0 are one value
+        plain = isinstance(v, (int, float)) and not isinstance(v, bool)
+        return float(v) if plain else json.dumps(v, sort_keys=True, default=str)
+
+    if len({same(v) for v in values}) != len(values):
+        raise ValidationError(OWNER, f"--set {key}", raw, "must not repeat a value")
 
 
 def experiment_grid(name: str, values: dict, seeds: tuple, scale: str, fixed: dict, source: str) -> Grid:
@@ -167,8 +184,7 @@ def experiment_grid(name: str, values: dict, seeds: tuple, scale: str, fixed: di
         if key not in exp.defaults:   # the message resolve gives, named by the flag
             exp.resolve({key: vals[0]}, scale)
         resolved[key] = [exp.param(key).resolve(f"Experiment '{name}'", key, v) for v in vals]
-        if len(set(map(repr, resolved[key]))) != len(vals):
-            raise ValidationError(OWNER, f"--set {key}", vals, "must not repeat a value")
+        _no_repeats(key, vals, resolved[key])
     grid = Grid("experiment", name, scale, resolved, seeds, dict(fixed), source)
     for params in grid.combinations():
         exp.resolve({**fixed, **params}, scale)
@@ -186,6 +202,8 @@ def _config_grid(path: str, values: dict, seeds: tuple, scale: str | None) -> Gr
     if scale is not None:
         raise ValidationError(OWNER, "--scale", scale, "applies to experiments, not model configs")
     parsed = {key: [_toml_value(v) for v in vals] for key, vals in values.items()}
+    for key, vals in parsed.items():
+        _no_repeats(key, values[key], vals)
     grid = Grid("model", run_name(path), "full", parsed, seeds, raw, path)
     for params in grid.combinations():
         config_from_dict(apply_paths(raw, params), source=path)
