@@ -227,3 +227,28 @@ def test_a_directory_of_an_edited_config_is_refused(tmp_path, config):
     with pytest.raises(ValidationError, match="another version") as e:
         npl.sweep(str(config), {W: [300.0]}, "0", directory=folder)
     assert e.value.field == "--dir"
+
+
+def _cannot_rebuild():
+    raise RuntimeError("this value cannot be rebuilt on a worker")
+
+
+class _Unloadable:
+    """A value whose unpickling fails: a task holding one never reaches run_member on the worker."""
+
+    def __reduce__(self):
+        return _cannot_rebuild, ()
+
+
+def test_a_task_that_dask_cannot_run_is_a_failed_record(tmp_path, client):
+    from neuroplastic.sweeps.cluster import run_tasks
+    from neuroplastic.sweeps.member import MemberTask
+
+    good = MemberTask("good-s0", "experiment", "stdp-window", {"dt_step": 20.0}, 0, "reduced", {},
+                      str(tmp_path / "good"))
+    bad = MemberTask("bad-s0", "experiment", "stdp-window", {"dt_step": _Unloadable()}, 0, "reduced", {},
+                     str(tmp_path / "bad"))
+    records = {r["member"]: r for r in run_tasks(client, [bad, good])}
+    assert records["bad-s0"]["status"] == "failed" and "deserialization" in records["bad-s0"]["error"]
+    assert records["good-s0"]["status"] == "complete"
+    assert records["good-s0"]["metrics"]["n_pairs"] == 11

@@ -65,7 +65,8 @@ def run_tasks(client, tasks: list[MemberTask], log=None) -> list[dict]:
     if not tasks:
         return []
     token = uuid.uuid4().hex[:8]        # this submission's keys: never a result cached from an earlier one
-    futures = client.map(run_member, tasks, key=[f"neuroplastic-{t.id}-{token}" for t in tasks], pure=False)
+    # one submission per member, so that a task Dask cannot even unpack fails alone, not the whole batch
+    futures = [client.submit(run_member, t, key=f"neuroplastic-{t.id}-{token}", pure=False) for t in tasks]
     by_key = {f.key: t for f, t in zip(futures, tasks)}
     records = []
     for future in distributed.as_completed(futures):
