@@ -200,6 +200,8 @@ def test_experiment_sweep_from_the_command_line(tmp_path, client, capsys):
     assert list(ax.lines[0].get_xdata()) == [0.01, 0.02]
     assert np.allclose(ax.lines[0].get_ydata(), [np.mean(dw[:2]), np.mean(dw[2:])], rtol=0, atol=0)
     assert main(argv) == 0 and "4 members: 0 ran, 4 finished earlier" in capsys.readouterr().out
+    assert main(argv[:-3] + ["--metric", "dw_at_plus10", "--no-progress"]) == 2     # checked against the runs
+    assert "did you mean 'dw_at_plus_10'" in capsys.readouterr().err
     assert not math.isnan(dw[0])
 
 

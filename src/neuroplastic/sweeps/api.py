@@ -54,6 +54,7 @@ def sweep(target: str, parameters: dict | None = None, seeds="0", *, scale: str 
     check_workers(workers)
     require_dask()
     folder = Path(directory) if directory is not None else Path(out) / f"sweep-{grid.name}-{grid.fingerprint()}"
+    folder = folder.absolute()        # workers of a remote cluster do not share this process's working directory
     _check_same_grid(folder, grid)
     tasks = _tasks(grid, folder)
     metric = _check_metric(grid, metric)
@@ -110,15 +111,13 @@ def _preferred(grid: Grid) -> list[str]:
 
 def _write_outputs(grid: Grid, folder: Path, order, records, metric) -> tables.SweepTable:
     table = tables.build_table(records, order, list(grid.values), folder)
-    if metric is not None and metric not in table.columns:
-        names = [c for c in table.columns if c not in ("member", "seed", *grid.values)]
-        from ..model._validate import suggestion
-        table.metric = None
-        tables.write_table(table)
-        tables.write_failures(table)
-        raise ValidationError(OWNER, "--metric", metric, f"is not a metric of these runs{suggestion(metric, names)} "
-                              f"(the table {table.path} is written)")
     tables.write_table(table)
     tables.write_failures(table)
+    if metric is not None and metric not in table.columns:
+        from ..model._validate import suggestion
+
+        names = [c for c in table.columns if c not in ("member", "seed", *grid.values)]
+        raise ValidationError(OWNER, "--metric", metric, f"is not a metric of these runs{suggestion(metric, names)} "
+                              f"(the table {table.path} is written)")
     tables.write_figure(table, metric or tables.pick_metric(table, _preferred(grid)))
     return table
