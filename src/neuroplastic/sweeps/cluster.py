@@ -48,10 +48,18 @@ def client_for(scheduler=None, workers: int | None = None):
         with distributed.Client(**{key: str(scheduler)}) as client:
             yield client
         return
-    n = workers or os.cpu_count() or 1
+    n = workers or _cores()
     with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         yield client
+
+
+def _cores() -> int:
+    """The cores this process may use (a SLURM or container allocation, not the whole machine)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:      # not on Linux
+        return os.cpu_count() or 1
 
 
 def run_tasks(client, tasks: list[MemberTask], log=None) -> list[dict]:
