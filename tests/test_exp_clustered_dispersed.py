@@ -71,7 +71,7 @@ def test_two_layer_fit_recovers_a_two_layer_neuron():
 
 def test_both_fits_agree_on_a_linear_neuron():
     rng = np.random.default_rng(2)
-    counts = _synthetic(rng)
+    counts = _synthetic(rng, n=100)
     rates = 2.0 + 3.0 * counts.sum(axis=1) + rng.normal(0.0, 4.0, len(counts))
     h = sf.held_out(counts, rates, np.random.default_rng(3))
     assert 0.9 < h["r2_point"] < 0.99                       # noise limits both
