@@ -41,3 +41,7 @@ __all__ += ["CascadeSynapse", "Consolidation"]
 __all__ += ["TaggingCapture"]
 __all__ += ["AdExClopath", "ClopathSTDP", "Continuous"]
 __all__ += ["DendriticNeuron", "UrbanczikNeuron", "BranchPerceptron", "UrbanczikSenn"]
+
+from .sweeps import sweep   # noqa: E402  (imports Dask only when a sweep runs)
+
+__all__ += ["sweep"]

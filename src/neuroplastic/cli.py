@@ -1,4 +1,4 @@
-"""The ``neuroplastic`` command line: list, run, show, reproduce, compare, export, report.
+"""The ``neuroplastic`` command line: list, run, show, reproduce, compare, sweep, export, report.
 
 Exit codes: 0 success; 1 a reproduction missed a target; 2 invalid input (the
 message names the field and what is allowed); 3 the simulation became invalid
@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_export_and_report(sub)
     _add_compare(sub)
     _add_data(sub)
+    from .sweeps.command import add_parser as _add_sweep   # docs/sweeps.md
+
+    _add_sweep(sub)
     return p
 
 

@@ -4,6 +4,14 @@ A generated module is written once to ``<cache dir>/np_<hash>.py`` and imported
 under a unique name; numba stores its machine code beside it (``__pycache__``), so
 a later process with the same structure loads instead of compiling. The cache
 directory is ``$NEUROPLASTIC_CACHE_DIR`` or ``~/.cache/neuroplastic/kernels``.
+
+Several processes share the cache (the workers of a sweep): writing a module and
+compiling-and-storing its machine code happen under a file lock per key
+(``np_<hash>.lock``, :mod:`filelock`). The first process compiles; the others
+wait and then load its machine code instead of compiling the same kernel again.
+Without the lock two processes would both compile, and one could rewrite the
+module while the other's numba index was stamped with the old file's time, which
+leaves an index that never matches (a compile on every later start).
 """
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ import time
 from pathlib import Path
 
 import numba
+from filelock import FileLock
 from numba.core import event
 
 from ..io.atomic import atomic_write_text
@@ -78,8 +87,9 @@ def load_kernel(source: str, sources: list[str], hooks: dict):
     module = sys.modules.get(mod_name)
     if module is None:
         path = cache_dir() / f"{mod_name}.py"
-        if not path.exists() or path.read_text() != source:
-            atomic_write_text(path, source)
+        with kernel_lock(mod_name):
+            if not path.exists() or path.read_text() != source:
+                atomic_write_text(path, source)
         spec = importlib.util.spec_from_file_location(mod_name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[mod_name] = module
@@ -87,6 +97,33 @@ def load_kernel(source: str, sources: list[str], hooks: dict):
         for name, fn in hooks.items():
             setattr(module, name, fn)
     return module.advance
+
+
+@contextlib.contextmanager
+def kernel_lock(mod_name: str):
+    """Hold the inter-process lock of one generated module (``<cache dir>/<mod_name>.lock``).
+    A cache directory where no lock file can be made (read-only, shared) is used unlocked:
+    it can only be read there, and reading needs no lock."""
+    lock = FileLock(cache_dir() / f"{mod_name}.lock")
+    try:
+        lock.acquire()
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def compile_once(advance, args) -> None:
+    """Compile ``advance`` for the types of ``args``, or load its machine code
+    from the disk cache, holding the module's lock: of several processes that
+    need the same new kernel at once, one compiles and the others load it."""
+    if advance.signatures:
+        return
+    with kernel_lock(advance.py_func.__module__):
+        advance.compile(tuple(advance.typeof_pyval(a) for a in args))
 
 
 class _CompileListener(event.Listener):

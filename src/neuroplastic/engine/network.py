@@ -17,7 +17,7 @@ from . import arguments as arg
 from . import branches, build, codegen, inputs, kinds, memory, runaway, topology
 from .modulation import build_modulators
 from .protocol import Phases
-from .cache import kernel_sources, load_kernel, watch_compile
+from .cache import compile_once, kernel_sources, load_kernel, watch_compile
 from .inputs import rate_tables
 from .recorders import make_recorder
 from .structure import Structure, resize_rule_states
@@ -183,6 +183,7 @@ class Network:
             self._phases.run_due(self.step)   # protocol phases: chunks end at each change
             stop = self._phases.next_stop(self.step, stop)
             args = self._arguments(self.step, stop)
+            compile_once(self._advance, args)     # one process compiles a new kernel, the others load it
             reached = self._advance(*args)
             self._finish_chunk(reached)
             code = int(self._status[0])
