@@ -72,7 +72,7 @@ def _branch(state, par, work, i, c, rv, q, kb):
             ev -= dt
         state[rt, i] = ev if ev >= 0.5 * dt else 0.0
     state[ra, i] = amp
-    work[0, i] += amp + par[c, q + 10] * (vd - state[0, i])
+    work[0, i] += state[rv + 5 * kb, i] * (amp + par[c, q + 10] * (vd - state[0, i]))   # times u_b
     return vd
 
 
@@ -101,7 +101,7 @@ def _branches(state, par, work, kb):
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def dendritic_step(state, par, ref, work, spk, bad):
     """One step of DendriticNeuron (rows: v, w, ie, ii, then K rows each of vd,
-    ied, iid, ev, amp). Soma columns: 0 v_reset, 1 ref_steps, 2 spike threshold,
+    ied, iid, ev, amp, u). Soma columns: 0 v_reset, 1 ref_steps, 2 spike threshold,
     3 e_l, 4 e^{-dt/tau_m}, 5 (1 - e^{-dt/tau_m})/g_l, 6 k_e, 7 k_i, 8 e^{-dt/tau_e},
     9 e^{-dt/tau_i}, 10 i_bias, 11 soma (0 LIF, 1 AdEx), 12 g_l, 13 dt/c_m,
     14 delta_t, 15 v_thresh, 16 dt/tau_w, 17 a, 18 b, 19 K, 20 dt. Branch b at

@@ -89,6 +89,10 @@ EXAMPLES: tuple[Case, ...] = (
     # phi(V*) > 0 moves the weights; a Poisson soma that fires would draw different spikes per copy)
     Case(pl.UrbanczikSenn(eta=0.5), model=_model.UrbanczikNeuron(i_bias=-30000.0)),
     Case(pl.BranchPerceptron(eta=2.0), model=_model.DendriticNeuron(theta_d=-68.0)),
+    # branch-specific plasticity (Legenstein & Maass 2011): branches near threshold, so driven input spikes them
+    Case(pl.BranchSTDP(a_plus=2.0, a_minus=2.0, a_ltd=1.0, theta_gate=-68.0), model=_model.DendriticNeuron(theta_d=-68.0)),
+    # (a bias holds every branch in repeated dCaAPs too weak to fire the soma: driven, the soma's spikes pair with them)
+    Case(pl.BranchStrength(eta_u=0.1), model=_model.DendriticNeuron(theta_d=-68.0, i_bias_d=30.0, amp_d=100.0)),
 )
 
 #: "ClassName.check_name" -> why that built-in fails that check. Each entry is
@@ -97,6 +101,9 @@ EXAMPLES: tuple[Case, ...] = (
 EXEMPTIONS: dict[str, str] = {
     "UrbanczikNeuron.check_neuron_rests_without_input":
         "a Poisson neuron: it fires at phi(E_L) = 2 Hz without input, by design (NEST's pp_cond_exp_mc_urbanczik)",
+    "BranchStrength.check_neuron_rule_still_without_spikes":
+        "the checks drive the soma only, so the example's branches are biased into dCaAPs of their own, "
+        "which move the neuron without input (the rule itself changes nothing without a somatic spike)",
 }
 
 
