@@ -93,6 +93,10 @@ EXAMPLES: tuple[Case, ...] = (
     Case(pl.BranchSTDP(a_plus=2.0, a_minus=2.0, a_ltd=1.0, theta_gate=-68.0), model=_model.DendriticNeuron(theta_d=-68.0)),
     # (a bias holds every branch in repeated dCaAPs too weak to fire the soma: driven, the soma's spikes pair with them)
     Case(pl.BranchStrength(eta_u=0.1), model=_model.DendriticNeuron(theta_d=-68.0, i_bias_d=30.0, amp_d=100.0)),
+    # dendritic structural plasticity (the checks put every synapse on branch 0, so none can move: no arrival
+    # counts as co-active, and the retraction timer, which runs without spikes by design, is what acts)
+    Case(pl.BranchClustering(period=50.0, theta_active=1000.0, t_retract=float("inf")),
+         model=_model.DendriticNeuron(theta_d=-68.0), acts_without_spikes=True, conserves_synapses=True),
 )
 
 #: "ClassName.check_name" -> why that built-in fails that check. Each entry is
