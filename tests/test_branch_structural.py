@@ -16,14 +16,15 @@ BRANCH = [0, 0, 1, 1, 2, 1]
 WEIGHT = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
 
 
-def model(t_retract=math.inf, p_move=1.0):
+def model(t_retract=math.inf, p_move=1.0, capacity=math.inf):
     cell = npl.DendriticNeuron(branches=3, nonlinearity="passive", i_bias_d=[150.0, 0.0, 150.0], g_c=0.0)
     times = np.arange(2.0, 400.0, 10.0)
     idx = np.tile(np.arange(5), len(times))
     m = npl.Model(dt=DT, max_rate=None)
     m.add(npl.SpikeTimes("x", 6, idx, np.repeat(times, 5)))
     m.add(npl.Population("y", 1, cell, initial={"vd_0": -55.0, "vd_2": -55.0}))
-    rule = npl.BranchClustering(period=50.0, theta_active=-60.0, f_min=0.5, p_move=p_move, t_retract=t_retract)
+    rule = npl.BranchClustering(period=50.0, theta_active=-60.0, f_min=0.5, p_move=p_move, t_retract=t_retract,
+                                capacity=capacity)
     m.add(npl.Projection("in", "x", "y", npl.Pairs(np.arange(6), np.zeros(6, int)), weight=WEIGHT,
                          delay=0.5, branch=BRANCH, rules=[rule]))
     return m
@@ -78,3 +79,12 @@ def test_branch_clustering_refuses_a_point_neuron_and_bad_fields():
     for field, value in (("f_min", 1.5), ("p_move", -0.1), ("period", 0.0), ("active_by", "calcium")):
         with pytest.raises(ValidationError, match=field):
             npl.BranchClustering(**{field: value})
+
+
+def test_capacity_limits_where_synapses_move():
+    """capacity 2: branch 0 (inputs 0, 1) is full, branch 2 (input 4) has room for
+    one: exactly one of inputs 2, 3 moves there, the other stays on branch 1."""
+    net = npl.Network(model(capacity=2.0), seed=2).run(51.0)
+    _, branch, _ = table(net)
+    assert sorted(branch[[2, 3]]) == [1, 2]
+    assert list(branch[[0, 1, 4, 5]]) == [0, 0, 2, 1]
