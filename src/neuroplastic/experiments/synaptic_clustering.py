@@ -36,6 +36,11 @@ full run uses seeds 1000 .. 1009): at full scale ``ci_final >= 3 / K``
 ``ci_other_group <= 1 / K`` (0.125: clustering by correlation, not by
 crowding); reduced: ``ci_final >= 2 / K`` and ``ci_control <= 1.5 / K``.
 
+Measured (``neuroplastic reproduce synaptic-clustering --seed 1000``, seeds
+1000-1009, 17 s): ci_initial 0.117, ci_final 0.439 (3.5 x chance; every seed
+>= 0.375), ci_control 0.125, ci_other_group 0.097: every target met.
+Reduced (seed 0): ci_final 0.32, ci_control 0.13.
+
 Figures: ``assignments`` (cell 0: the branch of every synapse over time,
 inputs sorted by group), ``index`` (clustering index over time, clustering
 and control).
