@@ -60,3 +60,33 @@ def test_urbanczik_senn_reduced_targets(us):
     assert m["corr_rate_first"] < m["corr_rate_last"] - 0.3          # learning, not a trivial correlation
     assert m["rate_rmse_last_hz"] < 0.6 * m["rate_rmse_first_hz"]
     assert m["corr_recall"] > 0.8                                     # the dendrite alone replays the teacher
+
+
+@pytest.fixture(scope="module")
+def clustering():
+    exp = experiments.get("synaptic-clustering")
+    return exp, exp.run(exp.resolve(scale="reduced"), seed=0)
+
+
+def test_synaptic_clustering_reduced_targets(clustering):
+    """Correlated groups gather on shared branches (>= 2 x chance), an
+    uncorrelated control does not (<= 1.5 x chance); the index starts at chance."""
+    exp, r = clustering
+    rows = experiments.compare(r, exp.targets, "reduced")
+    assert rows and all(row.passed for row in rows), [(row.metric, row.measured, row.tolerance) for row in rows]
+    m = r.metrics
+    assert m["ci_chance"] == 1 / 8
+    assert abs(m["ci_initial"] - m["ci_chance"]) < 0.06          # random branches: chance at the start
+    assert m["ci_final"] > m["ci_initial"] + 0.1
+    curve = r.recordings["clustering"]["index"].mean(axis=0)
+    assert curve[-1] > curve[len(curve) // 2] > curve[0]          # rising over the run
+
+
+def test_clustering_index_in_closed_form():
+    from neuroplastic.experiments.synaptic_clustering import clustering_index
+
+    pre = np.array([0, 1, 2, 3, 0, 1, 2, 3])        # groups of 2: {0, 1}, {2, 3}; two cells
+    post = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    branch = np.array([0, 0, 1, 1, 0, 1, 0, 1])     # cell 0 clustered, cell 1 dispersed
+    same, other = clustering_index(pre, post, branch, 2)
+    assert same == 0.5 and other == 0.25            # same-group pairs: 2 of 4 together; other: 2 of 8

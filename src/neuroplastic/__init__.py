@@ -20,7 +20,7 @@ from .plasticity import TaggingCapture
 from .plasticity import ClopathSTDP, Continuous
 from .model import AdExClopath
 from .model import DendriticNeuron, UrbanczikNeuron
-from .plasticity import BranchPerceptron, UrbanczikSenn
+from .plasticity import BranchClustering, BranchPerceptron, BranchSTDP, BranchStrength, UrbanczikSenn
 
 __version__ = "0.1.0"
 
@@ -40,7 +40,8 @@ __all__ = [
 __all__ += ["CascadeSynapse", "Consolidation"]
 __all__ += ["TaggingCapture"]
 __all__ += ["AdExClopath", "ClopathSTDP", "Continuous"]
-__all__ += ["DendriticNeuron", "UrbanczikNeuron", "BranchPerceptron", "UrbanczikSenn"]
+__all__ += ["DendriticNeuron", "UrbanczikNeuron", "BranchPerceptron", "UrbanczikSenn", "BranchSTDP", "BranchStrength",
+            "BranchClustering"]
 
 from .sweeps import sweep   # noqa: E402  (imports Dask only when a sweep runs)
 

@@ -32,57 +32,82 @@ SOMA_COLUMNS, BRANCH_COLUMNS = 21, 12
 NMDA, DCAAP = 1.0, 2.0          # nonlinearity codes (model.dendrites.NONLINEARITIES)
 
 
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _exp_neg(a):
+    """exp(-a) for 0 <= a <= 32 to 2e-12 relative, in pure arithmetic
+    (vectorisable): exp(-a/64)^64 with a degree-12 Taylor polynomial."""
+    y = -a * 0.015625
+    p = 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6 + y * (1.0 / 24 + y * (1.0 / 120 + y * (1.0 / 720 + y * (
+        1.0 / 5040 + y * (1.0 / 40320 + y * (1.0 / 362880 + y * (1.0 / 3628800 + y * (
+            1.0 / 39916800 + y / 479001600)))))))))))
+    for _ in range(6):
+        p = p * p
+    return p
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
+def _branch(state, par, work, i, c, rv, q, kb):
+    """Branch ``rv - 4`` of neuron ``i`` (coefficient row ``c``) by one step;
+    adds its current to ``work[0, i]``; returns its new potential."""
+    re, ri, rt, ra = rv + kb, rv + 2 * kb, rv + 3 * kb, rv + 4 * kb
+    ie, ii, e_l, dt = state[re, i], state[ri, i], par[c, 3], par[c, 20]
+    vd = e_l + (state[rv, i] - e_l) * par[c, q] + par[c, q + 1] + par[c, q + 2] * ie + par[c, q + 3] * ii
+    state[re, i] = ie * par[c, q + 4]
+    state[ri, i] = ii * par[c, q + 5]
+    state[rv, i] = vd
+    x = vd - par[c, q + 6]
+    ev = state[rt, i]
+    amp = 0.0
+    if x >= 0.0 or ev > 0.0:   # a dendritic event starts or goes on (the rare case)
+        code = par[c, q + 11]
+        start = x >= 0.0 and (code == NMDA or (code == DCAAP and ev < 0.5 * dt))
+        if start:
+            ev = par[c, q + 8]              # event duration: whole steps, in ms
+        if ev >= 0.5 * dt:
+            amp = par[c, q + 7]
+            if code == DCAAP:   # set by the largest drive since the event began; never grows back
+                amp *= _exp_neg(min(max(x, 0.0) * par[c, q + 9], 32.0))
+                if not start:
+                    amp = min(amp, state[ra, i])
+            ev -= dt
+        state[rt, i] = ev if ev >= 0.5 * dt else 0.0
+    state[ra, i] = amp
+    work[0, i] += state[rv + 5 * kb, i] * (amp + par[c, q + 10] * (vd - state[0, i]))   # times u_b
+    return vd
+
+
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _branches(state, par, work, kb):
     """Pass 1: every branch of every neuron; ``work[0, i]`` = current to soma i.
     Returns -(1 + row) of a non-finite branch potential (``work[1, 0]`` = neuron), else 0."""
     n = state.shape[1]
-    shared = par.shape[0] == 1
     for i in range(n):
         work[0, i] = 0.0
     for b in range(kb):
-        rv, re, ri, rt, ro = 4 + b, 4 + kb + b, 4 + 2 * kb + b, 4 + 3 * kb + b, 4 + 4 * kb + b
-        q = SOMA_COLUMNS + BRANCH_COLUMNS * b
+        rv, q = 4 + b, SOMA_COLUMNS + BRANCH_COLUMNS * b
+        if par.shape[0] == 1:   # two loops: a fixed coefficient row lets LLVM hoist its loads
+            for i in range(n):
+                work[2, i] = _branch(state, par, work, i, 0, rv, q, kb)
+        else:
+            for i in range(n):
+                work[2, i] = _branch(state, par, work, i, i, rv, q, kb)
         for i in range(n):
-            c = 0 if shared else i
-            ie, ii, e_l = state[re, i], state[ri, i], par[c, 3]
-            vd = e_l + (state[rv, i] - e_l) * par[c, q] + par[c, q + 1] + par[c, q + 2] * ie + par[c, q + 3] * ii
-            state[re, i] = ie * par[c, q + 4]
-            state[ri, i] = ii * par[c, q + 5]
-            state[rv, i] = vd
-            if not math.isfinite(vd):
+            if not math.isfinite(work[2, i]):
                 work[1, 0] = i
                 return -(1 + rv)
-            x = vd - par[c, q + 6]
-            steps = int(state[rt, i] / par[c, 20] + 0.5)     # event steps left
-            code = par[c, q + 11]
-            start = x >= 0.0 and (code == NMDA or (code == DCAAP and steps == 0))
-            if start:
-                steps = int(par[c, q + 8])
-            amp = 0.0
-            if steps > 0:
-                if code == NMDA:
-                    amp = par[c, q + 7]
-                else:   # a dCaAP: set by the largest drive since it began, never growing back
-                    amp = par[c, q + 7] * math.exp(-max(x, 0.0) * par[c, q + 9])
-                    if not start:
-                        amp = min(amp, state[ro, i])
-                steps -= 1
-            state[rt, i] = steps * par[c, 20]
-            state[ro, i] = amp
-            work[0, i] += amp + par[c, q + 10] * (vd - state[0, i])
     return 0
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def dendritic_step(state, par, ref, work, spk, bad):
     """One step of DendriticNeuron (rows: v, w, ie, ii, then K rows each of vd,
-    ied, iid, ev, amp). Soma columns: 0 v_reset, 1 ref_steps, 2 spike threshold,
+    ied, iid, ev, amp, u). Soma columns: 0 v_reset, 1 ref_steps, 2 spike threshold,
     3 e_l, 4 e^{-dt/tau_m}, 5 (1 - e^{-dt/tau_m})/g_l, 6 k_e, 7 k_i, 8 e^{-dt/tau_e},
     9 e^{-dt/tau_i}, 10 i_bias, 11 soma (0 LIF, 1 AdEx), 12 g_l, 13 dt/c_m,
     14 delta_t, 15 v_thresh, 16 dt/tau_w, 17 a, 18 b, 19 K, 20 dt. Branch b at
     21 + 12 b: 0 e^{-dt/tau_d}, 1 bias term, 2 k_e, 3 k_i, 4 e^{-dt/tau_de},
-    5 e^{-dt/tau_di}, 6 theta_d, 7 amp_d, 8 event steps, 9 1/sigma_d, 10 g_c, 11 code.
+    5 e^{-dt/tau_di}, 6 theta_d, 7 amp_d, 8 event duration (whole steps, ms), 9 1/sigma_d,
+    10 g_c, 11 code.
     """
     kb = int(par[0, 19])
     err = _branches(state, par, work, kb)
@@ -159,7 +184,7 @@ def _pack_dendritic(m: DendriticNeuron, n: int, dt: float) -> np.ndarray:
                     current_kernel(p["tau_d"], p["g_d"], p["tau_de"], dt),
                     current_kernel(p["tau_d"], p["g_d"], p["tau_di"], dt),
                     np.exp(-dt / p["tau_de"]), np.exp(-dt / p["tau_di"]), p["theta_d"], p["amp_d"],
-                    np.maximum(1.0, np.round(p["dur_d"] / dt)), 1.0 / p["sigma_d"], p["g_c"], codes[b]]
+                    np.maximum(1.0, np.round(p["dur_d"] / dt)) * dt, 1.0 / p["sigma_d"], p["g_c"], codes[b]]
     return coefficient_rows(n, *soma, *columns)
 
 

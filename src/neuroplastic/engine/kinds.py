@@ -249,6 +249,7 @@ def check_description(model, owner: str) -> None:
         raise ValidationError(owner, "synaptic_variables", channels,
                               f"must name the two state rows receiving excitatory and inhibitory input, "
                               f"among the state variables {names}")
+    _check_branch_rows(model, owner, names)
     if model.activity_variable is not None and model.activity_variable not in names:
         raise ValidationError(owner, "activity_variable", model.activity_variable,
                               f"must be None or one of the state variables {names}")
@@ -260,6 +261,22 @@ def check_description(model, owner: str) -> None:
     extra = [k for k in initial if k not in names] if isinstance(initial, dict) else initial
     if extra:
         raise ValidationError(owner, "default_initial", extra, f"must be a dict over the state variables {names}")
+
+
+def _check_branch_rows(model, owner: str, names: tuple) -> None:
+    """A dendritic model's ``branch_variables`` (per branch, its two input rows)
+    and ``state_blocks`` (named runs of consecutive rows) name its state rows."""
+    pairs = model.branch_variables
+    if not (isinstance(pairs, tuple) and all(isinstance(p, tuple) and len(p) == 2 and all(x in names for x in p)
+                                             for p in pairs)):
+        raise ValidationError(owner, "branch_variables", pairs,
+                              f"must give, per branch, the two state rows receiving its excitatory and "
+                              f"inhibitory input, among the state variables {names}")
+    for key, rows in model.state_blocks.items():
+        first = names.index(rows[0]) if rows and rows[0] in names else -1
+        if first < 0 or tuple(names[first:first + len(rows)]) != tuple(rows):
+            raise ValidationError(owner, f"state_blocks[{key!r}]", rows,
+                                  f"must name consecutive state variables among {names}")
 
 
 def _declared(model, owner: str, name: str):

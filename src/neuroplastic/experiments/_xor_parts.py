@@ -177,7 +177,7 @@ def perceptron(c, train_x, train_y, test_x, test_patterns) -> dict:
     bias = lambda x: np.hstack([x, np.ones((len(x), 1))])
     w = np.zeros(train_x.shape[1] + 1)
     epochs, errors = _rosenblatt(bias(train_x).astype(float), train_y.astype(float), int(c["perceptron_epochs"]),
-                                 float(c["perceptron_rate"]), w)
+                                 float(c["perceptron_eta"]), w)
     n = int(c["n_in"])
     proto = np.array([np.concatenate([np.full(n, r_a), np.full(n, r_b)]) for r_a, r_b in
                       np.where(PATTERNS == 1, c["rate_on"], c["rate_off"]) * c["t_stim"] * 1e-3])

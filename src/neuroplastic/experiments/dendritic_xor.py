@@ -99,7 +99,7 @@ PARAMETERS = dict(
     v_thresh=Param(-46.0, "somatic threshold", "mV"),
     x_fix=Param(3.0, "hand-set weights: one input's drive above the dCaAP threshold", "mV", ge=0),
     perceptron_epochs=Param(1000, "perceptron: epochs at most (stops at an error-free epoch)", ge=1),
-    perceptron_rate=Param(1.0, "perceptron learning rate", gt=0),
+    perceptron_eta=Param(1.0, "perceptron learning rate", gt=0),
 )
 DEFAULTS = defaults_of(PARAMETERS)
 REDUCED = dict(seeds=3, n_train=1000, n_test=40, perceptron_epochs=200)

@@ -20,7 +20,8 @@ NONLINEARITIES = ("passive", "nmda", "dcaap")
 SOMA_KINDS = ("LIF", "AdEx")
 
 #: Rows per branch, each a block of K consecutive state rows (``state_blocks``).
-BRANCH_ROWS = ("vd", "ied", "iid", "ev", "amp")
+#: ``u`` is the branch strength (1 unless a rule such as BranchStrength changes it).
+BRANCH_ROWS = ("vd", "ied", "iid", "ev", "amp", "u")
 BRANCH_PARAMETERS = ("tau_d", "g_d", "tau_de", "tau_di", "theta_d", "amp_d", "dur_d", "sigma_d", "g_c", "i_bias_d")
 B_TAU = BranchNumber("ms", gt=0, array=True, time_constant=True)
 
@@ -54,15 +55,17 @@ class DendriticNeuron(NeuronModel):
     ``g_l delta_t exp((v - v_thresh)/delta_t) - w`` to the current, spikes at
     ``v >= v_peak``, and ``tau_w dw/dt = a (v - e_l) - w``, ``w <- w + b`` at a spike.
 
-    Branch b (state rows ``vd_b, ied_b, iid_b, ev_b, amp_b``)::
+    Branch b (state rows ``vd_b, ied_b, iid_b, ev_b, amp_b, u_b``)::
 
         tau_d dvd/dt = -(vd - e_l) + (ied + iid + i_bias_d) / g_d      (exact step)
         tau_de died/dt = -ied,   tau_di diid/dt = -iid                  (pA)
         x = vd - theta_d   (drive above the branch's dendritic-spike threshold, mV)
 
-    The soma receives from each branch ``amp_b + g_c (vd - v)`` (pA): the
+    The soma receives from each branch ``u_b [amp_b + g_c (vd - v)]`` (pA): the
     current of its dendritic event (``amp_b``, while ``ev_b > 0`` ms of it
-    remain) plus passive coupling:
+    remain) plus passive coupling, times the branch strength ``u_b``
+    (dimensionless, initially 1; Legenstein & Maass 2011; changed by
+    :class:`~neuroplastic.plasticity.BranchStrength`):
 
     * ``"nmda"``, an NMDA plateau: every step with ``x >= 0`` (re)starts the
       plateau for ``dur_d`` ms; its current is ``amp_d`` (all or none);
@@ -164,6 +167,7 @@ class DendriticNeuron(NeuronModel):
     def default_initial(self):
         init = {"v": self.e_l, "w": 0.0}
         init.update({f"vd_{b}": self.e_l for b in range(self.branches)})
+        init.update({f"u_{b}": 1.0 for b in range(self.branches)})
         return init
 
 

@@ -2,6 +2,8 @@
 from .cascade import CascadeSynapse
 from .consolidation import Consolidation
 from .dendritic import BranchPerceptron, DendriticRule, UrbanczikSenn
+from .branch_specific import BranchSTDP, BranchStrength
+from .branch_structural import BranchClustering
 from .discrete import DiscreteSTDP
 from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
@@ -27,10 +29,10 @@ RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, Synaptic
 RULES.update({c.__name__: c for c in (CascadeSynapse, Consolidation)})
 RULES["TaggingCapture"] = TaggingCapture
 RULES.update({c.__name__: c for c in (ClopathSTDP,)})
-RULES.update({c.__name__: c for c in (UrbanczikSenn, BranchPerceptron)})
+RULES.update({c.__name__: c for c in (UrbanczikSenn, BranchPerceptron, BranchSTDP, BranchClustering)})
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
-                                         ModulatedThreshold, Calcium)}
+                                         ModulatedThreshold, Calcium, BranchStrength)}
 
 __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transmission",
            "PairSTDP", "TripletSTDP", "TsodyksMarkram", "TRIPLET_PRESETS", "RULES", "SynapticScaling",
@@ -41,4 +43,4 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
 __all__ += ["CascadeSynapse", "Consolidation"]
 __all__ += ["TaggingCapture"]
 __all__ += ["Continuous", "ClopathSTDP"]
-__all__ += ["BranchPerceptron", "DendriticRule", "UrbanczikSenn"]
+__all__ += ["BranchPerceptron", "DendriticRule", "UrbanczikSenn", "BranchSTDP", "BranchStrength", "BranchClustering"]

@@ -89,6 +89,14 @@ EXAMPLES: tuple[Case, ...] = (
     # phi(V*) > 0 moves the weights; a Poisson soma that fires would draw different spikes per copy)
     Case(pl.UrbanczikSenn(eta=0.5), model=_model.UrbanczikNeuron(i_bias=-30000.0)),
     Case(pl.BranchPerceptron(eta=2.0), model=_model.DendriticNeuron(theta_d=-68.0)),
+    # branch-specific plasticity (Legenstein & Maass 2011): branches near threshold, so driven input spikes them
+    Case(pl.BranchSTDP(a_plus=2.0, a_minus=2.0, a_ltd=1.0, theta_gate=-68.0), model=_model.DendriticNeuron(theta_d=-68.0)),
+    # (a bias holds every branch in repeated dCaAPs too weak to fire the soma: driven, the soma's spikes pair with them)
+    Case(pl.BranchStrength(eta_u=0.1), model=_model.DendriticNeuron(theta_d=-68.0, i_bias_d=30.0, amp_d=100.0)),
+    # dendritic structural plasticity (the checks put every synapse on branch 0, so none can move: no arrival
+    # counts as co-active, and the retraction timer, which runs without spikes by design, is what acts)
+    Case(pl.BranchClustering(period=50.0, theta_active=1000.0, t_retract=float("inf")),
+         model=_model.DendriticNeuron(theta_d=-68.0), acts_without_spikes=True, conserves_synapses=True),
 )
 
 #: "ClassName.check_name" -> why that built-in fails that check. Each entry is
@@ -97,6 +105,9 @@ EXAMPLES: tuple[Case, ...] = (
 EXEMPTIONS: dict[str, str] = {
     "UrbanczikNeuron.check_neuron_rests_without_input":
         "a Poisson neuron: it fires at phi(E_L) = 2 Hz without input, by design (NEST's pp_cond_exp_mc_urbanczik)",
+    "BranchStrength.check_neuron_rule_still_without_spikes":
+        "the checks drive the soma only, so the example's branches are biased into dCaAPs of their own, "
+        "which move the neuron without input (the rule itself changes nothing without a somatic spike)",
 }
 
 
