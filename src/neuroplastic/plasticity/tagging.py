@@ -105,15 +105,16 @@ from . import early_phase as ep
 from .rule import OnPost, OnPre, Periodic, Rule, State
 
 
-# How the hooks touch the state matters for speed: numba reference-counts an
-# array each time a value holding it (``st.syn``, ``st.syn.early``) is bound, and
-# LLVM's pruning of those counts gives up in a kernel as large as the engine's
-# loop when the binding lives across branches and calls: each event then made up
-# to ten atomic NRT_incref/NRT_decref calls, and the opaque calls kept the
-# compiler from issuing the synapse's loads together. The hooks therefore read
-# the synapse's state as plain numbers in one straight block (``_load``), advance
-# it in registers (``ep.sync``: no arrays, so nothing to count), and write it
-# back in one straight block (``_store``).
+# How the hooks touch the state matters for speed. numba reference-counts an
+# array each time a value holding it (``st.syn``, ``early``) is bound, and pairs
+# of counts are removed only where LLVM's pruning can prove them redundant; in
+# the engine's large kernel it could not where arrays were passed into the
+# update and kept across its branches and calls: up to ten atomic
+# NRT_incref/NRT_decref calls per event, which also kept the compiler from
+# issuing the synapse's loads together. The hooks therefore bind the four arrays
+# they write once, at the top (never ``st`` itself, nor a part of it, inside a
+# branch), read the synapse as plain numbers, advance it in registers
+# (``ep.sync``: no arrays, nothing to count) and write it back once.
 
 @njit(inline="always")
 def _on_pre(s, i, j, t, w, st, p):
@@ -153,7 +154,7 @@ def _bring_to(t, w, conn, st, p):
     for s in range(w.shape[0]):
         if conn.alive[s]:
             before = early[s]
-            e, c, t0, k = ep.sync(t_last[s], t, ep.recent(pre, conn.pre[s]), before, calcium[s], k, p)
+            e, c, t0, k = ep.sync_outlined(t_last[s], t, ep.recent(pre, conn.pre[s]), before, calcium[s], k, p)
             early[s], calcium[s], t_last[s] = e, c, t0
             w[s] += p.scale * (e - before)
             pool[conn.post[s]] += abs(e)
