@@ -190,9 +190,10 @@ def land(t0, t, times, e, c, k, p):
     (spike times, newest first) that land in (t0, t]: the synapse (early-phase
     change ``e``, calcium ``c``, last update ``t0``, draw counter ``k``) is
     advanced to each landing and its calcium raised by c_pre; returns the new
-    (e, c, t0, k). Inlined (a call, with its arguments on the stack, cost more
-    than the loop: it runs on about 40 % of the events); the rare pieces above
-    a calcium threshold stay a function of their own."""
+    (e, c, t0, k). Inlined: a call, with its arguments on the stack, cost more
+    than the loop, and it runs on every update that follows a presynaptic
+    spike by more than ca_delay; the rarer pieces above a calcium threshold
+    stay a function of their own."""
     pending = 1                                    # spikes whose jump lands after t0
     while pending < RING and times[pending] + p.ca_delay > t0:
         pending += 1
