@@ -45,9 +45,11 @@ period of 1.6 ms or more; a 100 Hz Poisson train exceeds it with probability
 7e-7 per spike); a jump lost to the shift register is counted in the global
 state ``lost``.
 
-The update of one event costs about 50 ns (no calcium above threshold) on the
-development machine; the ring is read as 12 loads into a tuple of floats (see
-the note in tagging.py on how the state is touched).
+The kernels work on plain numbers (the early-phase change ``e``, calcium
+``c``, time of the last update ``t0`` and the noise's draw counter ``k`` in,
+their new values out); the hooks in tagging.py read and write the state arrays
+once per event (see the note there on why). The ring is read as 12 loads into a
+tuple of floats.
 
 References: Luboeinski J, Tetzlaff C (2021) Memory consolidation and improvement
 by synaptic tagging and capture in recurrent neural networks. Commun Biol 4:275.
@@ -104,34 +106,33 @@ def exp_neg(x):
 
 
 @njit(inline="always")
-def relax(e, pot, dep, span, draws, p):
-    """e = h - h0 (mV) after ``span`` ms of one calcium regime (pot, dep in {0, 1});
-    ``draws`` (1 element) counts the normal draws of the noise."""
+def relax(e, pot, dep, span, k, p):
+    """(e, k): e = h - h0 (mV) after ``span`` ms of one calcium regime (pot, dep
+    in {0, 1}); ``k`` counts the normal draws of the noise (the rule's ``draws``)."""
     b = 0.1 + p.gamma_p * pot + p.gamma_d * dep
     q = exp_neg(b * span / p.tau_h)
     if pot == 0.0 and dep == 0.0:
-        return e * q
+        return e * q, k
     target = (p.gamma_p * (p.h_max - p.h0) * pot - p.gamma_d * p.h0 * dep) / b
     e = target + (e - target) * q
     if p.sigma > 0.0:
-        k = draws[0]
-        draws[0] = k + 1.0
         e += p.sigma * math.sqrt((pot + dep) * (1.0 - q * q) / (2.0 * b)) * normal(p.noise_seed, k)
-    return e
+        k += 1.0
+    return e, k
 
 
 @njit(inline="always")
-def early_span(e, c, span, draws, p):
-    """e after ``span`` ms in which the calcium decays from ``c`` without jumps."""
+def early_span(e, c, span, k, p):
+    """(e, k) after ``span`` ms in which the calcium decays from ``c`` without jumps."""
     if span <= 0.0:
-        return e
+        return e, k
     if c <= p.theta_p and c <= p.theta_d:         # the common case: only the slow decay to h0
-        return e * exp_neg(0.1 * span / p.tau_h) if e != 0.0 else e
-    return _through_thresholds(e, c, span, draws, p)
+        return (e * exp_neg(0.1 * span / p.tau_h) if e != 0.0 else e), k
+    return _through_thresholds(e, c, span, k, p)
 
 
 @njit
-def _through_thresholds(e, c, span, draws, p):
+def _through_thresholds(e, c, span, k, p):
     """:func:`early_span` when the calcium starts above a threshold: up to three
     pieces, split where the decaying calcium crosses theta_p and theta_d (a
     function of its own, not inlined, to keep the compiled hooks small)."""
@@ -140,12 +141,12 @@ def _through_thresholds(e, c, span, draws, p):
     first, second = min(u_p, u_d), max(u_p, u_d)
     a, b = min(first, span), min(second, span)
     if a > 0.0:                                    # both thresholds exceeded
-        e = relax(e, 1.0, 1.0, a, draws, p)
+        e, k = relax(e, 1.0, 1.0, a, k, p)
     if b > a:                                      # only the later-crossed one
-        e = relax(e, 1.0 if u_p > u_d else 0.0, 1.0 if u_d > u_p else 0.0, b - a, draws, p)
+        e, k = relax(e, 1.0 if u_p > u_d else 0.0, 1.0 if u_d > u_p else 0.0, b - a, k, p)
     if span > b:
-        e = relax(e, 0.0, 0.0, span - b, draws, p)
-    return e
+        e, k = relax(e, 0.0, 0.0, span - b, k, p)
+    return e, k
 
 
 @njit(cache=True, inline="always")
@@ -183,38 +184,64 @@ def remember_spike(i, t, pre, lost, p):
     pre.s0[i] = t
 
 
-@njit
-def land(s, t, times, early, calcium, t_last, draws, p):
+@njit(inline="always")
+def land(t0, t, times, e, c, k, p):
     """Apply, oldest first, the delayed presynaptic calcium jumps of ``times``
-    (spike times, newest first) that land in (t_last[s], t]: synapse ``s`` is
-    advanced to each landing and its calcium raised by c_pre. Not inlined: it
-    runs only when a jump is pending, and keeps the compiled hooks small."""
-    t0 = t_last[s]
+    (spike times, newest first) that land in (t0, t]: the synapse (early-phase
+    change ``e``, calcium ``c``, last update ``t0``, draw counter ``k``) is
+    advanced to each landing and its calcium raised by c_pre; returns the new
+    (e, c, t0, k). Inlined: a call, with its arguments on the stack, cost more
+    than the loop, and it runs on every update that follows a presynaptic
+    spike by more than ca_delay; the rarer pieces above a calcium threshold
+    stay a function of their own."""
     pending = 1                                    # spikes whose jump lands after t0
     while pending < RING and times[pending] + p.ca_delay > t0:
         pending += 1
-    e, c = early[s], calcium[s]
     for m in range(pending - 1, -1, -1):
         x = times[m] + p.ca_delay
         if x > t:
             break
-        e = early_span(e, c, x - t0, draws, p)
+        e, k = early_span(e, c, x - t0, k, p)
         c = decay(c, x - t0, p.tau_c) + p.c_pre
         t0 = x
-    early[s], calcium[s], t_last[s] = e, c, t0
+    return e, c, t0, k
 
 
 @njit(inline="always")
-def advance(s, t, early, calcium, t_last, draws, p):
-    """Advance synapse ``s`` from t_last[s] to ``t`` (ms) with no calcium jump in
+def advance(t0, t, e, c, k, p):
+    """(e, c, t0, k) advanced from t0 to ``t`` (ms) with no calcium jump in
     between: the early-phase change and the calcium decay (see :func:`land` for
-    the delayed presynaptic jumps, applied first by the caller)."""
-    t0 = t_last[s]
+    the delayed presynaptic jumps, applied first by :func:`sync`)."""
     if t > t0:
-        c = calcium[s]
-        early[s] = early_span(early[s], c, t - t0, draws, p)
-        calcium[s] = decay(c, t - t0, p.tau_c)
-        t_last[s] = t
+        e, k = early_span(e, c, t - t0, k, p)
+        c = decay(c, t - t0, p.tau_c)
+        t0 = t
+    return e, c, t0, k
+
+
+@njit(inline="always")
+def sync(t0, t, times, e, c, k, p):
+    """A synapse brought from its last update ``t0`` to ``t`` (ms): the pending
+    delayed calcium jumps of its presynaptic ring ``times``, then the decay to
+    ``t``; returns (e, c, t0, k). Plain numbers in and out: the hooks read and
+    write the state arrays once per event (see the note in tagging.py)."""
+    if p.ca_delay > 0.0 and times[0] + p.ca_delay > t0 and t > t0:
+        e, c, t0, k = land(t0, t, times, e, c, k, p)
+    return advance(t0, t, e, c, k, p)
+
+
+@njit
+def _land_call(t0, t, times, e, c, k, p):
+    return land(t0, t, times, e, c, k, p)
+
+
+@njit(inline="always")
+def sync_outlined(t0, t, times, e, c, k, p):
+    """:func:`sync` with :func:`land` as a call: for the slow update, where a
+    third inlined copy of the loop would cost compile time and gain nothing."""
+    if p.ca_delay > 0.0 and times[0] + p.ca_delay > t0 and t > t0:
+        e, c, t0, k = _land_call(t0, t, times, e, c, k, p)
+    return advance(t0, t, e, c, k, p)
 
 
 def ring_state():
@@ -223,4 +250,4 @@ def ring_state():
 
 
 __all__ = ["RING", "NEVER", "advance", "decay", "early_span", "land", "normal", "recent", "relax", "remember_spike",
-           "ring_state"]
+           "ring_state", "sync", "sync_outlined"]

@@ -105,30 +105,27 @@ from . import early_phase as ep
 from .rule import OnPost, OnPre, Periodic, Rule, State
 
 
-# How the hooks touch the state matters for speed: numba reference-counts the
-# arrays of a state tuple whenever it cannot pair the counts up, which happens
-# when a part of ``st`` is used only inside a branch. The hooks therefore take
-# each part once, unconditionally (``syn = st.syn``; the presynaptic ring is read
-# into a tuple of floats), and branch on plain numbers only (measured: 50 ns per
-# event against 350 ns when the ring is read inside the branch).
-
-@njit(inline="always")
-def _sync(s, t, times, early, calcium, t_last, draws, p):
-    """Bring synapse s to time t (ms); ``times``: its presynaptic neuron's ring."""
-    if p.ca_delay > 0.0 and times[0] + p.ca_delay > t_last[s] and t > t_last[s]:
-        ep.land(s, t, times, early, calcium, t_last, draws, p)
-    ep.advance(s, t, early, calcium, t_last, draws, p)
-
+# How the hooks touch the state matters for speed. numba reference-counts an
+# array each time a value holding it (``st.syn``, ``early``) is bound, and pairs
+# of counts are removed only where LLVM's pruning can prove them redundant; in
+# the engine's large kernel it could not where arrays were passed into the
+# update and kept across its branches and calls: up to ten atomic
+# NRT_incref/NRT_decref calls per event, which also kept the compiler from
+# issuing the synapse's loads together. The hooks therefore bind the four arrays
+# they write once, at the top (never ``st`` itself, nor a part of it, inside a
+# branch), read the synapse as plain numbers, advance it in registers
+# (``ep.sync``: no arrays, nothing to count) and write it back once.
 
 @njit(inline="always")
 def _on_pre(s, i, j, t, w, st, p):
-    syn = st.syn
-    early, calcium = syn.early, syn.calcium
+    early, calcium, t_last, draws = st.syn.early, st.syn.calcium, st.syn.t_last, st.glob.draws
+    times = ep.recent(st.pre, i)
     before = early[s]
-    _sync(s, t, ep.recent(st.pre, i), early, calcium, syn.t_last, st.glob.draws, p)
+    e, c, t0, k = ep.sync(t_last[s], t, times, before, calcium[s], draws[0], p)
     if p.ca_delay <= 0.0:
-        calcium[s] += p.c_pre
-    return p.scale * (early[s] - before)
+        c += p.c_pre
+    early[s], calcium[s], t_last[s], draws[0] = e, c, t0, k
+    return p.scale * (e - before)
 
 
 @njit
@@ -139,12 +136,12 @@ def _pre_spike(i, t, st, p):     # not inlined: it reads the ring inside a branc
 
 @njit(inline="always")
 def _on_post(s, i, j, t, w, st, p):
-    syn = st.syn
-    early, calcium = syn.early, syn.calcium
+    early, calcium, t_last, draws = st.syn.early, st.syn.calcium, st.syn.t_last, st.glob.draws
+    times = ep.recent(st.pre, i)
     before = early[s]
-    _sync(s, t, ep.recent(st.pre, i), early, calcium, syn.t_last, st.glob.draws, p)
-    calcium[s] += p.c_post
-    return p.scale * (early[s] - before)
+    e, c, t0, k = ep.sync(t_last[s], t, times, before, calcium[s], draws[0], p)
+    early[s], calcium[s], t_last[s], draws[0] = e, c + p.c_post, t0, k
+    return p.scale * (e - before)
 
 
 @njit(inline="always")
@@ -153,12 +150,15 @@ def _bring_to(t, w, conn, st, p):
     syn, pre = st.syn, st.pre
     early, calcium, t_last, draws, pool = syn.early, syn.calcium, syn.t_last, st.glob.draws, st.post.pool
     pool[:] = 0.0
+    k = draws[0]
     for s in range(w.shape[0]):
         if conn.alive[s]:
             before = early[s]
-            _sync(s, t, ep.recent(pre, conn.pre[s]), early, calcium, t_last, draws, p)
-            w[s] += p.scale * (early[s] - before)
-            pool[conn.post[s]] += abs(early[s])
+            e, c, t0, k = ep.sync_outlined(t_last[s], t, ep.recent(pre, conn.pre[s]), before, calcium[s], k, p)
+            early[s], calcium[s], t_last[s] = e, c, t0
+            w[s] += p.scale * (e - before)
+            pool[conn.post[s]] += abs(e)
+    draws[0] = k
 
 
 @njit(inline="always")
