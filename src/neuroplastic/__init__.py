@@ -16,6 +16,8 @@ from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP,
                          RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
                          TsodyksMarkram, WeightNormalization)
 from .plasticity import CascadeSynapse, Consolidation
+from .model import AIF
+from .plasticity import GlobalInhibitorySTDP, OrchestratedPlasticity
 
 __version__ = "0.1.0"
 
@@ -33,3 +35,4 @@ __all__ = [
     "Phase", "Protocol",
 ]
 __all__ += ["CascadeSynapse", "Consolidation"]
+__all__ += ["AIF", "GlobalInhibitorySTDP", "OrchestratedPlasticity"]

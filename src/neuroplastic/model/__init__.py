@@ -20,3 +20,6 @@ __all__ = [
     "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput", "field_specs",
     "Phase", "Protocol",
 ]
+from .aif import AIF  # noqa: E402
+
+__all__ += ["AIF"]

@@ -238,9 +238,10 @@ class Izhikevich(NeuronModel):
 
 
 def _all_models():
+    from .aif import AIF
     from .units import BinaryUnit, RateUnit
 
-    return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit)}
+    return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit, AIF)}
 
 
 NEURON_MODELS = _all_models()
