@@ -54,3 +54,19 @@ def test_cached_kernel_reloads_in_a_new_process(tmp_path):
     assert all(o.returncode == 0 for o in outs), outs[-1].stderr[-2000:]
     assert outs[0].stdout == outs[1].stdout  # same seed, same spikes, cached or not
     assert list((tmp_path / "kernels").glob("np_*.py"))
+
+
+def test_cache_key_covers_helper_kernels_beside_a_hook():
+    """A hook's fingerprint holds its whole module, so editing a helper kernel the
+    hook calls (beside it) changes the compiled loop's key; built-in rules' helpers
+    anywhere in the plasticity package count through the engine fingerprint."""
+    import inspect
+
+    import neuroplastic as npl
+    from neuroplastic.engine import cache
+    from neuroplastic.plasticity import early_phase, tagging
+
+    fp = npl.TaggingCapture.source_fingerprint()
+    assert inspect.getsource(tagging) in fp
+    assert inspect.getsource(early_phase) in cache._engine_fingerprint()
+    assert inspect.getsource(npl.plasticity.traces) in cache._engine_fingerprint()

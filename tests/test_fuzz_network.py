@@ -102,10 +102,11 @@ def arguments(data, method):
         "set_phase": lambda: (pick(data, (3, st.text(max_size=5)), (1, ANY)),),
         "monitor": lambda: (name(data, "monitor"),), "spikes": lambda: (neurons,),
         "state": lambda: (neurons, name(data, "variable")), "weights": lambda: (proj,),
-        "synapses": lambda: (proj,), "synapse_ids": lambda: (proj,),
+        "synapses": lambda: (proj,), "synapse_ids": lambda: (proj,), "synapse_slots": lambda: (proj,),
+        "branches": lambda: (proj,),
         "set_weights": lambda: (proj, values(data, synapses_of)), "rule_state": lambda: (proj, rule()),
         "neuron_rule_state": lambda: (neurons, rule()),
-        "spike_counts": lambda: (pop, pick(data, (3, st.booleans()), (1, ANY))),
+        "spike_counts": lambda: (pop, pick(data, (3, st.booleans()), (1, ANY))), "spike_totals": lambda: (pop,),
         "set_rates": lambda: (poisson, values(data, "inp")), "add_neurons": lambda: (neurons, count()),
         "remove_neurons": lambda: (neurons, indices(data, "exc")), "alive": lambda: (pop,), "size": lambda: (pop,),
         "lesion": lambda: (number(0.0, 1.0), *(x if data.draw(st.booleans()) else None for x in (neurons, proj))),
@@ -117,7 +118,8 @@ def arguments(data, method):
 
 METHODS = ["run", "reset", "compact", "set_phase", "monitor", "monitors", "spikes", "state", "weights",
            "set_weights", "synapses", "synapse_ids", "rule_state", "spike_counts", "set_rates", "add_neurons",
-           "remove_neurons", "lesion", "alive", "size", "release", "modulator", "neuron_rule_state"]
+           "synapse_slots", "remove_neurons", "lesion", "alive", "size", "release", "modulator", "neuron_rule_state",
+           "spike_totals", "branches"]
 
 
 def test_every_public_method_is_fuzzed():

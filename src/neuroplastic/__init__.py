@@ -18,6 +18,11 @@ from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP,
 from .plasticity import CascadeSynapse, Consolidation
 from .model import AIF
 from .plasticity import GlobalInhibitorySTDP, OrchestratedPlasticity
+from .plasticity import TaggingCapture
+from .plasticity import ClopathSTDP, Continuous
+from .model import AdExClopath
+from .model import DendriticNeuron, UrbanczikNeuron
+from .plasticity import BranchPerceptron, UrbanczikSenn
 
 __version__ = "0.1.0"
 
@@ -36,3 +41,6 @@ __all__ = [
 ]
 __all__ += ["CascadeSynapse", "Consolidation"]
 __all__ += ["AIF", "GlobalInhibitorySTDP", "OrchestratedPlasticity"]
+__all__ += ["TaggingCapture"]
+__all__ += ["AdExClopath", "ClopathSTDP", "Continuous"]
+__all__ += ["DendriticNeuron", "UrbanczikNeuron", "BranchPerceptron", "UrbanczikSenn"]

@@ -1,4 +1,4 @@
-"""The ``neuroplastic`` command line: list, run, show, reproduce.
+"""The ``neuroplastic`` command line: list, run, show, reproduce, compare, export, report.
 
 Exit codes: 0 success; 1 a reproduction missed a target; 2 invalid input (the
 message names the field and what is allowed); 3 the simulation became invalid
@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(rep)
     rep.set_defaults(handler=_reproduce)
     _add_export_and_report(sub)
+    _add_compare(sub)
     return p
 
 
@@ -136,7 +137,7 @@ def _list(args, out: Console) -> int:
     from .experiments import all_experiments, get
 
     if args.name:
-        _describe_experiment(out, get(args.name))
+        _describe_named(out, args.name, get)
         return EXIT_OK
     table = Table(title="neuroplastic experiments ('neuroplastic list NAME' shows one's parameters)")
     for col in ("name", "what it reproduces", "reference"):
@@ -144,6 +145,7 @@ def _list(args, out: Console) -> int:
     for exp in all_experiments():
         table.add_row(exp.name, exp.summary, exp.reference)
     out.print(table)
+    _list_tasks(out)
     return EXIT_OK
 
 
@@ -363,6 +365,8 @@ def _describe_config(cfg: dict) -> str:
     """One line about the run's configuration; tolerant of a hand-edited config.toml."""
     if "experiment" in cfg:
         return f"experiment {cfg['experiment']}, seed {cfg.get('seed')}, scale {cfg.get('scale')}"
+    if "comparison" in cfg:
+        return f"comparison {cfg['comparison']}, seeds {cfg.get('seeds')}, scale {cfg.get('scale')}"
     try:
         parts = list(cfg.get("populations", [])) + list(cfg.get("inputs", []))
         pops = ", ".join(f"{p['name']} ({p['n']})" for p in parts)
@@ -459,6 +463,103 @@ def _readable_run(run_dir: str, owner: str) -> None:
         load_run(run_dir)
     except (FileNotFoundError, ValueError) as exc:
         raise ValidationError(owner, "run_dir", run_dir, f"must be a run directory ({exc})") from None
+
+
+# -- compare: plasticity vs perceptron vs gradient descent (docs/comparison.md) ------
+def _add_compare(sub) -> None:
+    cmp = sub.add_parser("compare", help="run a comparison task: plastic spiking network vs perceptron vs "
+                                         "gradient descent (and neuroevolution), over seeds, with an HTML report")
+    cmp.add_argument("task", nargs="?", help="comparison task (see 'list')")
+    cmp.add_argument("--all", action="store_true", help="every comparison task")
+    cmp.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a task parameter, e.g. seeds=0,1,2 (see 'list TASK')")
+    cmp.add_argument("--out", default="runs", help="root folder for run directories (default: runs)")
+    cmp.add_argument("--scale", choices=("full", "reduced"), default=None,
+                     help="full scale (default) or the quick version used by the tests")
+    cmp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                     help="print each contender's result per seed (default: when the terminal is interactive)")
+    cmp.set_defaults(handler=_compare)
+
+
+def _compare(args, out: Console) -> int:
+    from .compare import all_tasks, get_task, run_comparison
+
+    if bool(args.task) == bool(args.all):
+        raise ValidationError("neuroplastic compare", "task", args.task, "must be given, or --all (not both)")
+    overrides, scale = _overrides(args.set), args.scale or "full"
+    tasks = all_tasks() if args.all else [get_task(args.task)]
+    for task in tasks:                      # every configuration is checked before anything runs
+        task.resolve(overrides, scale)
+    log = (lambda line: out.print(f"  {escape(line)}", highlight=False, soft_wrap=True)) if _progress(args) else None
+    rows = []
+    for task in tasks:
+        out.print(f"[bold]{task.name}[/] ({scale} scale) ...")
+        try:
+            result, rundir = run_comparison(task.name, overrides, scale, args.out, log=log)
+        except MissingExtra as exc:
+            if not args.all:
+                raise
+            out.print(f"  [yellow]skipped[/]: {escape(str(exc))}", soft_wrap=True)
+            continue
+        _print_comparison(out, result)
+        out.print(f"  report: {rundir.path / 'report.html'}", soft_wrap=True, highlight=False)
+        rows += [(task.name, r) for r in result.rows]
+    return EXIT_OK if _print_targets(out, rows) else EXIT_MISSED
+
+
+def _print_comparison(out: Console, result) -> None:
+    """Contenders x (headline metrics, cost, examples, wall time): mean +- half the 95 % interval."""
+    task = result.task
+    columns = list(dict.fromkeys(list(task.headline) + ["cost", "examples", "labelled_examples", "wall_s"]))
+    table = Table(title=f"{task.name}: mean ± 95 % interval over seeds {result.seeds}")
+    table.add_column("contender")
+    table.add_column("family")
+    for col in columns:
+        table.add_column(col, justify="right")
+    table.add_column("cost unit", overflow="fold")
+    for c in task.contenders:
+        per = result.summaries[c.name]
+        table.add_row(c.name, c.family, *(_pm(per.get(m)) for m in columns), c.cost_unit)
+    out.print(table)
+
+
+def _pm(s) -> str:
+    import math
+
+    if s is None or s["n"] == 0:
+        return "n/a" if s is None else f"not reached ({s['n_missing']})"
+    text = f"{s['mean']:.4g}"
+    if not math.isnan(s["ci_high"]):
+        text += f" ± {s['ci_high'] - s['mean']:.2g}"
+    return text + (f" ({s['n_missing']} not reached)" if s["n_missing"] else "")
+
+
+def _list_tasks(out: Console) -> None:
+    from .compare import all_tasks
+
+    table = Table(title="comparison tasks ('neuroplastic compare TASK'; 'neuroplastic list TASK' for parameters)")
+    for col in ("name", "what it compares", "contenders"):
+        table.add_column(col, overflow="fold")
+    for task in all_tasks():
+        table.add_row(task.name, task.summary, ", ".join(c.name for c in task.contenders))
+    out.print(table)
+
+
+def _describe_named(out: Console, name: str, get_experiment) -> None:
+    """``list NAME``: a comparison task (its parameters, targets and contenders) or an experiment."""
+    from .compare import get_task, has_task
+
+    if not has_task(name):
+        _describe_experiment(out, get_experiment(name))
+        return
+    task = get_task(name)
+    _describe_experiment(out, task)
+    table = Table(title=f"contenders (neuroplastic compare {task.name})")
+    for col in ("contender", "family", "what it is", "cost unit"):
+        table.add_column(col, overflow="fold")
+    for c in task.contenders:
+        table.add_row(c.name, c.family, c.summary, c.cost_unit)
+    out.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

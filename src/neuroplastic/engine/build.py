@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import connect, kinds, memory
+from . import branches, connect, kinds, memory
 from .codegen import PopSpec, ProjSpec
 from .limits import to_steps
 from .random import seed_state
 from .synapses import SynapseStore, build_store
 from ..model.distributions import draw
 from ..errors import ValidationError
+from ..plasticity.dendritic import DendriticRule
 from ..plasticity.rule import Periodic
 
 Connections = namedtuple("Connections", ["pre", "post", "alive", "row_start", "row_len"])
@@ -29,6 +30,7 @@ class PopArrays:
     arrays: dict = field(default_factory=dict)   # kernel argument suffix -> array
     state_names: tuple = ()
     activity_name: str | None = None             # state row that is the activity
+    model: object = None                         # the neuron model (None for inputs)
     rule_states: list = field(default_factory=list)
     rule_params: list = field(default_factory=list)
     rule_periods: list = field(default_factory=list)
@@ -45,6 +47,10 @@ class PopArrays:
             if not self.spec.graded:   # graded inputs write act themselves
                 self.spec.track_activity = True
             return self.arrays["act"]
+        block = self.model.state_blocks.get(name) if self.model is not None else None
+        if block:   # consecutive rows (one per dendritic branch) as one (rows, n) view
+            first = self.state_names.index(block[0])
+            return self.arrays["state"][first:first + len(block)]
         return self.arrays["state"][self.state_names.index(name)]
 
     def argument(self, suffix: str):
@@ -87,16 +93,17 @@ def _neuron_population(index: int, part, kind, dt: float, rng: np.random.Generat
     state = np.vstack([draw(init.get(v, 0.0), rng, n) for v in names])
     rows = tuple(names.index(s) for s in model.synaptic_variables)
     spec = PopSpec(index, kind, kind.kernel(model), channel_rows=rows, graded=model.graded,
-                   instant_input=model.graded or bool(getattr(model, "same_step_input", False)))
+                   instant_input=model.graded or bool(getattr(model, "same_step_input", False)),
+                   branch_rows=branches.row_tables(model))
     arrays = dict(spk=np.zeros(n, np.int64), state=state, par=par,
                   ref=np.zeros(n, np.int64), work=np.zeros((3, n)),
                   act=np.zeros(n), nact=np.zeros(1, np.int64), cnt=np.zeros(n, np.int64),
                   alive=np.ones(n, np.bool_), ndead=np.zeros(1, np.int64))
-    return PopArrays(spec, part.name, n, arrays, names, activity_name=model.activity_variable)
+    return PopArrays(spec, part.name, n, arrays, names, activity_name=model.activity_variable, model=model)
 
 
-def build_projection(index, proj, pops: dict, dt, rng, headroom, mods=None) -> ProjArrays:
-    """Synapses, delays and rule state of one projection."""
+def build_projection(index, proj, pops: dict, dt, rng, headroom, mods=None, seed: int = 0) -> ProjArrays:
+    """Synapses, delays, dendritic branches and rule state of one projection."""
     pre, post = pops[proj.pre], pops[proj.post]
     i, j = connect.pairs(proj.connectivity, pre.n, post.n, proj.pre == proj.post, rng)
     for field in ("weight", "delay"):
@@ -106,30 +113,34 @@ def build_projection(index, proj, pops: dict, dt, rng, headroom, mods=None) -> P
                                   f"must be a scalar, a distribution or one value per synapse ({len(i)})")
     w = np.clip(draw(proj.weight, rng, len(i)), proj.w_min, proj.w_max)
     d = np.atleast_1d(to_steps(draw(proj.delay, rng, len(i)), dt))
-    store = build_store(i, j, w, d, pre.n, post.n, headroom=headroom)
+    k = len(post.spec.branch_rows[0]) if post.spec.branch_rows else 0
+    b = branches.branches_for(proj, index, seed, k, i, np.arange(len(i)), pre.n, build=True)
+    store = build_store(i, j, w, d, pre.n, post.n, headroom=headroom, branch=b)
     channel = 0 if proj.receptor == "exc" else 1
     deliver = post.spec.neuron
     direct = deliver and int(d.max(initial=0)) == 0
     spec = ProjSpec(index, pre.spec.index, post.spec.index, channel, deliver=deliver,
                     row=post.spec.channel_rows[channel] if deliver else -1, direct=direct,
                     rules=list(proj.rules), graded_pre=pre.spec.graded,
-                    instant=direct and post.spec.instant_input and pre.spec.index < post.spec.index)
+                    instant=direct and post.spec.instant_input and pre.spec.index < post.spec.index,
+                    branched=deliver and proj.branch is not None)
     out = ProjArrays(spec, proj.name, store)
     for rule in proj.rules:
         src = {name: pre.variable(name) for name in rule.pre_reads}
         dst = {name: post.variable(name) for name in rule.post_reads}
         mod = mods.views_for(rule) if mods is not None else None
         out.rule_states.append(rule.new_state(store.capacity, pre.n, post.n, src, dst, mod))
-        params, steps = _params_and_period(rule, dt)
+        params, steps = _params_and_period(rule, dt, post.model)
         out.rule_params.append(params)
         out.rule_periods.append(steps)
     return out
 
 
-def _params_and_period(rule, dt):
+def _params_and_period(rule, dt, post_model=None):
     """A rule's kernel parameters and, for Periodic rules, its period in steps
-    (``params.period`` becomes the period actually used, in ms)."""
-    params = rule.kernel_params()
+    (``params.period`` becomes the period actually used, in ms). A dendritic
+    rule takes parameters of its postsynaptic model too (``plasticity/dendritic.py``)."""
+    params = rule.kernel_params_for(post_model, dt) if isinstance(rule, DendriticRule) else rule.kernel_params()
     steps = None
     if isinstance(rule, Periodic):
         steps = to_steps(rule.period, dt, minimum=1)
@@ -157,11 +168,12 @@ def delay_buffers(pops: list[PopArrays], projs: list[ProjArrays]) -> None:
     """Allocate one ring buffer per (population, channel) that receives delayed input.
 
     Projections whose delays are all zero add directly into the target's
-    synaptic variable and need no buffer.
+    synaptic variable and need no buffer; projections onto dendritic branches
+    have buffers of their own (``engine/branches.py``).
     """
     depth = {}
     for pj in projs:
-        if pj.spec.deliver and not pj.spec.direct:
+        if pj.spec.deliver and not pj.spec.direct and not pj.spec.branched:
             key = (pj.spec.post, pj.spec.channel)
             d = int(pj.store.delay[pj.store.alive].max(initial=0))
             depth[key] = max(depth.get(key, 1), d + 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
+import inspect
 import os
 import sys
 import time
@@ -20,7 +21,7 @@ from numba.core import event
 
 from ..io.atomic import atomic_write_text
 
-_ENGINE_SOURCES = ("neurons.py", "inputs.py", "random.py", "codegen.py", "kinds.py")
+_ENGINE_SOURCES = ("neurons.py", "inputs.py", "random.py", "codegen.py", "kinds.py", "dendrites.py")
 
 
 def cache_dir() -> Path:
@@ -32,8 +33,24 @@ def cache_dir() -> Path:
 
 
 def _engine_fingerprint() -> str:
+    """The engine's kernel sources and every module of the plasticity package
+    (built-in hooks call helper kernels across its modules, e.g. traces.py)."""
     here = Path(__file__).parent
-    return "".join((here / name).read_text() for name in _ENGINE_SOURCES)
+    plasticity = sorted((here.parent / "plasticity").glob("*.py"))
+    return "".join(f.read_text() for f in [here / name for name in _ENGINE_SOURCES] + plasticity)
+
+
+def module_source(fn) -> str:
+    """The qualified name and source of ``fn`` (a hook or kernel) and the whole
+    source of its module, so that editing a helper kernel beside it changes the
+    cache key too; the name alone where no source is kept (an interactive session)."""
+    parts = [f"{fn.__module__}.{fn.__qualname__}"]
+    for obj in (fn, inspect.getmodule(fn)):   # the function itself: two of one name in a module differ
+        try:
+            parts.append(inspect.getsource(obj))
+        except (OSError, TypeError):
+            pass
+    return "\n".join(parts)
 
 
 def kernel_sources(net) -> list[str]:

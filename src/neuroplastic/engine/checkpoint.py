@@ -212,7 +212,11 @@ def apply(net, snap: Snapshot, copy: bool = True) -> None:
     _apply_rules(net, src)
     for pj in net._projs:
         for f in dataclasses.fields(pj.store):
-            setattr(pj.store, f.name, src.into(f"proj/{pj.name}/store/{f.name}", getattr(pj.store, f.name)))
+            key = f"proj/{pj.name}/store/{f.name}"
+            if f.name == "branch" and key not in src.arrays:   # saved before branches existed: none
+                pj.store.branch = np.zeros(pj.store.w.shape[0], np.int64)
+                continue
+            setattr(pj.store, f.name, src.into(key, getattr(pj.store, f.name)))
     _apply_structure(net, meta["structure"])   # before the recorders: new edits note build-time slots
     _apply_topology(net, meta["topology"], src)
     if "phases" in meta:   # checkpoints written before protocols existed have none

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .kinds import LOOP_NAMES, Kind, NeuronKind
 from ..plasticity.gating import GatedRule
-from ..plasticity.rule import OnPost, OnPre, OnSpike, Periodic, Transmission
+from ..plasticity.rule import Continuous, OnPost, OnPre, OnSpike, Periodic, Transmission
 
 OK, NONFINITE, RUNAWAY, BUFFER_FULL = 0, 1, 2, 3
 
@@ -38,6 +38,9 @@ class PopSpec:
     track_activity: bool = False  # keep a 0/1 spike-indicator array (a rule reads it)
     rules: list = field(default_factory=list)  # neuron (intrinsic) rules
     scaled: bool = False    # a protocol switches its rules on/off (argument P<k>_scale; engine/protocol.py)
+    branch_rows: tuple = ()  # per channel, the state row of each dendritic branch's input (engine/branches.py)
+    branch_targets: bool = False  # receives input on its branches (arguments T0, T1: the rows)
+    branch_buffered: tuple = ()   # channels with a branch delay buffer D<c> (depth, K, n)
 
     @property
     def neuron(self) -> bool:
@@ -67,13 +70,14 @@ class ProjSpec:
     graded_pre: bool = False  # the presynaptic side sends graded activity
     instant: bool = False   # delivered before the target updates, same step (see PopSpec.instant_input)
     scaled: bool = False    # a protocol scales its rules' weight changes (argument J<k>_scale; engine/protocol.py)
+    branched: bool = False  # lands on dendritic branches: per-synapse branch J<k>_br picks the row
 
     def has(self, capability) -> bool:
         return any(isinstance(r, capability) for r in self.rules)
 
     @property
     def changes_weights(self) -> bool:
-        return any(isinstance(r, (OnPre, OnPost, Periodic)) for r in self.rules)
+        return any(isinstance(r, (OnPre, OnPost, Periodic, Continuous)) for r in self.rules)
 
 
 @dataclass
@@ -118,6 +122,7 @@ def argument_names(pops, projs, mons, mods=None) -> list[str]:
         k = j.index
         names += [f"J{k}_rs", f"J{k}_rl", f"J{k}_cs", f"J{k}_cl", f"J{k}_cx", f"J{k}_cp",
                   f"J{k}_pre", f"J{k}_post", f"J{k}_w", f"J{k}_d", f"J{k}_bounds", f"J{k}_conn"]
+        names += [f"J{k}_br"] if j.branched else []
         for r, rule in enumerate(j.rules):
             names += [f"J{k}R{r}_st", f"J{k}R{r}_p"]
             if isinstance(rule, Periodic):
@@ -144,6 +149,8 @@ def population_arguments(p) -> list[str]:
     (``Network._arguments``, ``PopArrays.argument``) are made."""
     names = ["spk"] + (["cnt"] if counts_spikes(p) else []) + list(p.kind.arrays)
     names += [f"B{c}" for c in p.buffered]
+    if p.branch_targets:
+        names += ["T0", "T1"] + [f"D{c}" for c in p.branch_buffered]
     if p.graded:
         names += ["act"]
     elif p.track_activity:
@@ -170,7 +177,8 @@ def hook_globals(projs, pops=()) -> dict:
                     out[f"P{p.index}R{r}_{hook}"] = fn
     for j in projs:
         for r, rule in enumerate(j.rules):
-            for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every"):
+            for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "post_drive",
+                         "on_drive"):
                 fn = getattr(type(rule), hook, None)
                 if fn is not None and hasattr(fn, "py_func"):
                     out[f"J{j.index}R{r}_{hook}"] = fn
@@ -208,6 +216,10 @@ def generate(pops, projs, mons, mods=None) -> str:
     for p in pops:
         for c in p.buffered:
             _emit_delivery(w, p, c)
+        for c in p.branch_buffered:
+            _emit_branch_delivery(w, p, c)
+    for j in projs:
+        _emit_continuous(w, j)
     for j in projs:
         _emit_periodic(w, j)
     _emit_runaway(w, pops)
@@ -350,7 +362,13 @@ def _emit_pre_side(w, pops, j):
         for r, rule in enumerate(j.rules):
             if isinstance(rule, Transmission):
                 w(4, f"x *= J{k}R{r}_efficacy(s, i, j, t, J{k}R{r}_st, J{k}R{r}_p)")
-        if j.direct:
+        if j.branched:   # the synapse's branch picks the row (engine/branches.py)
+            if j.direct:
+                w(4, f"P{j.post}_state[P{j.post}_T{j.channel}[J{k}_br[s]], j] += x")
+            else:
+                buf = f"P{j.post}_D{j.channel}"
+                w(4, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], J{k}_br[s], j] += x")
+        elif j.direct:
             w(4, f"P{j.post}_state[{j.row}, j] += x")
         else:
             buf = f"P{j.post}_B{j.channel}"
@@ -386,6 +404,35 @@ def _emit_delivery(w, p, c):
     w(2, f"for j in range({buf}.shape[1]):")
     w(3, f"P{k}_state[{row}, j] += {buf}[slot, j]")
     w(3, f"{buf}[slot, j] = 0.0")
+
+
+def _emit_continuous(w, j):
+    """Continuous rules: every postsynaptic neuron's drive at the end of the
+    step; a non-zero drive walks the neuron's column (plasticity/rule.py)."""
+    k = j.index
+    for r, rule in enumerate(j.rules):
+        if not isinstance(rule, Continuous):
+            continue
+        args = f"J{k}R{r}_st, J{k}R{r}_p"
+        w(2, f"for j in range(J{k}_cs.shape[0]):")
+        w(3, f"g = J{k}R{r}_post_drive(j, t + dt, dt, {args})")
+        w(3, "if g != 0.0:")
+        w(4, f"for c in range(J{k}_cs[j], J{k}_cs[j] + J{k}_cl[j]):")
+        w(5, f"s = J{k}_cx[c]")
+        call = f"J{k}R{r}_on_drive(s, J{k}_cp[c], j, t + dt, J{k}_w[s], g, {args})"
+        w(5, f"dw = {f'J{k}_scale[{r}] * ' if j.scaled else ''}{call}")
+        w(5, f"J{k}_w[s] = min(max(J{k}_w[s] + dw, J{k}_bounds[0]), J{k}_bounds[1])")
+
+
+def _emit_branch_delivery(w, p, c):
+    k = p.index
+    buf = f"P{k}_D{c}"
+    w(2, f"slot = n % {buf}.shape[0]")
+    w(2, f"for b in range({buf}.shape[1]):")
+    w(3, f"r = P{k}_T{c}[b]")
+    w(3, f"for j in range({buf}.shape[2]):")
+    w(4, f"P{k}_state[r, j] += {buf}[slot, b, j]")
+    w(4, f"{buf}[slot, b, j] = 0.0")
 
 
 def _emit_periodic(w, j):

@@ -71,15 +71,13 @@ class Kind:
         return self.kernels[key]
 
     def fingerprint(self, kernel: Dispatcher) -> str:
-        """Identity and source of one of the kind's kernels, for the compiled-loop
-        cache key (editing a kernel recompiles, as editing a rule hook does)."""
+        """Identity and source of one of the kind's kernels (its whole module, so
+        helper kernels beside it count), for the compiled-loop cache key: editing
+        a kernel recompiles, as editing a rule hook does."""
+        from .cache import module_source
+
         fn = kernel.py_func
-        parts = [f"{self.serves.__module__}.{self.serves.__qualname__}", f"{fn.__module__}.{fn.__qualname__}"]
-        try:
-            parts.append(inspect.getsource(fn))
-        except (OSError, TypeError):   # defined where no source is kept (an interactive session)
-            pass
-        return "\n".join(parts)
+        return "\n".join([f"{self.serves.__module__}.{self.serves.__qualname__}", module_source(fn)])
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,28 +104,34 @@ class NeuronKind(Kind):
     Attributes:
         pack: ``(model, n, dt) -> par``, the coefficient table: float64 of shape
             ``(n, k)`` (one row per neuron) or ``(1, k)`` (shared by all).
-        coefficients: the widest ``k`` that ``pack`` returns (memory estimate).
+        coefficients: the widest ``k`` that ``pack`` returns (memory estimate),
+            or ``model -> k`` when the width depends on the model (dendritic
+            neurons: one block of columns per branch).
         refractory: the column of ``par`` that holds the refractory period in
             steps (the runaway limit, ``engine/runaway.py``), or None.
     """
 
     pack: Callable = None
-    coefficients: int = 1
+    coefficients: int | Callable = 1
     refractory: int | None = None
 
     #: The arrays every neuron population passes, and the kernel's arguments.
     ARRAYS: ClassVar[tuple] = ("state", "par", "ref", "work", "alive", "ndead")
     CALL: ClassVar[tuple] = ("state", "par", "ref", "work", "spk", "bad")
 
+    def width(self, model) -> int:
+        """The widest coefficient table of ``model`` (columns)."""
+        return self.coefficients(model) if callable(self.coefficients) else self.coefficients
+
     def coefficient_table(self, model, n: int, dt: float, owner: str) -> np.ndarray:
         """``pack``'s table for ``n`` neurons, checked (C-contiguous float64)."""
         par = self.pack(model, n, dt)
         if not (isinstance(par, np.ndarray) and par.dtype == np.float64 and par.ndim == 2
-                and par.shape[0] in (1, n) and 1 <= par.shape[1] <= self.coefficients):
+                and par.shape[0] in (1, n) and 1 <= par.shape[1] <= self.width(model)):
             shown = f"{par.dtype} array of shape {par.shape}" if isinstance(par, np.ndarray) else type(par).__name__
             raise ValidationError(owner, f"model ({type(model).__name__}) coefficient table", shown,
                                   f"must be a float64 array of shape (1, k) or ({n}, k) with 1 <= k <= "
-                                  f"{self.coefficients} (what pack returns)")
+                                  f"{self.width(model)} (what pack returns)")
         return np.ascontiguousarray(par)
 
     def refractory_steps(self, par: np.ndarray):
@@ -175,7 +179,8 @@ def register_neuron_kind(model: type, kernel, pack: Callable, *, coefficients: i
             count`` (docs/writing-a-neuron.md), or a dict of them chosen by ``variant``.
         pack: ``(model, n, dt) -> par``, the float64 coefficient table,
             shape ``(n, k)`` or ``(1, k)``.
-        coefficients: the widest ``k`` that ``pack`` returns.
+        coefficients: the widest ``k`` that ``pack`` returns, or a function
+            ``model -> k`` when it depends on the model.
         refractory: the column of ``par`` holding the refractory period in
             steps (None: the model has none).
         variant: ``model -> key`` of the ``kernel`` dict (needed for a dict of several).
@@ -191,10 +196,12 @@ def register_neuron_kind(model: type, kernel, pack: Callable, *, coefficients: i
         raise ValidationError(owner, "variant", None, "must choose among several kernels (model -> key)")
     if not callable(pack):
         raise ValidationError(owner, "pack", pack, "must be a function (model, n, dt) -> coefficient table")
-    if isinstance(coefficients, bool) or not isinstance(coefficients, int) or coefficients < 1:
-        raise ValidationError(owner, "coefficients", coefficients, "must be an integer >= 1 (columns of par)")
-    if refractory is not None and (isinstance(refractory, bool) or not isinstance(refractory, int)
-                                   or not 0 <= refractory < coefficients):
+    if not callable(coefficients) and (isinstance(coefficients, bool) or not isinstance(coefficients, int)
+                                       or coefficients < 1):
+        raise ValidationError(owner, "coefficients", coefficients,
+                              "must be an integer >= 1 (columns of par) or a function model -> columns")
+    if refractory is not None and (isinstance(refractory, bool) or not isinstance(refractory, int) or refractory < 0
+                                   or (not callable(coefficients) and refractory >= coefficients)):
         raise ValidationError(owner, "refractory", refractory,
                               f"must be None or a column of par (0 .. {coefficients - 1})")
     kind = NeuronKind(model, kernels, NeuronKind.ARRAYS, NeuronKind.CALL, variant, pack, coefficients, refractory)
@@ -268,7 +275,7 @@ def _declared(model, owner: str, name: str):
 
 def find(cls: type) -> Kind | None:
     """The kind registered for ``cls`` or its nearest registered base class."""
-    from . import aif, inputs, neurons  # noqa: F401  (importing them registers the built-in kinds)
+    from . import aif, clopath, dendrites, inputs, neurons  # noqa: F401  (importing them registers the built-in kinds)
 
     for base in cls.__mro__:
         if base in _REGISTRY:

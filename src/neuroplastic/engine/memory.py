@@ -12,8 +12,8 @@ Bytes are derived from the engine's array layout (``engine/build.py``,
 * per neuron: state rows, parameter columns (one row per neuron at worst),
   ``spk``, ``ref``, ``cnt``, ``act`` (8 B each), ``work`` (3 x 8 B), ``alive``
   (1 B) and 8 B per neuron-rule state variable; a ValueInput's table of values;
-* per synapse slot: ``pre``, ``post``, ``w``, ``delay``, ``sid``, ``col_pos``
-  (8 B each), ``alive`` (1 B), the column entries ``col_syn``/``col_pre``
+* per synapse slot: ``pre``, ``post``, ``w``, ``delay``, ``sid``, ``col_pos``,
+  ``branch`` (8 B each), ``alive`` (1 B), the column entries ``col_syn``/``col_pre``
   (16 B) and 8 B per per-synapse rule state variable; there are
   ``(1 + headroom)`` slots per synapse (at least 2 free per row and column);
   plus the id table (16 B per synapse);
@@ -42,7 +42,7 @@ import numpy as np
 
 from ..errors import ValidationError
 
-PER_SLOT = 6 * 8 + 1 + 2 * 8      # pre, post, w, delay, sid, col_pos; alive; col_syn, col_pre
+PER_SLOT = 7 * 8 + 1 + 2 * 8      # pre, post, w, delay, sid, col_pos, branch; alive; col_syn, col_pre
 PER_ID = 2 * 8                    # id table: key and slot
 BUILD_TRANSIENT = 14 * 8          # endpoints, weights, delays, orders while a store is built
 PER_NEURON = 6 * 8 + 1            # spk, ref, cnt, act, 3 work rows; alive
@@ -131,7 +131,7 @@ def neuron_bytes(part) -> int:
 
     model = part.model
     n_state = len(model.state_variables)
-    n_par = kind_for(part).coefficients        # widest coefficient row of its kind (one row per neuron at worst)
+    n_par = kind_for(part).width(model)        # widest coefficient row of its kind (one row per neuron at worst)
     n_rule = sum(len(type(r).neuron_state) for r in getattr(part, "rules", ()))
     return PER_NEURON + 8 * (n_state + n_par + n_rule)
 

@@ -14,7 +14,7 @@ import copy
 import numpy as np
 
 from . import arguments as arg
-from . import build, codegen, inputs, kinds, memory, runaway, topology
+from . import branches, build, codegen, inputs, kinds, memory, runaway, topology
 from .modulation import build_modulators
 from .protocol import Phases
 from .cache import kernel_sources, load_kernel, watch_compile
@@ -26,6 +26,7 @@ from ..model.description import Model
 from ..model.inputs import PoissonInput
 from ..model.topology import Lesion
 from ..errors import SimulationError, ValidationError
+from ..plasticity.dendritic import DendriticRule
 from ..plasticity.rule import Periodic
 from ..plasticity.structural import Structural
 
@@ -77,10 +78,11 @@ class Network:
         for pop, part in zip(self._pops, parts):
             build.neuron_rules(pop, part, self.dt, self._mods)
         by_name = {p.name: p for p in self._pops}
-        self._projs = [build.build_projection(k, pj, by_name, self.dt, rng, headroom, self._mods)
+        self._projs = [build.build_projection(k, pj, by_name, self.dt, rng, headroom, self._mods, self.seed)
                        for k, pj in enumerate(model.projections.values())]
         self._proj_index = {p.name: k for k, p in enumerate(self._projs)}
         build.delay_buffers(self._pops, self._projs)
+        branches.allocate(self._pops, self._projs)
         self._recorders = [make_recorder(k, m, by_name, self._pop_index,
                                          {p.name: p for p in self._projs}, self._proj_index, self.dt,
                                          self._mods)
@@ -218,8 +220,10 @@ class Network:
             s = pj.store
             bounds = np.array([self.model.projections[pj.name].w_min, self.model.projections[pj.name].w_max])
             args += [s.row_start, s.row_len, s.col_start, s.col_len, s.col_syn, s.col_pre, s.pre, s.post, s.w,
-                     s.delay, bounds, build.connections(s)]
+                     s.delay, bounds, build.connections(s)] + ([s.branch] if pj.spec.branched else [])
             for rule, st, par, period in zip(pj.spec.rules, pj.rule_states, pj.rule_params, pj.rule_periods):
+                if isinstance(rule, DendriticRule):   # the live branch field (stores are re-laid out)
+                    st = st._replace(branch=s.branch)
                 args += [st, par] + ([period] if isinstance(rule, Periodic) else [])
         for r in self._recorders:
             args += r.args(n0, n1)
@@ -368,6 +372,20 @@ class Network:
         s = self._store(projection, "synapse_ids")
         return s.sid[s.build_slots].copy()
 
+    def synapse_slots(self, projection: str) -> np.ndarray:
+        """Storage slots of the existing synapses, in the order of ``weights`` and
+        ``synapses``: index a rule's per-synapse state with them
+        (``net.rule_state(p).syn.x[net.synapse_slots(p)]``)."""
+        return self._store(projection, "synapse_slots").build_slots.copy()
+
+    def branches(self, projection: str) -> np.ndarray:
+        """The dendritic branch each synapse lands on, in the order of ``weights``
+        (-1 for every synapse of a projection onto the soma); see
+        :mod:`neuroplastic.model.branches`."""
+        pj = self._proj(projection, "branches")
+        s = pj.store
+        return s.branch[s.build_slots].copy() if pj.spec.branched else np.full(len(s.build_slots), -1, np.int64)
+
     def rule_state(self, projection: str, rule: int = 0):
         """Live state of the projection's ``rule``-th rule (named tuples of arrays)."""
         pj = self._proj(projection, "rule_state")
@@ -393,6 +411,14 @@ class Network:
         if clear:
             self._count_base[population] = total.copy()
         return out
+
+    def spike_totals(self, population: str) -> np.ndarray:
+        """Spikes of each neuron since the start or the last ``reset`` (a copy;
+        int64), whatever ``spike_counts(clear=True)`` calls happened: the same
+        counter, without the base that clearing moves. Cost accounting reads it
+        (synaptic events = spikes x fan-out)."""
+        self.spike_counts(population)          # checks the population
+        return self._population(population).arrays["cnt"].copy()
 
     def set_rates(self, population: str, rates) -> None:
         """Change the rates (Hz) of a PoissonInput from now on: a scalar or one

@@ -71,7 +71,8 @@ class Edit:
         self.w_min, self.w_max = proj.w_min, proj.w_max
         self.headroom = getattr(net, "_headroom", 0.25)
         if pj.spec.deliver and not pj.spec.direct:
-            buf = net._pops[pj.spec.post].arrays[f"B{pj.spec.channel}"]
+            prefix = "D" if pj.spec.branched else "B"   # branch buffers: engine/branches.py
+            buf = net._pops[pj.spec.post].arrays[f"{prefix}{pj.spec.channel}"]
             self._max_delay = buf.shape[0] - 1
         else:
             self._max_delay = 0
@@ -149,6 +150,13 @@ class Edit:
     delay = property(lambda self: self.store.delay)
     alive = property(lambda self: self.store.alive)
     ids = property(lambda self: self.store.sid)
+    branch = property(lambda self: self.store.branch)
+
+    @property
+    def branches(self) -> int:
+        """K, the number of dendritic branches of the postsynaptic neurons (0: point neurons)."""
+        spec = self._net._pops[self._net._projs[self._k].spec.post].spec
+        return len(spec.branch_rows[0]) if spec.branch_rows else 0
 
     @property
     def capacity(self) -> int:
@@ -193,17 +201,20 @@ class Edit:
                          st.pre, st.post, st.w, st.delay, st.alive, st.sid, st.id_key, st.id_slot, st.n_ids, ids,
                          ev_slot, ev_from)
         if n:
+            apply_moves(st.branch, ev_slot, ev_from, n)
             for state in self.rule_states:
                 for a in state.syn:
                     apply_moves(a, ev_slot, ev_from, n)
             self._sync_monitors()
         return int(n)
 
-    def add(self, pre, post, weight, delay=0.0) -> np.ndarray:
+    def add(self, pre, post, weight, delay=0.0, branch=None) -> np.ndarray:
         """Create synapses pre[k] -> post[k] with ``weight`` (clipped to the
         bounds) and ``delay`` (ms, rounded to steps; scalars broadcast). Returns
         their slots. Grows the store when rows or columns are full. Duplicate
-        pairs are not checked (use :meth:`exists`).
+        pairs are not checked (use :meth:`exists`). ``branch``: the dendritic
+        branch of each (a scalar or one per synapse) for a projection onto
+        branches; None draws it as the projection's ``branch`` says.
 
         A delay must fit the delay buffer built for the network: a projection
         whose delays were all 0 at build time only takes delay 0, others at most
@@ -218,7 +229,8 @@ class Edit:
             out = np.full(len(pre), -1, np.int64)
             keep = np.flatnonzero(living)
             w, d = (np.broadcast_to(np.asarray(x, np.float64), (len(pre),))[keep] for x in (weight, delay))
-            out[keep] = self.add(pre[keep], post[keep], w, d)
+            b = None if branch is None else np.broadcast_to(np.asarray(branch, np.int64), (len(pre),))[keep]
+            out[keep] = self.add(pre[keep], post[keep], w, d, b)
             return out
         n = len(pre)
         if n == 0:
@@ -233,6 +245,7 @@ class Edit:
             raise ValidationError(f"Projection '{self.name}'", "add.delay", f"{steps.max() * self.dt:g} ms",
                                   f"must be <= {self._max_delay * self.dt:g} ms (the delay buffer built "
                                   f"for this projection)")
+        on_branch = self._branches_of_new(pre, branch)
         out = np.empty(n, np.int64)
         k = 0
         while True:
@@ -245,11 +258,46 @@ class Edit:
             old_to_new = self._grow(pre[k:], post[k:])
             if old_to_new is not None:
                 out[:k] = old_to_new[out[:k]]
+        self.store.branch[out] = on_branch
         for state, rule in zip(self.rule_states, self._net._projs[self._k].spec.rules):
             for a, decl in zip(state.syn, type(rule).synapse_state):
                 a[out] = decl.init
         self._sync_monitors()
         return out
+
+    def set_branch(self, slots, branch) -> None:
+        """Move the synapses in ``slots`` to dendritic ``branch`` (a scalar or
+        one per slot, 0 .. K-1); input delayed in flight arrives where it was
+        sent. Raises ValidationError on a projection that does not land on
+        branches or an index out of range."""
+        slots = np.asarray(slots, np.int64).ravel()
+        b = np.broadcast_to(np.asarray(branch, np.int64), slots.shape)
+        self._check_branches(b)
+        if len(slots) and (slots.min() < 0 or slots.max() >= self.capacity or not self.alive[slots].all()):
+            raise IndexError(f"set_branch: slots must hold synapses (0..{self.capacity - 1})")
+        self.store.branch[slots] = b
+
+    def _branches_of_new(self, pre, branch) -> np.ndarray:
+        """The branches of synapses about to be added (given, or drawn)."""
+        from .branches import branches_for
+
+        if branch is not None:
+            b = np.broadcast_to(np.asarray(branch, np.int64), pre.shape).copy()
+            self._check_branches(b)
+            return b
+        proj = self._net.model.projections[self.name]
+        first = int(self.store.n_ids[0])
+        return branches_for(proj, self._k, self._net.seed, self.branches, pre, np.arange(first, first + len(pre)),
+                            self.n_pre, build=False)
+
+    def _check_branches(self, b) -> None:
+        spec = self._net._projs[self._k].spec
+        if not spec.branched:
+            raise ValidationError(f"Projection '{self.name}'", "branch", "an index",
+                                  "must be None: the projection does not land on dendritic branches")
+        if b.size and (b.min() < 0 or b.max() >= self.branches):
+            raise ValidationError(f"Projection '{self.name}'", "branch", f"{int(b.min())}..{int(b.max())}",
+                                  f"must be branch indices in 0 .. {self.branches - 1}")
 
     def compact(self) -> None:
         """Lay the store out again with the build-time headroom (after many

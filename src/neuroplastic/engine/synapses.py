@@ -11,8 +11,10 @@ its slot ``s``):
   postsynaptic spikes, with ``col_pre`` holding their presynaptic neurons in the
   same order (read sequentially instead of one random ``pre[s]`` load per synapse);
 * per slot: ``pre``, ``post``, ``w`` (weight), ``delay`` (steps), ``alive``,
-  ``col_pos`` (its position in ``col_syn``, so a removal needs no column scan)
-  and ``sid``, the synapse's stable id (-1 in a free slot);
+  ``col_pos`` (its position in ``col_syn``, so a removal needs no column scan),
+  ``sid``, the synapse's stable id (-1 in a free slot), and ``branch``, the
+  dendritic branch of the postsynaptic neuron it lands on (0 where the
+  target has no branches; read only for projections onto branches);
 * the id table: entries ``e < n_ids[1]`` map the id ``id_key[e]`` to its slot
   ``id_slot[e]`` (-1 once removed), in ascending id order. Ids ``0 .. N-1``
   are the build order, later synapses get the next id (``n_ids[0]``, ids are
@@ -29,7 +31,9 @@ row/column) so that synapses can be added or removed in place, without a
 rebuild; see :func:`add_synapse` and :func:`remove_synapse` (single edits, low
 level: they do not maintain ids) and the batched, id-maintaining kernels
 :func:`remove_batch` / :func:`add_batch` used by structural plasticity
-(``engine/structure.py``). :func:`relayout` grows or compacts the reserves.
+(``engine/structure.py``), which moves ``branch`` with its synapse the way it
+moves rule state (:func:`apply_moves`). :func:`relayout` grows or compacts the
+reserves.
 """
 from __future__ import annotations
 
@@ -61,6 +65,11 @@ class SynapseStore:
     id_slot: np.ndarray  # per id-table entry: slot, -1 once removed
     n_ids: np.ndarray    # [ids handed out so far, id-table entries in use]
     id_key: np.ndarray   # per id-table entry: the synapse id (ascending)
+    branch: np.ndarray = None  # per slot: dendritic branch of the target (int64; 0 when it has none)
+
+    def __post_init__(self):
+        if self.branch is None:
+            self.branch = np.zeros(self.w.shape[0], np.int64)
 
     @property
     def capacity(self) -> int:
@@ -119,8 +128,9 @@ def _reserve(lengths: np.ndarray, headroom: float, min_free: int) -> np.ndarray:
     return lengths + np.maximum(min_free, np.ceil(lengths * headroom).astype(np.int64))
 
 
-def build_store(pre, post, w, delay, n_pre, n_post, headroom=0.25, min_free=2) -> SynapseStore:
-    """Lay out synapses given in any order; keeps their build order in ``build_slots``."""
+def build_store(pre, post, w, delay, n_pre, n_post, headroom=0.25, min_free=2, branch=None) -> SynapseStore:
+    """Lay out synapses given in any order; keeps their build order in ``build_slots``.
+    ``branch``: the dendritic branch of each synapse (None: all 0)."""
     pre, post = np.asarray(pre, np.int64), np.asarray(post, np.int64)
     row_len = np.bincount(pre, minlength=n_pre).astype(np.int64)
     row_cap = _reserve(row_len, headroom, min_free)
@@ -150,9 +160,12 @@ def build_store(pre, post, w, delay, n_pre, n_post, headroom=0.25, min_free=2) -
     col_pos[sorted_slots] = col_start[sorted_post] + crank
     sid = np.full(cap, -1, np.int64)
     sid[slots] = np.arange(len(slots))
+    on_branch = np.zeros(cap, np.int64)
+    if branch is not None:
+        on_branch[slots] = branch
     return SynapseStore(row_start, row_len, row_cap, col_start, col_len, col_cap, col_syn, col_pre,
                         col_pos=col_pos, sid=sid, id_slot=slots, n_ids=np.array([len(slots)] * 2, np.int64),
-                        id_key=np.arange(len(slots), dtype=np.int64), **arrays)
+                        id_key=np.arange(len(slots), dtype=np.int64), branch=on_branch, **arrays)
 
 
 @njit(cache=True)
@@ -362,7 +375,7 @@ def relayout(store: SynapseStore, row_cap: np.ndarray, col_cap: np.ndarray) -> n
     old_to_new[old] = new
     cap = int(row_cap.sum())
     for key, fill in (("pre", -1), ("post", -1), ("w", 0.0), ("delay", 0), ("alive", False), ("sid", -1),
-                      ("col_pos", -1)):
+                      ("col_pos", -1), ("branch", 0)):
         a = getattr(store, key)
         b = np.full(cap, fill, a.dtype)
         b[new] = a[old]

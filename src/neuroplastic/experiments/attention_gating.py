@@ -91,6 +91,7 @@ from ..viz import time_unit
 from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
+from .protocols import present
 from .registry import register
 
 PARAMETERS = dict(
@@ -171,22 +172,14 @@ def _stream(net: Network, c: dict, order, in_group, out_group, tonic: bool) -> d
     w_att, w_una = np.empty(order.size + 1), np.empty(order.size + 1)
     w_att[0], w_una[0] = w0[att_syn].mean(), w0[una_syn].mean()
     net.set_rates("bf", bf if tonic else 0.0)
-    net.spike_counts("out", clear=True)
+    rest = {"inp": off, "teach": 0.0} if tonic else {"inp": off, "teach": 0.0, "bf": 0.0}
     for n, k in enumerate(order):
-        attended = k < n_att
-        net.set_rates("inp", np.where(in_group == k, on, off))
-        net.set_rates("teach", np.where(out_group == k, teach, 0.0))
+        stimulus = {"inp": np.where(in_group == k, on, off), "teach": np.where(out_group == k, teach, 0.0)}
         if not tonic:
-            net.set_rates("bf", bf if attended else 0.0)
+            stimulus["bf"] = bf if k < n_att else 0.0
         starts[n] = net.t
-        net.run(pres, progress=False)
-        taught_rate[n] = net.spike_counts("out", clear=True)[out_group == k].mean() / (pres * 1e-3)
-        net.set_rates("inp", off)
-        net.set_rates("teach", 0.0)
-        if not tonic:
-            net.set_rates("bf", 0.0)
-        net.run(gap, progress=False)
-        net.spike_counts("out", clear=True)
+        counts = present(net, stimulus, pres, "out", rest=gap, rest_rates=rest)
+        taught_rate[n] = counts[out_group == k].mean() / (pres * 1e-3)
         w = net.weights("assoc")
         w_att[n + 1], w_una[n + 1] = w[att_syn].mean(), w[una_syn].mean()
     w_end = net.weights("assoc").copy()

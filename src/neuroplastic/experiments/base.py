@@ -107,23 +107,29 @@ class Experiment:
     def resolve(self, overrides: dict | None = None, scale: str = "full") -> dict:
         """Defaults (+ reduced overrides) + user overrides, converted to their types
         and checked against the declared parameters; unknown keys are rejected."""
-        owner = f"Experiment '{self.name}'"
-        if scale not in ("full", "reduced"):
-            raise ValidationError(owner, "scale", scale, "must be 'full' or 'reduced'")
-        config = dict(self.defaults)
-        if scale == "reduced":
-            config.update(self.reduced)
-        for key, value in (overrides or {}).items():
-            if key not in self.defaults:
-                raise ValidationError(owner, key, key, f"is not a parameter{suggestion(key, self.defaults)}; "
-                                      f"allowed: {', '.join(sorted(self.defaults))} "
-                                      f"(described by 'neuroplastic list {self.name}')")
-            config[key] = value
-        for key, value in config.items():
-            config[key] = self.param(key).resolve(owner, key, value)
-        for relation in self.relations:
-            relation.check(owner, config)
-        return config
+        return resolve_parameters(self, f"Experiment '{self.name}'", overrides, scale)
+
+
+def resolve_parameters(spec, owner: str, overrides: dict | None, scale: str) -> dict:
+    """The configuration of ``spec`` (an :class:`Experiment` or a comparison task:
+    ``name``, ``defaults``, ``reduced``, ``param(key)``, ``relations``) at ``scale``
+    with ``overrides``, converted and checked; a ValidationError names ``owner``."""
+    if scale not in ("full", "reduced"):
+        raise ValidationError(owner, "scale", scale, "must be 'full' or 'reduced'")
+    config = dict(spec.defaults)
+    if scale == "reduced":
+        config.update(spec.reduced)
+    for key, value in (overrides or {}).items():
+        if key not in spec.defaults:
+            raise ValidationError(owner, key, key, f"is not a parameter{suggestion(key, spec.defaults)}; "
+                                  f"allowed: {', '.join(sorted(spec.defaults))} "
+                                  f"(described by 'neuroplastic list {spec.name}')")
+        config[key] = value
+    for key, value in config.items():
+        config[key] = spec.param(key).resolve(owner, key, value)
+    for relation in spec.relations:
+        relation.check(owner, config)
+    return config
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -221,17 +222,36 @@ def moving_mean(x, window: int) -> np.ndarray:
 def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     """Train for ``episodes`` episodes; compare with the random policy."""
     c = config
-    window = int(c["window"])
-    if int(c["episodes"]) < window:
+    if int(c["episodes"]) < int(c["window"]):
         raise ValueError("episodes must be >= window")
+    t = train(c, seed, progress)
+    rand = random_policy_lengths(make_env(c["env"]), int(c["random_episodes"]), seed=seed)
+    return _result(c, t.net, t.td, t.lengths, t.ends, rand, t.w0_actor, t.wall, seed)
+
+
+@dataclass
+class Training:
+    """The trained network and what training recorded (``ends``: 0 pole fell, 1 cart
+    left the track, 2 time limit)."""
+
+    net: Network
+    td: TDError
+    lengths: np.ndarray
+    ends: np.ndarray
+    w0_actor: np.ndarray
+    wall: float
+
+
+def train(c: dict, seed: int = 0, progress: bool = False) -> Training:
+    """Build the agent for ``seed`` and train it for ``episodes`` episodes in closed loop."""
+    from ..progress import RunProgress
+
     model, enc = build(c, seed)
     net = Network(model, seed=seed)
     td = td_signal(c)
     loop = GymLoop(make_env(c["env"]), net, "obs", "actor", enc, SpikeCountDecoder(2, int(c["n_actor"])),
                    step_ms=c["step_ms"], modulator="dopamine", dopamine=td, read=("critic",), seed=seed)
     w0_actor = net.weights("obs_actor")
-    from ..progress import RunProgress
-
     wall0 = time.perf_counter()
     lengths, ends = [], []
     with RunProgress(enabled=progress, total_ms=float(c["episodes"]), start_ms=0.0) as bar:
@@ -240,14 +260,10 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
                 td.scale = c["dopamine_scale"] / (1.0 + k / c["anneal_episodes"])
             ep = loop.run_episode()
             lengths.append(ep.length)
-            # how it ended: 0 pole fell, 1 cart left the track, 2 time limit (500 steps)
             x = ep.final_obs
             ends.append(2 if not ep.terminated else 1 if abs(x[0]) > c["x_max"] else 0)
             bar.update(float(k + 1))
-    wall = time.perf_counter() - wall0
-    lengths = np.array(lengths)
-    rand = random_policy_lengths(make_env(c["env"]), int(c["random_episodes"]), seed=seed)
-    return _result(c, net, td, lengths, np.array(ends), rand, w0_actor, wall, seed)
+    return Training(net, td, np.array(lengths), np.array(ends), w0_actor, time.perf_counter() - wall0)
 
 
 def _result(c, net, td, lengths, ends, rand, w0_actor, wall, seed) -> Result:

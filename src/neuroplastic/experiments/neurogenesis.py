@@ -58,6 +58,7 @@ from ..progress import RunProgress
 from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
+from .protocols import present_each
 from .registry import register
 
 PARAMETERS = dict(
@@ -121,17 +122,8 @@ def _patterns(c, rng):
 
 def _present(net, c, rates, order, bar, offset):
     """Present patterns in ``order``; returns (presentations x E neurons) spike counts."""
-    out = []
-    for p in order:
-        net.set_rates("inp", rates[p])
-        net.spike_counts("exc", clear=True)
-        net.run(c["present"])
-        out.append(net.spike_counts("exc"))
-        net.set_rates("inp", 0.0)
-        net.run(c["gap"])
-        bar.update(offset + net.t)
-    width = max(len(x) for x in out)
-    return np.array([np.pad(x, (0, width - len(x))) for x in out])
+    return present_each(net, ({"inp": rates[p]} for p in order), c["present"], "exc", rest=c["gap"],
+                        rest_rates={"inp": 0.0}, each=lambda k, counts: bar.update(offset + net.t))
 
 
 def labels_from(counts, order, n_patterns):

@@ -32,7 +32,7 @@ def all_experiments() -> list[Experiment]:
 
 
 #: Modules of this package that are infrastructure, not experiments.
-_NOT_EXPERIMENTS = {"base", "parameters", "registry", "runner"}
+_NOT_EXPERIMENTS = {"base", "parameters", "protocols", "registry", "runner"}
 
 
 def _load_all() -> None:

@@ -97,6 +97,7 @@ from ..plasticity.neuromodulated import RewardModulatedSTDP
 from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, Relation, defaults_of
+from .protocols import present
 from .registry import register
 
 PARAMETERS = dict(
@@ -189,26 +190,24 @@ def _session(net: Network, c: dict, patterns, order, group, dopamine: bool) -> d
     n = order.size
     choice, counts, delta = np.empty(n, np.int64), np.empty((n, P), np.int64), np.empty(n)
     stim, gap_ms = float(c["stim_ms"]), float(c["gap_ms"])
-    net.spike_counts("out", clear=True)
     for k, p in enumerate(order):
-        net.set_rates("inp", rates[p])
-        net.run(stim, progress=False)
-        per_group = np.bincount(group, weights=net.spike_counts("out", clear=True), minlength=P).astype(np.int64)
-        best = np.flatnonzero(per_group == per_group.max())
-        choice[k] = best[0] if best.size == 1 else -1                  # tie: no answer
-        counts[k] = per_group
-        reward = 1.0 if choice[k] == p else -1.0
-        if dopamine and not c["rpe"]:                                 # ablation: raw reward
-            rpe.error(reward, context=int(p))                           # expectation kept for the metrics
-            delta[k] = reward
-            net.release(DOPAMINE, float(c["da_scale"]) * reward)
-        elif dopamine:
-            delta[k] = rpe.deliver(net, reward, DOPAMINE, context=int(p))
-        else:
-            delta[k] = rpe.error(reward, context=int(p))                # computed, not released
-        net.set_rates("inp", gap)
-        net.run(gap_ms, progress=False)
-        net.spike_counts("out", clear=True)
+
+        def answer(out, k=k, p=p):    # at the end of the stimulus: choice, reward, dopamine
+            per_group = np.bincount(group, weights=out, minlength=P).astype(np.int64)
+            best = np.flatnonzero(per_group == per_group.max())
+            choice[k] = best[0] if best.size == 1 else -1                  # tie: no answer
+            counts[k] = per_group
+            reward = 1.0 if choice[k] == p else -1.0
+            if dopamine and not c["rpe"]:                                 # ablation: raw reward
+                rpe.error(reward, context=int(p))                           # expectation kept for the metrics
+                delta[k] = reward
+                net.release(DOPAMINE, float(c["da_scale"]) * reward)
+            elif dopamine:
+                delta[k] = rpe.deliver(net, reward, DOPAMINE, context=int(p))
+            else:
+                delta[k] = rpe.error(reward, context=int(p))                # computed, not released
+
+        present(net, {"inp": rates[p]}, stim, "out", rest=gap_ms, rest_rates={"inp": gap}, after=answer)
     expected = np.array([rpe.expected.get(p, rpe.initial) for p in range(P)])
     return dict(choice=choice, counts=counts, delta=delta, correct=(choice == order),
                 weights=net.weights("io").reshape(patterns.shape[1], -1).copy(), expected=expected)

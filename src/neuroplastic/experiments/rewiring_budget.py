@@ -130,6 +130,7 @@ from ..errors import ValidationError
 from ..viz.style import OKABE_ITO
 from .base import Experiment, Result, Target
 from .parameters import Param, defaults_of
+from .protocols import present_each
 from .registry import register
 
 PARAMETERS = dict(
@@ -234,19 +235,9 @@ def present(net, images, c, record=None) -> np.ndarray:
     hidden spike counts per image (n_images x n_hidden). ``record(i)`` is called
     after image i."""
     scale = c["max_rate"] / 16.0
-    out = np.zeros((len(images), int(c["n_hidden"])), np.int64)
-    net.spike_counts("hidden", clear=True)
-    zero = np.zeros(64)
-    for i, x in enumerate(images):
-        net.set_rates("pixels", x * scale)
-        net.run(c["t_present"])
-        out[i] = net.spike_counts("hidden", clear=True)
-        net.set_rates("pixels", zero)
-        net.run(c["t_rest"])
-        net.spike_counts("hidden", clear=True)
-        if record is not None:
-            record(i)
-    return out
+    each = None if record is None else (lambda i, counts: record(i))
+    return present_each(net, ({"pixels": x * scale} for x in images), c["t_present"], "hidden",
+                        rest=c["t_rest"], rest_rates={"pixels": np.zeros(64)}, each=each)
 
 
 def readout_accuracy(f_train, y_train, f_test, y_test, c_reg: float) -> float:

@@ -1,7 +1,8 @@
 """A self-contained HTML report of a run directory (``neuroplastic report``).
 
-One file, readable offline: status, metrics against their targets (pass/fail
-highlighted), every figure embedded as a base64 PNG, the resolved config (as
+One file, readable offline: status, for a comparison (``neuroplastic compare``)
+its results and per-seed tables (io/report_compare.py), metrics against their
+targets (pass/fail highlighted), every figure embedded as a base64 PNG, the resolved config (as
 tables and as raw TOML), the topology log and phase timeline, the recordings
 with their array shapes, ``summary.json``, ``status.json`` and ``run.log``.
 Built with the standard library (:mod:`neuroplastic.io.html`); every value read
@@ -18,6 +19,7 @@ import numpy as np
 
 from . import html as h
 from .atomic import atomic_write_text
+from .report_compare import comparison_overview, comparison_section
 from .rundir import CONFIG_FILE, LOG_FILE, RECORDINGS_DIR, RunRecord, load_run
 
 __all__ = ["write_report", "report_html", "run_status", "recording_arrays"]
@@ -47,6 +49,7 @@ def report_html(record: RunRecord) -> str:
         f'<p>{h.badge(label)} {h.esc(detail)}</p>',
         f'<p class="muted">{h.esc(record.path.resolve())}</p>',
         _overview(record),
+        comparison_section(record.metrics),
         _status_section(record),
         _metrics_section(record.metrics),
         _figures_section(record),
@@ -104,6 +107,8 @@ def _overview(record: RunRecord) -> str:
     cfg = record.config
     if "experiment" in cfg:
         rows = {"experiment": cfg["experiment"], "seed": cfg.get("seed"), "scale": cfg.get("scale")}
+    elif "comparison" in cfg:
+        rows = comparison_overview(cfg)
     else:
         sim = cfg.get("simulation", {})
         parts = cfg.get("populations", []) + cfg.get("inputs", [])
@@ -127,7 +132,7 @@ def _metrics_section(metrics: dict) -> str:
         out.append(f"<h3>Targets: {passed} of {len(targets)} passed</h3>")
         out.append(h.targets_table([t for t in targets if isinstance(t, dict)]))
     out.append("<h3>Values</h3>" + h.scalar_metrics_table(metrics))
-    other = {k: v for k, v in metrics.items() if k not in ("targets", "topology", "phases", "notes")
+    other = {k: v for k, v in metrics.items() if k not in ("targets", "topology", "phases", "notes", "comparison")
              and isinstance(v, (list, dict))}
     if other:
         out.append("<h3>Other results</h3>" + h.kv_table(other))

@@ -11,6 +11,8 @@ from .projection import Projection
 from .protocol import Phase, Protocol
 from .spec import field_specs
 from .units import BinaryUnit, RateUnit
+from .clopath import AdExClopath
+from .dendrites import DendriticNeuron, UrbanczikNeuron   # after .neurons (its registry lists them)
 
 __all__ = [
     "AllToAll", "Connectivity", "FixedInDegree", "FixedProbability", "OneToOne", "Pairs",
@@ -18,8 +20,9 @@ __all__ = [
     "PoissonInput", "SpikeTimes", "RateMonitor", "SpikeMonitor", "StateMonitor",
     "WeightMonitor", "LIF", "AdEx", "Izhikevich", "NeuronModel", "Population", "Projection",
     "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput", "field_specs",
-    "Phase", "Protocol",
+    "Phase", "Protocol", "DendriticNeuron", "UrbanczikNeuron",
 ]
 from .aif import AIF  # noqa: E402
 
 __all__ += ["AIF"]
+__all__ += ["AdExClopath"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
+from .branches import check_branches
 from .checks import check_against_dt
 from .connectivity import OneToOne, Pairs
 from .inputs import NoiseInput, PoissonInput, SpikeTimes, ValueInput
@@ -176,6 +177,7 @@ class Model:
             name = getattr(proj, key)
             if name not in self.populations:
                 raise ValidationError(o, key, name, f"must name a population or input ({_names(self.populations)})")
+        check_branches(self, proj)
         self._check_rule_reads(proj)
         n_pre, n_post = self.size(proj.pre), self.size(proj.post)
         conn = proj.connectivity

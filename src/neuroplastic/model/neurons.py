@@ -38,6 +38,15 @@ class NeuronModel:
     spike_variable = "v"          # the variable compared with the threshold
     activity_variable = None      # state row that is the unit's activity (None: spikes)
     graded = False                # True: synapses carry w * activity, every step
+    #: Per dendritic branch, the two state rows receiving its excitatory and
+    #: inhibitory input (``model/branches.py``); empty for point neurons.
+    branch_variables = ()
+
+    @property
+    def state_blocks(self) -> dict:
+        """Names of groups of consecutive state rows that rules may read as one
+        ``(rows, n)`` array (e.g. one row per dendritic branch); none by default."""
+        return {}
 
     def parameters(self) -> dict:
         """All parameters by name (scalars or per-neuron arrays)."""
@@ -239,9 +248,12 @@ class Izhikevich(NeuronModel):
 
 def _all_models():
     from .aif import AIF
+    from .clopath import AdExClopath
+    from .dendrites import DendriticNeuron, UrbanczikNeuron
     from .units import BinaryUnit, RateUnit
 
-    return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit, AIF)}
+    return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit, AIF, AdExClopath,
+                                          DendriticNeuron, UrbanczikNeuron)}
 
 
 NEURON_MODELS = _all_models()

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _validate as v
 from . import quantities
+from .branches import BranchTarget
 from .connectivity import Connectivity
 from .distributions import Distribution, Uniform
 from .spec import Choice, Name, Number, Part, Parts, Value, check
@@ -39,6 +40,10 @@ class Projection:
         receptor: ``"exc"`` or ``"inh"``: which synaptic channel receives input.
         rules: plasticity rules, applied in list order; their weight changes add.
         w_min, w_max: hard bounds applied once after all rules.
+        branch: where each synapse lands on a postsynaptic neuron with dendritic
+            branches: None (the soma), a branch index, ``"random"``,
+            ``"cyclic"``, ``"blocks"``, one index per synapse or a
+            Distribution (see :mod:`neuroplastic.model.branches`).
     """
 
     name: str
@@ -51,12 +56,14 @@ class Projection:
     rules: tuple = field(default_factory=tuple)
     w_min: float = -math.inf
     w_max: float = math.inf
+    branch: object = None
     weight_unit: str | None = field(default=None, init=False, compare=False)
 
     constraints = {"name": Name(), "pre": Name(refers_to="source"), "post": Name(refers_to="source"),
                    "connectivity": Part(kind="connectivity"), "weight": Value(None),
                    "delay": Value("ms", ge=0, le=1e5), "receptor": Choice(options=RECEPTORS), "rules": Parts(),
-                   "w_min": Number(None, finite=False), "w_max": Number(None, finite=False)}
+                   "w_min": Number(None, finite=False), "w_max": Number(None, finite=False),
+                   "branch": BranchTarget(None, optional=True)}
 
     def __post_init__(self):
         from ..plasticity.rule import check_rule  # rules live beside the model layer

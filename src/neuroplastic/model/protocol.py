@@ -182,9 +182,9 @@ def _class_name(rule) -> str:
 
 def _scalable(rule) -> bool:
     """Whether a scale means something for ``rule`` (it changes weights or neurons)."""
-    from ..plasticity.rule import NeuronRule, OnPost, OnPre, Periodic, Structural
+    from ..plasticity.rule import Continuous, NeuronRule, OnPost, OnPre, Periodic, Structural
 
-    return isinstance(rule, (NeuronRule, OnPre, OnPost, Periodic, Structural))
+    return isinstance(rule, (NeuronRule, OnPre, OnPost, Periodic, Structural, Continuous))
 
 
 def check_protocol(model) -> None:

@@ -1,6 +1,7 @@
 """Plasticity rules, one module per family, built on :mod:`neuroplastic.plasticity.rule`."""
 from .cascade import CascadeSynapse
 from .consolidation import Consolidation
+from .dendritic import BranchPerceptron, DendriticRule, UrbanczikSenn
 from .discrete import DiscreteSTDP
 from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
@@ -15,13 +16,19 @@ from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule
 from .structural import PruneAndRegrow, RandomRewire
 from .stdp import PairSTDP
 from .stp import TsodyksMarkram
+from .tagging import TaggingCapture
 from .triplet import PRESETS as TRIPLET_PRESETS
 from .triplet import TripletSTDP
+from .rule import Continuous
+from .voltage import ClopathSTDP
 
 RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, SynapticScaling,
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
                                   DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
 RULES.update({c.__name__: c for c in (CascadeSynapse, Consolidation)})
+RULES["TaggingCapture"] = TaggingCapture
+RULES.update({c.__name__: c for c in (ClopathSTDP,)})
+RULES.update({c.__name__: c for c in (UrbanczikSenn, BranchPerceptron)})
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
                                          ModulatedThreshold, Calcium)}
@@ -35,3 +42,6 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
 __all__ += ["CascadeSynapse", "Consolidation"]
 RULES.update({c.__name__: c for c in (OrchestratedPlasticity, GlobalInhibitorySTDP)})
 __all__ += ["OrchestratedPlasticity", "GlobalInhibitorySTDP"]
+__all__ += ["TaggingCapture"]
+__all__ += ["Continuous", "ClopathSTDP"]
+__all__ += ["BranchPerceptron", "DendriticRule", "UrbanczikSenn"]

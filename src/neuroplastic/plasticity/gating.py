@@ -43,7 +43,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 
-from .rule import OnPost, OnPre, Periodic, Rule, Structural
+from .rule import Continuous, OnPost, OnPre, Periodic, Rule, Structural
 from ..errors import ValidationError
 
 EVENTS = ("both", "pre", "post")
@@ -110,9 +110,10 @@ def Gated(rule: Rule, modulator: str = "acetylcholine", gain: float = 1.0, refer
     if not isinstance(rule, Rule) or not isinstance(rule, (OnPre, OnPost)):
         raise ValidationError(owner, "rule", type(rule).__name__,
                               "must be a synaptic Rule with on_pre/on_post weight changes (OnPre or OnPost)")
-    if isinstance(rule, (Periodic, Structural)):
+    if isinstance(rule, (Periodic, Structural, Continuous)):
         raise ValidationError(owner, "rule", type(rule).__name__,
-                              "changes weights in a periodic or structural hook, which a gate cannot scale; "
+                              "changes weights in a periodic, continuous or structural hook, which a gate cannot "
+                              "scale; "
                               "give the rule a modulator field instead (docs/writing-a-rule.md)")
     cls = _gated_class(type(rule))
     fields = {f.name: getattr(rule, f.name) for f in dataclasses.fields(rule)}

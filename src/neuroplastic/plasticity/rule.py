@@ -18,6 +18,11 @@ capability        hooks (numba ``@njit`` functions, stored as class attributes)
                   plasticity).
 :class:`Periodic` ``every(t, w, conn, st, p)`` every ``period`` ms; may change the
                   weight array ``w`` in place.
+:class:`Continuous` ``post_drive(j, t, dt, st, p) -> g`` every step for every
+                  postsynaptic neuron ``j`` (end of the step, time ``t``);
+                  where ``g != 0``, ``on_drive(s, i, j, t, w, g, st, p) -> dw``
+                  for every synapse onto ``j`` (a weight change that runs
+                  continuously in time, only while the neuron drives it).
 :class:`PhaseAware` ``on_phase(phase, state)``: plain Python, called when the
                   protocol phase changes (rare), with numpy arrays; ``phase``
                   is None when the protocol leaves its phases.
@@ -40,7 +45,8 @@ are not passed in ``p``.
 Reading neurons: a rule lists variable names in ``pre_reads`` / ``post_reads``;
 the engine passes the live per-neuron arrays as ``st.src.<name>`` /
 ``st.dst.<name>`` (writes go to the neurons). Any state variable of the
-population's model may be named, plus ``"activity"``, one interface for every
+population's model may be named (or a block of rows it declares in
+``state_blocks``, read as one ``(rows, n)`` array), plus ``"activity"``, one interface for every
 kind of population: the output ``r`` of a rate unit or value of a
 ValueInput, the state ``x`` of a binary unit, and for spiking neurons and spike
 sources 1.0 in the step the neuron spikes and 0.0 otherwise.
@@ -65,7 +71,6 @@ the engine changes. See ``docs/writing-a-rule.md``.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from collections import namedtuple
 from dataclasses import dataclass
 from typing import ClassVar
@@ -135,6 +140,36 @@ class OnSpike:
 
 class Periodic:
     """The rule runs ``every(t, w, conn, st, p)`` at its field ``period`` (ms)."""
+
+
+@njit
+def _no_drive(j, t, dt, st, p):
+    return 0.0
+
+
+@njit
+def _no_driven_change(s, i, j, t, w, g, st, p):
+    return 0.0
+
+
+class Continuous:
+    """The rule changes weights in every step, as a function of the state of
+    the postsynaptic neuron (voltage-based rules).
+
+    At the end of every step (after the delivery of input, before periodic
+    rules; ``t`` = the end of the step, ``dt`` its length) the engine calls
+    ``post_drive(j, t, dt, st, p) -> g`` for every postsynaptic neuron ``j``
+    (typically a rate of change times ``dt``). Where ``g`` is not
+    0.0 it walks the synapses onto ``j`` (the column index) and adds
+    ``on_drive(s, i, j, t, w, g, st, p) -> dw`` to each weight, bounded by the
+    projection's ``w_min``/``w_max`` at once. The cost is one ``post_drive``
+    call per postsynaptic neuron per step, plus the fan-in of the neurons
+    whose drive is non-zero; a rule whose drive is zero most of the time (a
+    voltage above a threshold) costs little more than a neuron kernel.
+    """
+
+    post_drive = _no_drive
+    on_drive = _no_driven_change
 
 
 class Structural:
@@ -234,21 +269,21 @@ class Rule:
 
     @classmethod
     def source_fingerprint(cls) -> str:
-        """Identity and hook source of the rule, for the compiled-kernel cache key.
-
-        The module and qualified name are included because the compiled loop's
-        signature refers to the rule's state types by that name.
+        """Identity and hook sources of the rule, for the compiled-kernel cache key:
+        the whole module of each hook (helper kernels beside it count; kernels a
+        user's hook imports from another of their modules do not: see
+        docs/writing-a-rule.md). The module and qualified name are included because
+        the compiled loop's signature refers to the rule's state types by that name.
         """
+        from ..engine.cache import module_source
+
         parts = [f"{cls.__module__}.{cls.__qualname__}"]
-        for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "on_spike"):
-            fn = getattr(cls, hook, None)
-            py = getattr(fn, "py_func", None)
+        for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "on_spike",
+                     "post_drive", "on_drive"):
+            py = getattr(getattr(cls, hook, None), "py_func", None)
             if py is not None:
-                try:
-                    parts.append(inspect.getsource(py))
-                except (OSError, TypeError):
-                    parts.append(f"{py.__module__}.{py.__qualname__}")
-        return "\n".join(parts)
+                parts.append(module_source(py))   # the hook and the helper kernels beside it
+        return "\n".join(dict.fromkeys(parts))
 
 
 def _param_fields(rule):
@@ -273,7 +308,7 @@ def readable_variables(part) -> tuple[str, ...]:
     """Names a rule may read from a population or input: its state variables
     (neuron populations only) and ``"activity"``."""
     model = getattr(part, "model", None)
-    return (tuple(model.state_variables) if model is not None else ()) + ("activity",)
+    return (tuple(model.state_variables) + tuple(model.state_blocks) if model is not None else ()) + ("activity",)
 
 
 def check_neuron_rule(owner: str, field: str, rule, model) -> None:
@@ -284,7 +319,7 @@ def check_neuron_rule(owner: str, field: str, rule, model) -> None:
                               "synaptic rules belong on a Projection")
     if not isinstance(rule, (OnSpike, Periodic)):
         raise ValidationError(owner, field, type(rule).__name__, "must implement OnSpike and/or Periodic")
-    allowed = tuple(model.state_variables) + ("activity",)
+    allowed = tuple(model.state_variables) + tuple(model.state_blocks) + ("activity",)
     for name in rule.reads:
         if name not in allowed:
             raise ValidationError(owner, f"{field} ({type(rule).__name__}).reads", name,
@@ -338,7 +373,7 @@ class NeuronRule(Rule):
 
 def rule_capabilities(rule: Rule) -> list[str]:
     """Names of the capabilities a rule has, for messages and docs."""
-    caps = (OnPre, OnPost, Transmission, Periodic, PhaseAware, OnSpike, Structural)
+    caps = (OnPre, OnPost, Transmission, Periodic, PhaseAware, OnSpike, Structural, Continuous)
     return [c.__name__ for c in caps if isinstance(rule, c)]
 
 
@@ -352,4 +387,4 @@ def check_rule(owner: str, field: str, rule) -> None:
     if not rule_capabilities(rule):
         raise ValidationError(owner, field, type(rule).__name__,
                               "must implement at least one of OnPre, OnPost, Transmission, Periodic, PhaseAware, "
-                              "Structural")
+                              "Structural, Continuous")

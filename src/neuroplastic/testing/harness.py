@@ -28,6 +28,7 @@ from ..engine import Network
 from ..model import (BinaryUnit, LIF, Model, Modulator, Pairs, PoissonInput, Population, Projection,
                      RateUnit, SpikeMonitor, StateMonitor, ValueInput)
 from ..model.neurons import NeuronModel
+from ..plasticity.dendritic import DendriticRule
 from ..plasticity.rule import NeuronRule, OnPost, OnPre, OnSpike, Rule
 from .cases import Case
 
@@ -156,11 +157,17 @@ def rule_model(case: Case, copies, driven: bool) -> Model:
         pop_rules = rules if neuron_rule else case.neuron_rules
         m.add(Population(f"n{k}", N_OUT, drive.model, rules=tuple(pop_rules)))
         m.add(Projection(f"p{k}", pre_name, f"n{k}", Pairs(i, j), weight=w, w_min=0.0, w_max=drive.w_max,
-                         rules=() if neuron_rule else tuple(rules)))
+                         rules=() if neuron_rule else tuple(rules), branch=branch_for(case)))
         m.add(observer(f"n{k}", drive.model))
     for mod in modulators(every_rule):
         m.add(mod)
     return m
+
+
+def branch_for(case: Case):
+    """Where the harness synapses land: dendritic branch 0 for a dendritic rule
+    (``plasticity/dendritic.py``), else the soma."""
+    return 0 if isinstance(case.obj, DendriticRule) else None
 
 
 def rule_network(case: Case, copies, driven: bool = True, seed: int = 0) -> Network:
