@@ -114,11 +114,13 @@ class Outcome:
     t_ms: float | None = None
 
 
-def run_phase(net, c: dict, sched, patterns, t1: float, counts: Counts, psth: Psth | None = None) -> Outcome:
+def run_phase(net, c: dict, sched, patterns, t1: float, counts: Counts, psth: Psth | None = None,
+              progress=None) -> Outcome:
     """Run ``net`` from its current time to ``t1`` ms through ``sched`` ((start,
     stop, stimulus) in ms; stimulus k shows ``patterns[k]``). Stops early, as
     runaway activity, when the excitatory rate averaged over a grid bin
-    exceeds ``c["runaway_rate"]`` (Hz; the authors' simulations stop above 20 Hz)."""
+    exceeds ``c["runaway_rate"]`` (Hz; the authors' simulations stop above 20 Hz).
+    ``progress(t_ms)`` is called at every grid boundary."""
     cuts = cut_times(sched, net.t, t1, counts.grid_ms, counts.block_ms, psth)
     on = {round(a, 6): k for a, _, k in sched}
     off = {round(b, 6) for _, b, _ in sched}
@@ -143,6 +145,8 @@ def run_phase(net, c: dict, sched, patterns, t1: float, counts: Counts, psth: Ps
             _psth_add(psth, windows, onsets, stimuli, start, x)
         since, spikes = since + net.t - start, spikes + x.sum()
         if _on_grid(net.t, counts.grid_ms):
+            if progress is not None:
+                progress(net.t)
             if spikes / (counts.n * since * 1e-3) > c["runaway_rate"]:
                 return Outcome("runaway", net.t)
             since, spikes = 0.0, 0.0

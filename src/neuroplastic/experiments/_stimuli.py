@@ -120,11 +120,11 @@ def disc_fields(n_exc: int, n_inputs: int, radius: float) -> tuple[np.ndarray, n
     pos = positions(n_exc, side)
     px, py = np.arange(n_inputs) % side + 0.5, np.arange(n_inputs) // side + 0.5
     pre, post = [], []
-    for j, (x, y) in enumerate(pos):
-        dx = np.abs(px - x)
-        dy = np.abs(py - y)
+    for lo in range(0, n_exc, 256):                      # 256 neurons at a time: a (256, n_inputs) mask
+        x, y = pos[lo:lo + 256, :1], pos[lo:lo + 256, 1:]
+        dx, dy = np.abs(px - x), np.abs(py - y)
         dx, dy = np.minimum(dx, side - dx), np.minimum(dy, side - dy)
-        inside = np.flatnonzero(dx * dx + dy * dy <= radius * radius + 1e-9)
-        pre.append(inside)
-        post.append(np.full(inside.size, j))
+        j, i = np.nonzero(dx * dx + dy * dy <= radius * radius + 1e-9)
+        pre.append(i)
+        post.append(j + lo)
     return np.concatenate(pre).astype(np.int64), np.concatenate(post).astype(np.int64)

@@ -54,6 +54,7 @@ assembly PSTHs around cues, a sample of weights every 60 s.
 """
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -61,6 +62,7 @@ import numpy as np
 from .. import (AIF, FixedProbability, Pairs, GlobalInhibitorySTDP, Model, Network, OrchestratedPlasticity,
                 PoissonInput, Population, Projection, RateMonitor, TsodyksMarkram, WeightMonitor)
 from ..plasticity.orchestrated import authors_bistability
+from ..progress import RunProgress
 from . import _zenke_figures as figs_
 from ._phases import Counts, Outcome, Psth, run_phase
 from ._stimuli import SHAPES, disc_fields, half_cue, patterns, schedule
@@ -116,6 +118,7 @@ PARAMETERS = dict(
     rate_check_ms=Param(60_000.0, "bins of the rate band check", "ms", gt=0),
     psth_ms=Param(50.0, "bins of the recall PSTHs", "ms", gt=0),
     n_weight_sample=Param(2000, "E->E synapses whose weights are sampled every minute", ge=1),
+    save_dir=Param("", "directory for a checkpoint of the network at the end of each phase (empty: none)"),
     dt=Param(0.1, "time step", "ms", gt=0),
 )
 DEFAULTS = defaults_of(PARAMETERS)
@@ -183,11 +186,18 @@ def simulate(c: dict, seed: int, phases=PHASES, progress: bool = False) -> dict:
     cues = [half_cue(p, n_in) for p in pats]
     counts = Counts(n_e, len(pats), c["grid_ms"], c["block_ms"])
     rng = np.random.default_rng([seed, 2015])
+    spans = [s for s in phase_spans(c) if s[2] in phases]
+    bar = RunProgress(enabled=progress, total_ms=spans[-1][1] if spans else 0.0, label="zenke2015")
     out = dict(net=net, patterns=pats, cues=cues, counts=counts, labels=np.full(n_e, -1), outcome=Outcome(),
                wall_s={}, cpu_s={}, psth=None)
-    for t0, t1, name in phase_spans(c):
-        if name not in phases:
-            break
+    with bar:
+        _phases(c, out, spans, rng, bar.update)
+    return out
+
+
+def _phases(c: dict, out: dict, spans, rng, progress) -> None:
+    net, pats, cues, counts = out["net"], out["patterns"], out["cues"], out["counts"]
+    for t0, t1, name in spans:
         on, off = {"init": ("init_on", "init_off"), "learn": ("learn_on", "learn_off"),
                    "recall": ("cue_on", "cue_off")}[name]
         sched = schedule(rng, t0, t1, c[on], c[off], len(pats), c["dt"])
@@ -196,13 +206,14 @@ def simulate(c: dict, seed: int, phases=PHASES, progress: bool = False) -> dict:
             psth = Psth(out["labels"], len(pats), c["psth_ms"], 1000.0, c["cue_on"] + 1500.0)
             out["psth"] = psth
         wall, cpu = time.perf_counter(), time.process_time()
-        out["outcome"] = run_phase(net, c, sched, cues if name == "recall" else pats, t1, counts, psth)
+        out["outcome"] = run_phase(net, c, sched, cues if name == "recall" else pats, t1, counts, psth, progress)
         out["wall_s"][name], out["cpu_s"][name] = time.perf_counter() - wall, time.process_time() - cpu
         if name == "learn":
             out["labels"] = assembly_labels(counts.responses(t0, t1)[0], len(pats))
+        if c["save_dir"]:
+            net.save(os.path.join(c["save_dir"], f"zenke2015_{name}.npz"), metadata={"phase": name})
         if out["outcome"].status != "ok":
             break
-    return out
 
 
 def assembly_labels(rates: np.ndarray, n_patterns: int) -> np.ndarray:
