@@ -15,7 +15,7 @@ def _colour(k: int) -> str:
     return OKABE_ITO[k % len(OKABE_ITO)]
 
 
-def rates(t_pop, rate_e, rate_i, t_grid, assembly_rates, phases, title: str) -> Figure:
+def rates(t_pop, rate_e, rate_i, t_grid, assembly_rates, phases, title: str, bin_s: float = 10.0) -> Figure:
     """Top: E and I population rates (thin: per bin; thick: 60-bin means).
     Bottom: the mean rate of each assembly and of the other E neurons."""
     fig = Figure(figsize=(9, 5.5), layout="constrained")
@@ -35,7 +35,7 @@ def rates(t_pop, rate_e, rate_i, t_grid, assembly_rates, phases, title: str) -> 
     for k, (label, r) in enumerate(assembly_rates.items()):
         bottom.plot(unit(t_grid), r, color=_colour(k) if label != "other E" else "0.4", linewidth=1.0, label=label)
     bottom.set_yscale("symlog", linthresh=1.0)
-    bottom.set_ylabel("mean rate (Hz, 10 s bins)")
+    bottom.set_ylabel(f"mean rate (Hz, {bin_s:g} s bins)")
     bottom.set_xlabel(unit.label())
     bottom.legend(frameon=False, fontsize="small", ncol=len(assembly_rates), loc="upper left")
     bottom.set_xlim(0.0, unit(span))
@@ -102,12 +102,13 @@ def recall(windows, n_groups: int, sizes, bin_ms: float, pre: float, cue_ms: flo
         ax.set_title(f"cue: half {SHAPES[k]} ({len(mine)} cues)", fontsize="medium")
         ax.set_xlabel("time from cue onset (ms)")
     axes[0].set_ylabel("assembly rate (Hz)")
-    axes[-1].legend(frameon=False, fontsize="small")
+    if axes[-1].get_legend_handles_labels()[0]:
+        axes[-1].legend(frameon=False, fontsize="small")
     fig.suptitle(title)
     return fig
 
 
-def ablations(runs: dict, limit: float, title: str) -> Figure:
+def ablations(runs: dict, limit: float, title: str, bin_s: float = 10.0) -> Figure:
     """E population rate over time for each run (name -> (t_ms, rate_Hz, outcome)), side by side."""
     fig = Figure(figsize=(3.6 * len(runs), 3.4), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(runs), sharey=True))
@@ -120,7 +121,7 @@ def ablations(runs: dict, limit: float, title: str) -> Figure:
         plain_log_ticks(ax, "y")
         ax.set_xlabel(unit.label())
         ax.set_title(f"{name}: {outcome}", fontsize="medium")
-    axes[0].set_ylabel("E population rate (Hz, 10 s bins)")
+    axes[0].set_ylabel(f"E population rate (Hz, {bin_s:g} s bins)")
     axes[0].legend(frameon=False, fontsize="small")
     fig.suptitle(title)
     return fig

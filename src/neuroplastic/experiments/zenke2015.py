@@ -9,13 +9,24 @@ Network (full scale): 4,096 excitatory and 1,024 inhibitory
 :class:`~neuroplastic.model.aif.AIF` neurons (E: AMPA/NMDA ratio 0.2,
 adaptation 0.1 g_L per spike, tau 100 ms; I: ratio 0.3, no adaptation),
 recurrent connection probability 0.1; 4,096 Poisson inputs on a 64 x 64 grid
-at 5 Hz, to E only with probability 0.05. Weights are conductances in units of
-the leak conductance: E->E and input->E 0.1 (plastic,
+at 5 Hz, to E only: each E neuron receives the 197 inputs within 8 pixels of
+its place on the grid (4.8 %; the authors' ``rf_discsR8.mtx``, the external
+sparseness 0.05). Weights are conductances in units of the leak conductance:
+E->E 0.1 and input->E 0.3 (plastic,
 :class:`~neuroplastic.plasticity.orchestrated.OrchestratedPlasticity`, with
 Tsodyks-Markram STP U = 0.2, tau_d = 150 ms, tau_f = 600 ms), E->I 0.6 (STP,
 static), I->I 0.2 (static), I->E 0.15 (plastic,
 :class:`~neuroplastic.plasticity.inhibitory.GlobalInhibitorySTDP`, eta 2e-5,
 target population rate 4 Hz, tau_hom 10 s). Weights in [0, 5].
+
+The initial input weight is not the scripts' ``--wext 0.1``: the scripts load
+the disc fields from ``rf_discsR8.mtx`` scaled by xi = 1, which replaces that
+value, and the file's weights are not in the sources read here. With 0.1 the
+network stays near silence (0.12 Hz over the first 30 s at full scale, 0.08 Hz
+over 60 s at reduced scale: the transmitter-induced term would need ~15 min to
+double the input weights); 0.3 starts it at 3-4 Hz (measured at reduced
+scale, which has the full scale's in-degrees). ``--set w_ext=0.1`` runs the
+scripts' value.
 
 Protocol: three phases of 3,600 s (``init``, ``learn``, ``recall``). Four
 binary shapes (ring, square, X, triangle; experiments/_stimuli.py) raise
@@ -80,7 +91,7 @@ PARAMETERS = dict(
     p_rec=Param(0.1, "recurrent connection probability (E->E, E->I, I->E, I->I)", gt=0, le=1),
     rf_radius=Param(8.0, "input->E: radius of each E neuron's disc of inputs on the grid (pixels)", gt=0),
     w_ee=Param(0.1, "initial E->E weight (units of the leak conductance)", ge=0),
-    w_ext=Param(0.1, "initial input->E weight", ge=0),
+    w_ext=Param(0.3, "initial input->E weight (the authors' come from a file; module doc)", ge=0),
     w_ei=Param(0.6, "E->I weight (the authors' 3 x wei)", ge=0),
     w_ii=Param(0.2, "I->I weight", ge=0),
     w_ie=Param(0.15, "initial I->E weight", ge=0),
@@ -364,7 +375,8 @@ def _figures(c, sim, rate_e, rate_i, grid, weights, runs) -> dict:
     t_pop = np.arange(rate_e.size) * 1000.0 + 500.0
     t_grid = (np.arange(grid.shape[0]) + 0.5) * c["grid_ms"]
     figs = {"rates": figs_.rates(t_pop, rate_e, rate_i, t_grid, _assembly_rates(grid, labels, k_n, c["grid_ms"]),
-                                 phase_spans(c), f"Population and assembly rates (Zenke et al. 2015)\n{net}"),
+                                 phase_spans(c), f"Population and assembly rates (Zenke et al. 2015)\n{net}",
+                                 c["grid_ms"] / 1000.0),
             "weight_matrix": figs_.weight_matrix(*weights, labels, f"E→E weights at the end, sorted by assembly\n{net}"),
             "stimuli": figs_.stimuli(sim["patterns"], sim["cues"], int(c["n_inputs"]))}
     if sim["psth"] is not None and counts.psth:
@@ -378,7 +390,8 @@ def _figures(c, sim, rate_e, rate_i, grid, weights, runs) -> dict:
         for name, a in runs.items():
             t = (np.arange(a["grid"].shape[0]) + 0.5) * c["grid_ms"]
             panels[name] = (t, a["grid"].mean(1) / (c["grid_ms"] * 1e-3), OUTCOMES[a["outcome"]])
-        figs["ablations"] = figs_.ablations(panels, c["runaway_rate"], "Removing one term of the E rule (init phase)")
+        figs["ablations"] = figs_.ablations(panels, c["runaway_rate"], "Removing one term of the E rule (init phase)",
+                                            c["grid_ms"] / 1000.0)
     return figs
 
 
