@@ -5,7 +5,7 @@ Issue #16: "``zenke2015``'s network at >= 1x real time on the 2-core machine
 RSS) in the same report."
 
 What is measured: the full-scale network (4,096 E + 1,024 I AIF neurons, 4,096
-inputs, 2.9 million synapses, STP and plasticity on E->E, input->E and I->E)
+inputs, 3.4 million synapses, STP and plasticity on E->E, input->E and I->E)
 driven through the experiment's own stimulus code (``run_phase``: per-neuron
 input rates changed between runs, spike counts read at every cut) for
 ``--minutes`` of biological time, after a warm-up that compiles the kernels.

@@ -93,3 +93,13 @@ def test_recall_metrics_from_windows():
     assert m["recall_ratio"][0] == pytest.approx(12.0)
     assert m["recall_specificity"][0] == pytest.approx(2.0)
     assert np.isnan(m["recall_ratio"][1]) and np.isnan(m["recall_ratio_min"])
+
+
+def test_counts_grow_with_bins_not_with_intervals_or_spikes():
+    c = Counts(4, 2, grid_ms=100.0, block_ms=200.0)
+    rng = np.random.default_rng(0)
+    for k in range(3000):                                 # 3,000 cuts of 0.1 ms in 300 ms
+        c.add(k * 0.1, (k + 1) * 0.1, k % 3 - 1, rng.integers(0, 50, 4))
+    assert len(c.grid) == 3 and len(c.classes) == 2
+    assert all(x.dtype == np.uint32 and x.shape == (4,) for x in c.grid.values())
+    assert sum(x.sum() for x in c.grid.values()) == sum(s.sum() for s, _ in c.classes.values())

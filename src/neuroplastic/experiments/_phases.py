@@ -7,7 +7,8 @@ read at every cut. Recordings over hours stay bounded: nothing grows with the
 number of spikes, only with the number of bins (:class:`Counts`):
 
 * ``grid``: per-neuron spike counts in bins of ``grid_ms`` (10 s at full
-  scale: 1,080 bins x 4,096 neurons x 2 bytes = 8.8 MB for 3 h), from which
+  scale: 1,080 bins x 4,096 neurons x 4 bytes = 17.7 MB for 3 h while
+  running, saved as uint16: 8.8 MB), from which
   assembly rates over the whole run are computed once assemblies are known;
 * ``classes``: per-neuron spike sums and durations by stimulus class (each
   pattern, and no stimulus) in blocks of ``block_ms`` (10 min), from which
@@ -34,7 +35,7 @@ class Counts:
     n_classes: int
     grid_ms: float
     block_ms: float
-    grid: dict = field(default_factory=dict)       # bin index -> uint16 counts (n,)
+    grid: dict = field(default_factory=dict)       # bin index -> uint32 counts (n,)
     classes: dict = field(default_factory=dict)    # block index -> (sums (n_classes + 1, n), durations)
     psth: list = field(default_factory=list)       # dicts: t_on, stimulus, counts (bins, groups)
 
@@ -43,8 +44,8 @@ class Counts:
         lies inside one grid bin and one block (the runner cuts there)."""
         b = int(t0 // self.grid_ms)
         if b not in self.grid:
-            self.grid[b] = np.zeros(self.n, np.int64)
-        self.grid[b] += counts
+            self.grid[b] = np.zeros(self.n, np.uint32)
+        self.grid[b] += counts.astype(np.uint32)
         k = int(t0 // self.block_ms)
         if k not in self.classes:
             self.classes[k] = (np.zeros((self.n_classes + 1, self.n)), np.zeros(self.n_classes + 1))
