@@ -103,3 +103,14 @@ def test_counts_grow_with_bins_not_with_intervals_or_spikes():
     assert len(c.grid) == 3 and len(c.classes) == 2
     assert all(x.dtype == np.uint32 and x.shape == (4,) for x in c.grid.values())
     assert sum(x.sum() for x in c.grid.values()) == sum(s.sum() for s, _ in c.classes.values())
+
+
+def test_blocks_start_at_the_phase_so_a_short_phase_has_its_own_responses():
+    c = Counts(2, 1, grid_ms=10.0, block_ms=60.0, origin=20.0)     # a phase of [20, 50) ms
+    c.add(20.0, 30.0, 0, np.array([1, 0]))
+    c.add(30.0 - 1e-9, 50.0, -1, np.array([0, 2]))                  # a start a hair below the cut
+    rates, seconds = c.responses(20.0, 50.0)
+    assert seconds.tolist() == pytest.approx([0.01, 0.02])
+    assert rates[:, 0].tolist() == pytest.approx([100.0, 0.0]) and rates[1, 1] == pytest.approx(100.0)
+    assert sorted(c.grid) == [2, 3]
+    assert cut_times([], 20.0, 150.0, 1000.0, 60.0, None).tolist() == [80.0, 140.0, 150.0]

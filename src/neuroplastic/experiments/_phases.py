@@ -36,17 +36,19 @@ class Counts:
     grid_ms: float
     block_ms: float
     grid: dict = field(default_factory=dict)       # bin index -> uint32 counts (n,)
-    classes: dict = field(default_factory=dict)    # block index -> (sums (n_classes + 1, n), durations)
+    classes: dict = field(default_factory=dict)    # block start (ms) -> (sums (n_classes + 1, n), durations)
     psth: list = field(default_factory=list)       # dicts: t_on, stimulus, counts (bins, groups)
+    origin: float = 0.0                            # blocks start here (the runner sets each phase's start)
 
     def add(self, t0: float, t1: float, stimulus: int, counts: np.ndarray) -> None:
         """Spikes of [t0, t1) ms, during ``stimulus`` (-1: none); the interval
-        lies inside one grid bin and one block (the runner cuts there)."""
-        b = int(t0 // self.grid_ms)
+        lies inside one grid bin and one block (the runner cuts there). Blocks
+        are counted from ``origin``, so that no block straddles two phases."""
+        b = int((t0 + 1e-6) // self.grid_ms)
         if b not in self.grid:
             self.grid[b] = np.zeros(self.n, np.uint32)
         self.grid[b] += counts.astype(np.uint32)
-        k = int(t0 // self.block_ms)
+        k = round(self.origin + (t0 - self.origin + 1e-6) // self.block_ms * self.block_ms, 6)
         if k not in self.classes:
             self.classes[k] = (np.zeros((self.n_classes + 1, self.n)), np.zeros(self.n_classes + 1))
         sums, durations = self.classes[k]
@@ -67,7 +69,7 @@ class Counts:
         (n_classes + 1, n), seconds per class); the last row is "no stimulus"."""
         sums, durations = np.zeros((self.n_classes + 1, self.n)), np.zeros(self.n_classes + 1)
         for k, (s, d) in self.classes.items():
-            if t0 <= k * self.block_ms < t1:
+            if t0 <= k < t1:
                 sums += s
                 durations += d
         seconds = durations * 1e-3
@@ -94,10 +96,11 @@ class Psth:
 
 def cut_times(sched, t0: float, t1: float, grid_ms: float, block_ms: float, psth: Psth | None) -> np.ndarray:
     """Every time (ms) in (t0, t1] at which the runner stops: stimulus onsets
-    and offsets, grid and block boundaries, and the PSTH bins around onsets."""
+    and offsets, grid boundaries, block boundaries counted from t0 (the
+    phase's start), and the PSTH bins around onsets."""
     cuts = [t for a, b, _ in sched for t in (a, b)]
-    for step in (grid_ms, block_ms):
-        cuts += list(np.arange(np.floor(t0 / step) * step + step, t1, step))
+    cuts += list(np.arange(np.floor(t0 / grid_ms) * grid_ms + grid_ms, t1, grid_ms))
+    cuts += list(np.arange(t0 + block_ms, t1, block_ms))            # blocks from the phase's start
     if psth is not None:
         for a, _, _ in sched:
             cuts += list(a + np.arange(-psth.pre, psth.post + 1e-9, psth.bin_ms))
@@ -129,6 +132,7 @@ def run_phase(net, c: dict, sched, patterns, t1: float, counts: Counts, psth: Ps
     stimuli = [k for _, _, k in sched]
     current, windows, since, spikes = -1, {}, 0.0, 0.0
     n_in = int(c["n_inputs"])
+    counts.origin = net.t
     net.set_rates("inp", input_rates(n_in, c["bg_rate"], c["pattern_rate"], None))
     net.spike_counts("exc", clear=True)
     for t_cut in cuts:
