@@ -114,3 +114,38 @@ def test_blocks_start_at_the_phase_so_a_short_phase_has_its_own_responses():
     assert rates[:, 0].tolist() == pytest.approx([100.0, 0.0]) and rates[1, 1] == pytest.approx(100.0)
     assert sorted(c.grid) == [2, 3]
     assert cut_times([], 20.0, 150.0, 1000.0, 60.0, None).tolist() == [80.0, 140.0, 150.0]
+
+
+class _FakeNet:
+    """Neuron i fires at 100 Hz while input i is raised, else 20 Hz (counts exact on 50 ms cuts)."""
+
+    def __init__(self):
+        self.t, self.on, self.pending = 0.0, np.zeros(2, bool), np.zeros(2)
+
+    def set_rates(self, name, r):
+        self.on = np.asarray(r) > 5.0
+
+    def run(self, d):
+        self.pending += d * np.where(self.on, 0.1, 0.02)
+        self.t += d
+
+    def spike_counts(self, name, clear=True):
+        x, self.pending = np.rint(self.pending).astype(np.int64), np.zeros(2)
+        return x
+
+
+def test_run_phase_records_cue_responses_per_group_and_recall_metrics_read_them():
+    from neuroplastic.experiments._phases import run_phase
+
+    net, c = _FakeNet(), dict(n_inputs=2, bg_rate=5.0, pattern_rate=25.0, runaway_rate=1e9)
+    counts = Counts(2, 2, grid_ms=1000.0, block_ms=5000.0)
+    psth = Psth(np.array([0, 1]), 2, bin_ms=50.0, pre=500.0, post=1000.0)
+    out = run_phase(net, c, [(1000.0, 1500.0, 0), (3000.0, 3500.0, 1)], [np.array([0]), np.array([1])],
+                    5000.0, counts, psth)
+    assert out.status == "ok" and net.t == 5000.0 and len(counts.psth) == 2
+    w = counts.psth[0]["counts"]
+    assert w[:10, 0].tolist() == [1.0] * 10 and w[10:20, 0].tolist() == [5.0] * 10 and w[20:, 0].sum() == 10.0
+    assert w[:, 1].tolist() == [1.0] * 30
+    m = recall_metrics(counts.psth, [1, 1], psth, cue_ms=500.0)
+    assert m["recall_ratio"].tolist() == pytest.approx([5.0, 5.0])
+    assert m["recall_specificity_min"] == pytest.approx(5.0)
