@@ -5,7 +5,7 @@ import pytest
 
 from neuroplastic.experiments import _stimuli as S
 from neuroplastic.experiments._phases import Counts, Psth, cut_times
-from neuroplastic.experiments.zenke2015 import assembly_labels, recall_metrics, weight_indices
+from neuroplastic.experiments._zenke_metrics import assembly_labels, recall_metrics, weight_indices
 
 
 def test_shapes_cover_a_fifth_to_a_quarter_of_the_grid_and_overlap_partly():
