@@ -62,7 +62,7 @@ def test_tiny_run_reports_every_target_and_figure(tmp_path):
     nan where no assembly formed) and every figure is drawn."""
     c = _config(n_exc=64, n_inh=16, n_inputs=256, p_rec=0.5, rf_radius=2.0, init_ms=2000.0, learn_ms=2000.0,
                 learn_off=500.0, recall_ms=2000.0, cue_off=500.0, ablations=True, ablation_ms=2000.0,
-                grid_ms=500.0, block_ms=1000.0, rate_check_ms=1000.0, n_weight_sample=50)
+                grid_ms=500.0, block_ms=1000.0, band_bin_ms=1000.0, n_weight_sample=50)
     result = z.run(c, seed=1)
     m = result.metrics
     for target in z.EXPERIMENT.targets:

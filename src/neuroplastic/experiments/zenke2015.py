@@ -38,7 +38,7 @@ StimulusGroup). Plasticity stays on throughout.
 Measured (definitions fixed before the first full-scale run):
 
 * ``rate_exc_min`` / ``rate_exc_max``: the lowest and highest E population
-  rate over ``rate_check_ms`` bins (60 s) after the first bin;
+  rate over ``band_bin_ms`` bins (60 s) after the first bin;
   ``rate_exc_<phase>`` the mean per phase; ``rate_inh_mean``.
 * Assemblies, from the learn phase: neuron i belongs to assembly k when its
   rate while shape k is shown is at least twice its rate during every other
@@ -127,20 +127,20 @@ PARAMETERS = dict(
     ablation_ms=Param(3_600_000.0, "longest ablation run", "ms", gt=0),
     grid_ms=Param(10_000.0, "bins of the per-neuron spike counts", "ms", gt=0),
     block_ms=Param(600_000.0, "blocks of the selectivity sums", "ms", gt=0),
-    rate_check_ms=Param(60_000.0, "bins of the rate band check", "ms", gt=0),
+    band_bin_ms=Param(60_000.0, "bins of the rate band check", "ms", gt=0),
     psth_ms=Param(50.0, "bins of the recall PSTHs", "ms", gt=0),
     n_weight_sample=Param(2000, "E->E synapses whose weights are sampled every minute", ge=1),
     save_dir=Param("", "directory for a checkpoint of the network at the end of each phase (empty: none)"),
     dt=Param(0.1, "time step", "ms", gt=0),
 )
 DEFAULTS = defaults_of(PARAMETERS)
-RELATIONS = (Relation("rate_check_ms", ">=", "grid_ms"),)
+RELATIONS = (Relation("band_bin_ms", ">=", "grid_ms"),)
 
 #: Reduced scale: 512 E + 128 I with the full scale's in-degrees (p_rec x 8; the same 64 x 64 input grid
 #: and receptive fields), phases of minutes; recall cues every ~5 s.
 REDUCED = dict(n_exc=512, n_inh=128, p_rec=0.8, init_ms=120_000.0,
                learn_ms=60_000.0, learn_off=4000.0, recall_ms=120_000.0, cue_off=5000.0, ablations=False,
-               ablation_ms=120_000.0, grid_ms=1000.0, block_ms=60_000.0, rate_check_ms=10_000.0)
+               ablation_ms=120_000.0, grid_ms=1000.0, block_ms=60_000.0, band_bin_ms=10_000.0)
 
 
 def excitatory_rule(c: dict) -> OrchestratedPlasticity:
@@ -229,9 +229,9 @@ def _phases(c: dict, out: dict, spans, rng, progress) -> None:
 
 
 def rate_metrics(c: dict, rate_e: np.ndarray, rate_i: np.ndarray) -> dict:
-    """The E rate band over ``rate_check_ms`` bins (the first bin left out: the
+    """The E rate band over ``band_bin_ms`` bins (the first bin left out: the
     network starts from rest) and mean rates per phase; rates in 1 s bins."""
-    per = int(round(c["rate_check_ms"] / 1000.0))
+    per = int(round(c["band_bin_ms"] / 1000.0))
     m = len(rate_e) // per * per
     binned = rate_e[:m].reshape(-1, per).mean(1) if m else np.array([np.nan])
     checked = binned[1:] if binned.size > 1 else binned
