@@ -1,4 +1,4 @@
-"""The zenke2015 network at reduced scale (512 E + 128 I with the full scale's
+"""The zenke2015 network at reduced scale (1,024 E + 256 I with the full scale's
 in-degrees, the 64 x 64 input grid): the E rate band with every term of the
 rule, runaway without the heterosynaptic term, and the experiment's metrics
 and figures end to end on a tiny network. The full-scale targets (three
@@ -35,21 +35,21 @@ def _on_shape(c: dict, pattern: np.ndarray, labelled: np.ndarray, radius: float)
 
 @pytest.mark.slow
 def test_reduced_rate_band_selectivity_and_runaway_without_heterosynaptic():
-    """Measured (seed 0, 30 s): 3.2-4.3 Hz with every term, and 31-80 neurons
-    selective for each shape (the assembly criterion of the learn phase,
-    applied to the init phase: selectivity the receptive fields give before
-    any learning), 97-100 % of them within 4 pixels (half a receptive field)
-    of their shape (44-58 % of all E neurons are); without the heterosynaptic
-    term the E rate passes 20 Hz (a 1 s bin) after ~20 s."""
+    """Measured (seed 0, 30 s): 2.0-3.5 Hz per 5 s with every term, and 81-146
+    neurons selective for each shape (the assembly criterion of the learn
+    phase, applied to the init phase: the selectivity the receptive fields
+    give before any learning), 83-100 % of them within 4 pixels (half a
+    receptive field) of their shape (44-56 % of all E neurons are); without
+    the heterosynaptic term the E rate passes 20 Hz (a 1 s bin) at 22 s."""
     c = _config(init_ms=30_000.0)
     rates, outcome, sim = _init_rates(c)
     assert outcome.status == "ok"
     assert np.all((rates >= 1.0) & (rates <= 10.0)), rates
     labels = z.assembly_labels(sim["counts"].responses(0.0, 30_000.0)[0], 4)
     sizes = np.bincount(labels[labels >= 0], minlength=4)
-    assert sizes.min() >= 20, sizes
+    assert sizes.min() >= 40, sizes
     for k, p in enumerate(sim["patterns"]):
-        assert _on_shape(c, p, labels == k, 4.0) >= 0.9 > 0.7 > _on_shape(c, p, labels >= -1, 4.0)
+        assert _on_shape(c, p, labels == k, 4.0) >= 0.75 > 0.65 > _on_shape(c, p, labels >= -1, 4.0)
     rates_abl, outcome_abl, _ = _init_rates(dict(c, heterosynaptic=False))
     assert outcome_abl.status == "runaway" and outcome_abl.t_ms < 30_000.0
     assert rates_abl[:2].mean() == pytest.approx(rates[:2].mean(), rel=0.3)    # the same start

@@ -136,9 +136,11 @@ PARAMETERS = dict(
 DEFAULTS = defaults_of(PARAMETERS)
 RELATIONS = (Relation("band_bin_ms", ">=", "grid_ms"),)
 
-#: Reduced scale: 512 E + 128 I with the full scale's in-degrees (p_rec x 8; the same 64 x 64 input grid
-#: and receptive fields), phases of minutes; recall cues every ~5 s.
-REDUCED = dict(n_exc=512, n_inh=128, p_rec=0.8, init_ms=120_000.0,
+#: Reduced scale: 1,024 E + 256 I with the full scale's in-degrees (p_rec x 4; the same 64 x 64 input grid
+#: and receptive fields), phases of minutes; recall cues every ~5 s. (512 E at p_rec 0.8, as dense as it
+#: gets, grew a cluster of strong E->E weights and climbed to 10 Hz within two minutes; 1,024 E at 0.4
+#: stays near 3 Hz with slowly falling E->E weights, as the full scale does.)
+REDUCED = dict(n_exc=1024, n_inh=256, p_rec=0.4, init_ms=120_000.0,
                learn_ms=60_000.0, learn_off=4000.0, recall_ms=120_000.0, cue_off=5000.0, ablations=False,
                ablation_ms=120_000.0, grid_ms=1000.0, block_ms=60_000.0, band_bin_ms=10_000.0)
 
