@@ -23,10 +23,9 @@ The initial input weight is not the scripts' ``--wext 0.1``: the scripts load
 the disc fields from ``rf_discsR8.mtx`` scaled by xi = 1, which replaces that
 value, and the file's weights are not in the sources read here. With 0.1 the
 network stays near silence (0.12 Hz over the first 30 s at full scale, 0.08 Hz
-over 60 s at reduced scale: the transmitter-induced term would need ~15 min to
-double the input weights); 0.3 starts it at 3-4 Hz (measured at reduced
-scale, which has the full scale's in-degrees). ``--set w_ext=0.1`` runs the
-scripts' value.
+over 60 s at 512 E: the transmitter-induced term would need ~15 min to double
+the input weights); with 0.3 the full-scale network fired at 2-4 Hz over its
+first 240 s (docs/orchestrated.md). ``--set w_ext=0.1`` runs the scripts' value.
 
 Protocol: three phases of 3,600 s (``init``, ``learn``, ``recall``). Four
 binary shapes (ring, square, X, triangle; experiments/_stimuli.py) raise
