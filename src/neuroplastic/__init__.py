@@ -16,6 +16,8 @@ from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP,
                          RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
                          TsodyksMarkram, WeightNormalization)
 from .plasticity import CascadeSynapse, Consolidation
+from .model import AIF
+from .plasticity import GlobalInhibitorySTDP, OrchestratedPlasticity
 from .plasticity import TaggingCapture
 from .plasticity import ClopathSTDP, Continuous
 from .model import AdExClopath
@@ -38,6 +40,7 @@ __all__ = [
     "Phase", "Protocol",
 ]
 __all__ += ["CascadeSynapse", "Consolidation"]
+__all__ += ["AIF", "GlobalInhibitorySTDP", "OrchestratedPlasticity"]
 __all__ += ["TaggingCapture"]
 __all__ += ["AdExClopath", "ClopathSTDP", "Continuous"]
 __all__ += ["DendriticNeuron", "UrbanczikNeuron", "BranchPerceptron", "UrbanczikSenn", "BranchSTDP", "BranchStrength",

@@ -22,4 +22,7 @@ __all__ = [
     "ValueInput", "RateUnit", "BinaryUnit", "Modulator", "ModulatorMonitor", "NoiseInput", "field_specs",
     "Phase", "Protocol", "DendriticNeuron", "UrbanczikNeuron",
 ]
+from .aif import AIF  # noqa: E402
+
+__all__ += ["AIF"]
 __all__ += ["AdExClopath"]

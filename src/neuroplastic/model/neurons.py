@@ -247,11 +247,12 @@ class Izhikevich(NeuronModel):
 
 
 def _all_models():
+    from .aif import AIF
     from .clopath import AdExClopath
     from .dendrites import DendriticNeuron, UrbanczikNeuron
     from .units import BinaryUnit, RateUnit
 
-    return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit, AdExClopath,
+    return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit, AIF, AdExClopath,
                                           DendriticNeuron, UrbanczikNeuron)}
 
 

@@ -7,12 +7,13 @@ from .branch_structural import BranchClustering
 from .discrete import DiscreteSTDP
 from .hebbian import BCM, Oja
 from .homeostasis import Heterosynaptic, SynapticScaling, WeightNormalization
-from .inhibitory import InhibitorySTDP
+from .inhibitory import GlobalInhibitorySTDP, InhibitorySTDP
 from .intrinsic import AdaptiveThreshold, ThresholdHomeostasis, TrieschIP
 from .gated import GatedSTDP, ModulatedGain, ModulatedThreshold
 from .gating import Gated, GatedRule
 from .msp import Calcium, MSPGrowth
 from .neuromodulated import RewardModulatedSTDP
+from .orchestrated import OrchestratedPlasticity
 from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule, State, Structural, Transmission
 from .structural import PruneAndRegrow, RandomRewire
 from .stdp import PairSTDP
@@ -41,6 +42,8 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
            "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP",
            "Gated", "GatedRule", "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
 __all__ += ["CascadeSynapse", "Consolidation"]
+RULES.update({c.__name__: c for c in (OrchestratedPlasticity, GlobalInhibitorySTDP)})
+__all__ += ["OrchestratedPlasticity", "GlobalInhibitorySTDP"]
 __all__ += ["TaggingCapture"]
 __all__ += ["Continuous", "ClopathSTDP"]
 __all__ += ["BranchPerceptron", "DendriticRule", "UrbanczikSenn", "BranchSTDP", "BranchStrength", "BranchClustering"]

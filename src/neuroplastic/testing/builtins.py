@@ -74,6 +74,12 @@ EXAMPLES: tuple[Case, ...] = (
     Case(pl.CascadeSynapse(m=4, coupling=0.05, period=5.0), acts_without_spikes=True),
     Case(pl.Consolidation(tau_cons=200.0, w_p=300.0, bistability=2e-4, beta=0.5, period=5.0),
          acts_without_spikes=True),
+    # orchestrated plasticity (Zenke et al. 2015): its neuron, its E rule (w~ drifts from 0 to w
+    # without spikes), its population-gated inhibitory rule
+    Case(_model.AIF(), weight=0.1),
+    Case(pl.OrchestratedPlasticity(eta=5.0, beta=0.05, delta=0.5, w_p=300.0, bistability=2e-4, tau_cons=200.0,
+                                   period=5.0), acts_without_spikes=True),
+    Case(pl.GlobalInhibitorySTDP(eta=5.0, kappa=5.0, tau_hom=200.0)),
     # multi-timescale memory (acts without spikes: the slow update brings every synapse to the present)
     Case(pl.TaggingCapture(period=50.0), acts_without_spikes=True),
     # voltage-based STDP: the neuron that keeps the voltage traces (delta synapses, mV) and the rule on it
