@@ -83,7 +83,8 @@ _CACHE: dict = {}
 
 def presentations(c: dict, seed: int) -> dict:
     """Run the dendritic neuron on the seed's presentations (once per configuration and
-    seed; the artificial contenders read the same spikes). Keys: ``x_train``,
+    seed, kept for the process: a few MB per seed; the artificial contenders read the
+    same spikes, and their wall time does not include the simulation). Keys: ``x_train``,
     ``y_train``, ``x_test``, ``y_test`` (input spike counts per stimulus window and
     XOR labels), ``cell`` (the neuron's spikes per presentation), ``events``
     (input spikes during training: each reaches one synapse)."""
@@ -91,7 +92,6 @@ def presentations(c: dict, seed: int) -> dict:
 
     key = (repr(sorted(c.items())), seed)
     if key not in _CACHE:
-        _CACHE.clear()
         train, test = data(c, seed)
         learn_until = len(train) * (c["t_stim"] + c["t_gap"])
         net, cnt = xp.run_network(c, seed, np.concatenate([train, test]), Uniform(0.0, c["w_init"]),
