@@ -70,13 +70,16 @@ def score(c: dict, out_times: np.ndarray, inp, t0: float, t1: float) -> dict:
                 success=float(hit_rate > 0.98 and false_alarms == 0), patterns=len(onsets))
 
 
-def find_time(c: dict, out_times: np.ndarray, inp, window_s: float = 10.0) -> float:
-    """The start (s) of the first ``window_s`` window from which on every later
-    window is selective (hit rate > 0.98, no false alarm); NaN: never."""
-    duration = float(c["duration_s"])
-    starts = np.arange(0.0, duration - window_s + 1e-9, window_s)
-    good = np.array([score(c, out_times, inp, s * 1e3, (s + window_s) * 1e3)["success"] > 0 for s in starts])
-    if not good[-1:].all():
+def find_time(c: dict, out_times: np.ndarray, inp) -> float:
+    """When the pattern was found (s): the time of the last false alarm (an output
+    spike outside every pattern slot) before the assessed last ``assess_s`` seconds,
+    0 if there was none; NaN if the run is not a success (as Hathway & Goodman 2018
+    time it)."""
+    t_end = float(c["duration_s"]) * 1e3
+    t0 = t_end - float(c["assess_s"]) * 1e3
+    if score(c, out_times, inp, t0, t_end)["success"] < 1:
         return float("nan")
-    bad = np.flatnonzero(~good)
-    return float(starts[bad[-1] + 1]) if bad.size else 0.0
+    early = out_times[out_times < t0]
+    slot_of = (early // inp.slot_ms).astype(np.int64)
+    wrong = early[~inp.slot_is_pattern[np.minimum(slot_of, len(inp.slot_is_pattern) - 1)]]
+    return float(wrong[-1]) * 1e-3 if wrong.size else 0.0

@@ -14,7 +14,8 @@ the noise going on. Rates are the same in and out of the pattern.
   label and no segmentation. Scored over the last ``assess_s`` seconds: hit
   rate (pattern slots with an output spike), false alarms (output spikes
   outside pattern slots), ``success`` (hit rate > 0.98 and no false alarm),
-  latency, and ``find_s`` (from when on every 10 s window is a success).
+  latency, and ``find_s`` (the time of the last false alarm before the
+  assessed period; NaN without success).
 * ``perceptron``: Rosenblatt's rule on the spike *counts* of each afferent in
   each 50 ms slot (no timing);
 * ``mlp``: a tanh MLP on the binned spike trains (``bins`` bins per slot per
