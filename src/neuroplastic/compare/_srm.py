@@ -79,7 +79,8 @@ class SRM(NeuronModel):
     def epsp(self, s):
         """eps(s) for s >= 0 ms (peak 1)."""
         s = np.asarray(s, float)
-        return self.x_norm * self.tau_s / (self.tau_m - self.tau_s) * (np.exp(-s / self.tau_m) - np.exp(-s / self.tau_s))
+        shape = np.exp(-s / self.tau_m) - np.exp(-s / self.tau_s)
+        return self.x_norm * self.tau_s / (self.tau_m - self.tau_s) * shape
 
     def eta(self, s):
         """The after-potential eta(s), s >= 0 ms after an output spike."""
