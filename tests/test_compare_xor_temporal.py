@@ -56,7 +56,8 @@ def test_srm_epsp_and_after_potential_are_the_paper_kernels():
 
 
 def test_pattern_input_repeats_timing_at_equal_rates():
-    c = dict(get_task("temporal-pattern").resolve(scale="reduced"), jitter=0.0, duration_s=20.0)
+    c = dict(get_task("temporal-pattern").resolve(scale="reduced"), jitter=0.0, duration_s=20.0, n_aff=200,
+             n_pattern=100)
     inp = make_input(c, 0, 20e3)
     assert inp.slot_is_pattern.mean() == pytest.approx(0.25, abs=0.06)
     assert not np.any(inp.slot_is_pattern[1:] & inp.slot_is_pattern[:-1])
