@@ -76,7 +76,6 @@ def test_pattern_input_repeats_timing_at_equal_rates():
 
 # --- the tasks at reduced scale ---------------------------------------------------------------
 
-@pytest.mark.slow
 def test_xor_reduced(tmp_path):
     result, _ = run_comparison("xor", {"seeds": (0,)}, scale="reduced", out=tmp_path)
     assert all(r.passed for r in result.rows), [(r.metric, r.measured) for r in result.rows]
