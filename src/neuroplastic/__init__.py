@@ -1,51 +1,48 @@
 """neuroplastic: spiking networks that learn through many plasticity mechanisms at once.
 
 Public surface: model descriptions (:mod:`neuroplastic.model`), the running
-:class:`Network`, plasticity rules, and errors.
+:class:`Network`, plasticity rules, sweeps, and errors.
 """
 from .engine import Network
 from .engine.kinds import register_neuron_kind
 from .errors import ModelWarning, SimulationError, ValidationError
-from .model import (LIF, AdEx, AllToAll, Exponential, FixedInDegree, FixedProbability, Gamma,
-                    Izhikevich, LogNormal, Model, NeuronModel, Normal, OneToOne, Pairs, PoissonInput, Population,
-                    Projection, RateMonitor, SpikeMonitor, SpikeTimes, StateMonitor, Uniform,
-                    WeightMonitor, RateUnit, BinaryUnit, ValueInput, Modulator, ModulatorMonitor, NoiseInput,
-                    Phase, Protocol)
-from .plasticity import (BCM, AdaptiveThreshold, DiscreteSTDP, Gated, GatedSTDP, ModulatedGain, ModulatedThreshold, Heterosynaptic, InhibitorySTDP, NeuronRule,
-                         Oja, OnPost, OnPre, OnSpike, PairSTDP, Periodic, PhaseAware, PruneAndRegrow,
-                         RandomRewire, RewardModulatedSTDP, Rule, State, Structural, SynapticScaling, ThresholdHomeostasis, Transmission, TrieschIP, TripletSTDP,
-                         TsodyksMarkram, WeightNormalization)
-from .plasticity import CascadeSynapse, Consolidation
-from .model import AIF
-from .plasticity import GlobalInhibitorySTDP, OrchestratedPlasticity
-from .plasticity import TaggingCapture
-from .plasticity import ClopathSTDP, Continuous
-from .model import AdExClopath
-from .model import DendriticNeuron, UrbanczikNeuron
-from .plasticity import BranchClustering, BranchPerceptron, BranchSTDP, BranchStrength, UrbanczikSenn
+from .model import (AIF, LIF, AdEx, AdExClopath, AllToAll, BinaryUnit, DendriticNeuron, Exponential,
+                    FixedInDegree, FixedProbability, Gamma, Izhikevich, LogNormal, Model, Modulator,
+                    ModulatorMonitor, NeuronModel, NoiseInput, Normal, OneToOne, Pairs, Phase, PoissonInput,
+                    Population, Projection, Protocol, RateMonitor, RateUnit, SpikeMonitor, SpikeTimes,
+                    StateMonitor, UrbanczikNeuron, Uniform, ValueInput, WeightMonitor)
+from .plasticity import (BCM, AdaptiveThreshold, BranchClustering, BranchPerceptron, BranchSTDP, BranchStrength,
+                         CascadeSynapse, ClopathSTDP, Consolidation, Continuous, DiscreteSTDP, Gated, GatedSTDP,
+                         GlobalInhibitorySTDP, Heterosynaptic, InhibitorySTDP, ModulatedGain, ModulatedThreshold,
+                         NeuronRule, Oja, OnPost, OnPre, OnSpike, OrchestratedPlasticity, PairSTDP, Periodic,
+                         PhaseAware, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, Rule, State, Structural,
+                         SynapticScaling, TaggingCapture, ThresholdHomeostasis, Transmission, TrieschIP,
+                         TripletSTDP, TsodyksMarkram, UrbanczikSenn, WeightNormalization)
+from .sweeps import sweep   # imports Dask only when a sweep runs
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "SimulationError", "ValidationError", "ModelWarning", "LIF", "AdEx", "Izhikevich", "AllToAll",
-    "FixedInDegree", "FixedProbability", "OneToOne", "Pairs", "Exponential", "Gamma", "LogNormal",
-    "Normal", "Uniform", "Model", "PoissonInput", "SpikeTimes", "Population", "Projection",
-    "RateMonitor", "SpikeMonitor", "StateMonitor", "WeightMonitor", "OnPost", "OnPre", "PairSTDP",
-    "Periodic", "PhaseAware", "Rule", "State", "Transmission", "TripletSTDP", "TsodyksMarkram",
-    "SynapticScaling", "WeightNormalization", "Heterosynaptic", "InhibitorySTDP",
-    "RateUnit", "BinaryUnit", "ValueInput", "Oja", "BCM", "DiscreteSTDP", "NeuronRule", "OnSpike",
-    "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "Structural", "PruneAndRegrow",
-    "RandomRewire", "Modulator", "ModulatorMonitor", "RewardModulatedSTDP", "Gated", "GatedSTDP",
-    "ModulatedGain", "ModulatedThreshold", "NoiseInput", "NeuronModel", "register_neuron_kind",
+    # the running network, errors, user neuron kinds
+    "Network", "SimulationError", "ValidationError", "ModelWarning", "register_neuron_kind",
+    # model descriptions: neurons, inputs, connectivity, distributions, monitors, modulators, phases
+    "LIF", "AdEx", "Izhikevich", "AIF", "AdExClopath", "DendriticNeuron", "UrbanczikNeuron", "NeuronModel",
+    "RateUnit", "BinaryUnit", "PoissonInput", "SpikeTimes", "ValueInput", "NoiseInput",
+    "Model", "Population", "Projection", "AllToAll", "FixedInDegree", "FixedProbability", "OneToOne", "Pairs",
+    "Exponential", "Gamma", "LogNormal", "Normal", "Uniform",
+    "RateMonitor", "SpikeMonitor", "StateMonitor", "WeightMonitor", "Modulator", "ModulatorMonitor",
     "Phase", "Protocol",
+    # the rule API
+    "Rule", "NeuronRule", "State", "OnPre", "OnPost", "OnSpike", "Periodic", "PhaseAware", "Transmission",
+    "Structural", "Continuous", "Gated",
+    # rules: synaptic, homeostatic, intrinsic, structural, neuromodulated, memory, orchestrated, dendritic
+    "PairSTDP", "TripletSTDP", "TsodyksMarkram", "Oja", "BCM", "DiscreteSTDP", "ClopathSTDP",
+    "SynapticScaling", "WeightNormalization", "Heterosynaptic", "InhibitorySTDP", "GlobalInhibitorySTDP",
+    "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP",
+    "PruneAndRegrow", "RandomRewire",
+    "RewardModulatedSTDP", "GatedSTDP", "ModulatedGain", "ModulatedThreshold",
+    "CascadeSynapse", "Consolidation", "TaggingCapture", "OrchestratedPlasticity",
+    "UrbanczikSenn", "BranchPerceptron", "BranchSTDP", "BranchStrength", "BranchClustering",
+    # many runs
+    "sweep",
 ]
-__all__ += ["CascadeSynapse", "Consolidation"]
-__all__ += ["AIF", "GlobalInhibitorySTDP", "OrchestratedPlasticity"]
-__all__ += ["TaggingCapture"]
-__all__ += ["AdExClopath", "ClopathSTDP", "Continuous"]
-__all__ += ["DendriticNeuron", "UrbanczikNeuron", "BranchPerceptron", "UrbanczikSenn", "BranchSTDP", "BranchStrength",
-            "BranchClustering"]
-
-from .sweeps import sweep   # noqa: E402  (imports Dask only when a sweep runs)
-
-__all__ += ["sweep"]
