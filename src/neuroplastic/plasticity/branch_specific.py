@@ -57,7 +57,6 @@ from numba import njit
 from . import traces
 from .dendritic import DendriticRule
 from .rule import NeuronRule, OnPost, OnPre, OnSpike, State
-from ..errors import ValidationError
 
 
 @njit(cache=True, inline="always")
@@ -152,10 +151,3 @@ class BranchSTDP(DendriticRule, OnPre, OnPost):
     post_reads = ("vd", "ev")
     on_pre, pre_spike, on_post, post_spike = _bstdp_on_pre, _bstdp_pre_spike, _bstdp_on_post, _bstdp_post_spike
 
-    def check_target(self, owner, field, post, projection):
-        super().check_target(owner, field, post, projection)
-        blocks = getattr(getattr(post, "model", None), "state_blocks", {})
-        if "vd" not in blocks or "ev" not in blocks:
-            raise ValidationError(owner, field, type(self).__name__,
-                                  f"needs branch potentials and events (a DendriticNeuron population); "
-                                  f"'{projection.post}' has none")

@@ -53,7 +53,6 @@ from numba import njit
 
 from .dendritic import DendriticRule
 from .rule import OnPre, State, Structural
-from ..errors import ValidationError
 
 
 @njit(cache=True, inline="always")
@@ -115,13 +114,6 @@ class BranchClustering(DendriticRule, OnPre, Structural):
     post_reads = ("vd", "ev")
     on_pre = _bc_on_pre
 
-    def check_target(self, owner, field, post, projection):
-        super().check_target(owner, field, post, projection)
-        blocks = getattr(getattr(post, "model", None), "state_blocks", {})
-        if "vd" not in blocks or "ev" not in blocks:
-            raise ValidationError(owner, field, type(self).__name__,
-                                  f"needs branch potentials and events (a DendriticNeuron population); "
-                                  f"'{projection.post}' has none")
 
     def restructure(self, t, edit, rng):
         st = edit.rule_states[[r is self for r in edit.rules].index(True)]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .rule import OnPost, OnPre, Periodic, Rule, State, _param_fields
+from .rule import OnPost, OnPre, Periodic, Rule, State, _param_fields, readable_variables
 from ..errors import ValidationError
 from ..model.spec import Number
 
@@ -68,6 +68,11 @@ class DendriticRule(Rule):
             raise ValidationError(owner, field, type(self).__name__,
                                   f"is a dendritic rule: its projection must land on dendritic branches, "
                                   f"not on {where} of '{projection.post}'")
+        missing = [name for name in self.post_reads if name not in readable_variables(post)]
+        if missing:
+            raise ValidationError(owner, field, type(self).__name__,
+                                  f"needs branch potentials and events ({', '.join(missing)}: a DendriticNeuron "
+                                  f"population); '{projection.post}' has none")
 
 
 def _bound_params(owner: type, extra: tuple):
