@@ -64,6 +64,19 @@ from . import traces
 from .rule import OnPost, Periodic, Rule, State
 
 
+def check_stable_period(rule) -> None:
+    """Refuse a ``period`` (ms) too long for a stable explicit update of w~: the
+    drift's stiffness is at most (1 + bistability w_p^2 / 2) / tau_cons for 0 <= w~ <= w_p, so
+    period must be <= tau_cons / (1 + bistability w_p^2 / 2). For any rule with
+    the fields period, tau_cons, bistability and w_p (Consolidation,
+    OrchestratedPlasticity)."""
+    stiffness = 1.0 + rule.bistability * rule.w_p ** 2 / 2.0
+    if rule.period * stiffness > rule.tau_cons:
+        raise ValidationError(type(rule).__name__, "period", rule.period,
+                              f"must be <= tau_cons / (1 + bistability * w_p^2 / 2) = "
+                              f"{rule.tau_cons / stiffness:g} ms for a stable update of w_tilde")
+
+
 @njit(cache=True, inline="always")
 def _bistable(x, w_p):
     return x * (0.5 * w_p - x) * (w_p - x)
@@ -138,11 +151,7 @@ class Consolidation(Rule, OnPost, Periodic):
 
     def __post_init__(self):
         super().__post_init__()
-        stiffness = 1.0 + self.bistability * self.w_p ** 2 / 2.0
-        if self.period * stiffness > self.tau_cons:
-            raise ValidationError(type(self).__name__, "period", self.period,
-                                  f"must be <= tau_cons / (1 + bistability * w_p^2 / 2) = "
-                                  f"{self.tau_cons / stiffness:g} ms for a stable update of w_tilde")
+        check_stable_period(self)
 
     def drift(self, w_tilde, w) -> np.ndarray:
         """dw~/dt (weight units per ms) at w~ = ``w_tilde`` for a fast weight ``w``."""

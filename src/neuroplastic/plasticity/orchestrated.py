@@ -65,9 +65,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from ..errors import ValidationError
 from . import traces
-from .consolidation import _bistable
+from .consolidation import _bistable, check_stable_period
 from .rule import OnPost, OnPre, Periodic, Rule, State
 
 
@@ -167,11 +166,7 @@ class OrchestratedPlasticity(Rule, OnPre, OnPost, Periodic):
 
     def __post_init__(self):
         super().__post_init__()
-        stiffness = 1.0 + self.bistability * self.w_p ** 2 / 2.0
-        if self.period * stiffness > self.tau_cons:
-            raise ValidationError(type(self).__name__, "period", self.period,
-                                  f"must be <= tau_cons / (1 + bistability * w_p^2 / 2) = "
-                                  f"{self.tau_cons / stiffness:g} ms for a stable update of w_tilde")
+        check_stable_period(self)
 
     def pair(self, dt) -> np.ndarray:
         """Closed-form change of an isolated pre/post pair at dt = t_post - t_pre
