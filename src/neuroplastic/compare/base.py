@@ -33,6 +33,8 @@ __all__ = ["Contender", "Outcome", "Task", "FAMILIES", "STANDARD_METRICS", "COST
            "CONNECTIONS", "WALL"]
 
 COST, EXAMPLES, LABELLED, CONNECTIONS, WALL = "cost", "examples", "labelled_examples", "connections", "wall_s"
+#: ``Contender.needs`` of the contenders built on JAX and Optax (the ``compare`` extra).
+JAX = ("jax", "optax")
 STANDARD_METRICS = (COST, EXAMPLES, LABELLED, CONNECTIONS, WALL)
 
 #: The kinds of learner a contender belongs to.

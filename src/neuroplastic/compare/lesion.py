@@ -73,7 +73,7 @@ from ..experiments.base import Target
 from ..experiments.parameters import Param, Relation, defaults_of
 from . import _lesion_net as net_
 from ._digits import digits
-from .base import CONNECTIONS, COST, EXAMPLES, LABELLED, Contender, Outcome, Task
+from .base import CONNECTIONS, COST, EXAMPLES, JAX, LABELLED, Contender, Outcome, Task
 from .cost import SynapticEvents
 from .registry import register_task
 
@@ -225,15 +225,14 @@ def _mlp(hidden_key: str):
     return run
 
 
-_JAX = ("jax", "optax")
 CONTENDERS = (
     Contender("spiking", "plastic", "100 LIF x 6 input synapses (STDP, normalisation, adaptive thresholds, "
               "pruning/regrowth) -> 10 x 5 output LIF, Hebbian readout; recovery: synaptic scaling, no labels",
               _spiking, "synaptic events + periodic updates + readout additions"),
     Contender("mlp", "gradient", "MLP 64 -> 100 -> 10 (tanh), Adam; recovery: retraining on labelled images",
-              _mlp("n_hidden"), "multiply-accumulates", needs=_JAX),
+              _mlp("n_hidden"), "multiply-accumulates", needs=JAX),
     Contender("mlp-narrow", "gradient", "MLP 64 -> 30 -> 10 (tanh), Adam; recovery: retraining on labelled images",
-              _mlp("narrow_hidden"), "multiply-accumulates", needs=_JAX),
+              _mlp("narrow_hidden"), "multiply-accumulates", needs=JAX),
 )
 
 TASK = register_task(Task(

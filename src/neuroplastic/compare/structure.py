@@ -40,7 +40,7 @@ import numpy as np
 from ..experiments import rewiring_budget as rb
 from ..experiments.base import Target
 from ..experiments.parameters import Param, defaults_of
-from .base import CONNECTIONS, COST, EXAMPLES, LABELLED, Contender, Outcome, Task
+from .base import CONNECTIONS, COST, EXAMPLES, JAX, LABELLED, Contender, Outcome, Task
 from .cost import SynapticEvents
 from ._digits import digits, fit_readout, mlp_outcome, perceptron_outcome
 from .registry import register_task
@@ -159,7 +159,6 @@ def _perceptron(c: dict, seed: int) -> Outcome:
     return perceptron_outcome(c, seed, budget=budget(c))
 
 
-_JAX = ("jax", "optax")
 CONTENDERS = (
     Contender("spiking-rewired", "plastic", "30 LIF x 2 input synapses, STDP + normalisation + adaptive "
               "threshold + inhibition, PruneAndRegrow (silent synapses move); logistic readout",
@@ -169,11 +168,11 @@ CONTENDERS = (
     Contender("neat", "evolution", "NEAT (neat-python) from 64 inputs to 10 tanh outputs, penalised above the "
               "budget", _neat, "multiply-accumulates of all network evaluations", needs=("neat",)),
     Contender("mlp-dense", "gradient", "dense MLP 64 -> 5 -> 10 (tanh), same number of connections",
-              _mlp_dense, "multiply-accumulates", needs=_JAX),
+              _mlp_dense, "multiply-accumulates", needs=JAX),
     Contender("mlp-sparse", "gradient", "MLP 64 -> 30 -> 10 with 2 random inputs per hidden unit, kept",
-              _mlp_sparse, "multiply-accumulates", needs=_JAX),
+              _mlp_sparse, "multiply-accumulates", needs=JAX),
     Contender("perceptron", "perceptron", "Rosenblatt's rule, 10 units x 36 random pixels",
-              _perceptron, "multiply-accumulates", needs=_JAX),
+              _perceptron, "multiply-accumulates", needs=JAX),
 )
 
 TASK = register_task(Task(

@@ -41,7 +41,7 @@ import numpy as np
 
 from ..experiments.base import Target
 from ..experiments.parameters import Param, defaults_of
-from .base import CONNECTIONS, COST, EXAMPLES, LABELLED, Contender, Outcome, Task
+from .base import CONNECTIONS, COST, EXAMPLES, JAX, LABELLED, Contender, Outcome, Task
 from .registry import register_task
 
 PARAMETERS = dict(
@@ -168,16 +168,15 @@ def _logistic(c, seed):
     return _sweep(c, seed, int(c["bins"]), _mlp_fit(c, False))
 
 
-_JAX = ("jax", "optax")
 CONTENDERS = (
     Contender("spiking", "plastic", "one SRM neuron, 2,000 synapses, reduced nearest-neighbour STDP "
               "(Masquelier et al. 2008); no labels, no segmentation", _neuron, "synaptic events"),
     Contender("perceptron", "perceptron", "Rosenblatt's rule on the spike counts per afferent per 50 ms slot",
-              _perceptron, "multiply-accumulates", needs=_JAX),
+              _perceptron, "multiply-accumulates", needs=JAX),
     Contender("mlp", "gradient", "tanh MLP (2,000 x 10 bins of 5 ms) -> 16 -> 2 on labelled slots, Adam",
-              _mlp, "multiply-accumulates", needs=_JAX),
+              _mlp, "multiply-accumulates", needs=JAX),
     Contender("logistic", "gradient", "softmax regression on the same binned trains, Adam",
-              _logistic, "multiply-accumulates", needs=_JAX),
+              _logistic, "multiply-accumulates", needs=JAX),
 )
 
 TASK = register_task(Task(

@@ -47,7 +47,7 @@ from ..experiments import _xor_parts as xp
 from ..experiments import dendritic_xor as dx
 from ..experiments.base import Target
 from ..experiments.parameters import Param, defaults_of
-from .base import CONNECTIONS, COST, EXAMPLES, LABELLED, Contender, Outcome, Task
+from .base import CONNECTIONS, COST, EXAMPLES, JAX, LABELLED, Contender, Outcome, Task
 from .registry import register_task
 
 _DX = {k: p for k, p in dx.PARAMETERS.items() if k not in ("seeds", "x_fix", "perceptron_epochs", "perceptron_rate")}
@@ -149,14 +149,13 @@ def _mlp(c: dict, seed: int) -> Outcome:
                    curve=(np.asarray(seen, float), np.asarray(acc)))
 
 
-_JAX = ("jax", "optax")
 CONTENDERS = (
     Contender("dendritic", "plastic", "one LIF soma with 2 dCaAP branches, 200 input synapses, BranchPerceptron "
               "(local tag x branch event x broadcast teacher label)", _dendritic, "synaptic events"),
     Contender("perceptron", "perceptron", "Rosenblatt's rule on the 200 input spike counts + bias",
-              _perceptron, "multiply-accumulates", needs=_JAX),
+              _perceptron, "multiply-accumulates", needs=JAX),
     Contender("mlp", "gradient", "tanh MLP 200 -> 8 -> 2 on the same spike counts, Adam",
-              _mlp, "multiply-accumulates", needs=_JAX),
+              _mlp, "multiply-accumulates", needs=JAX),
 )
 
 TASK = register_task(Task(
