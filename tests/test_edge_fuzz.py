@@ -16,6 +16,7 @@ import neuroplastic.plasticity as plasticity
 from neuroplastic.errors import ModelWarning, ValidationError
 from neuroplastic.model import quantities
 from neuroplastic.model import Distribution
+from neuroplastic.model.branches import BranchTarget
 from neuroplastic.model.spec import Number, field_specs
 from neuroplastic.model.topology import Lesion, Neurogenesis, PruneSilent
 
@@ -84,10 +85,15 @@ def _construct(cls, field, value):
 
 def _assert_normalised(obj):
     """Declared numbers are Python floats or float64 arrays (never strings, float16,
-    ints); a modulator keeps its schedule as tuples of floats."""
+    ints); a modulator keeps its schedule as tuples of floats; branch targets are
+    integer indices (int or int64 arrays) or a named rule."""
     for name, spec in field_specs(obj).items():
         value = getattr(obj, name)
         if not isinstance(spec, Number) or value is None or isinstance(value, Distribution):
+            continue
+        if isinstance(spec, BranchTarget):          # branch indices: integers by design, or a named rule
+            assert type(value) is int or isinstance(value, str) or \
+                (isinstance(value, np.ndarray) and value.dtype == np.int64), (type(obj).__name__, name, value)
             continue
         if isinstance(value, tuple):
             assert isinstance(obj, npl.Modulator) and all(type(x) is float for x in value), (name, value)
