@@ -1,6 +1,7 @@
 """The postsynaptic column walk (engine/codegen.py) against a closed-form reference:
 several postsynaptic neurons spiking in one step, a repeated pair (two synapses with
-the same endpoints in one column), two rules whose changes add, bounds applied once."""
+the same endpoints in one column), two rules whose changes add, bounds applied once,
+and a second projection walked after it in the same step."""
 import math
 
 import numpy as np
@@ -26,6 +27,10 @@ def _network():
              npl.PairSTDP(a_plus=A_ADD, a_minus=0.0, tau_plus=TAU)]
     m.add(npl.Projection("p", "pre", "post", npl.Pairs(PRE, POST), weight=np.array(W0), w_min=0.0, w_max=W_MAX,
                          rules=rules))
+    # walked after p in the same step; its postsynaptic spikes (at 10, 25, 30 ms) all come
+    # before any of its presynaptic ones, so it must not change
+    m.add(npl.Projection("q", "post", "pre", npl.Pairs([0, 1], [0, 1]), weight=0.5,
+                         rules=[npl.PairSTDP(a_plus=0.01, a_minus=0.0, tau_plus=TAU)]))
     return npl.Network(m)
 
 
@@ -46,3 +51,4 @@ def test_post_walk_matches_closed_form_with_repeated_pairs_and_shared_steps():
     expected = _reference()
     assert expected[2] == W_MAX                 # the bound is reached: clipping is exercised
     assert net.weights("p") == pytest.approx(expected, abs=1e-12)
+    assert list(net.weights("q")) == [0.5, 0.5]

@@ -411,15 +411,15 @@ def _emit_post_side(w, j):
     k = j.index
     w(2, f"for a in range(c{j.post}):")
     w(3, f"j = P{j.post}_spk[a]")
-    w(3, f"c0 = J{k}_cs[j]")
+    w(3, f"col0 = J{k}_cs[j]")
     w(3, f"for q in range(J{k}_cl[j]):")
-    w(4, f"J{k}_wb[q] = J{k}_w[J{k}_cx[c0 + q]]")
+    w(4, f"J{k}_wb[q] = J{k}_w[J{k}_cx[col0 + q]]")
     w(3, f"for q in range(J{k}_cl[j]):")
-    w(4, f"s = J{k}_cx[c0 + q]")
-    w(4, f"i = J{k}_cp[c0 + q]")
+    w(4, f"s = J{k}_cx[col0 + q]")
+    w(4, f"i = J{k}_cp[col0 + q]")
     _emit_weight_update(w, 4, j, "on_post", weight=f"J{k}_wb[q]")
     w(3, f"for q in range(J{k}_cl[j]):")
-    w(4, f"J{k}_w[J{k}_cx[c0 + q]] = J{k}_wb[q]")
+    w(4, f"J{k}_w[J{k}_cx[col0 + q]] = J{k}_wb[q]")
     for r, rule in enumerate(j.rules):
         if isinstance(rule, OnPost):
             w(3, f"J{k}R{r}_post_spike(j, t, J{k}R{r}_st, J{k}R{r}_p)")
