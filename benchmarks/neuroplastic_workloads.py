@@ -30,34 +30,73 @@ def _lif(neuron: dict) -> npl.LIF:
     return npl.LIF(**{k: neuron[k] for k in keys})
 
 
-def _ei_model(spec: dict, stdp_rule=None, w_max=np.inf) -> npl.Model:
+def _ei_model(spec: dict, stdp_rule=None, w_max=np.inf, monitors=True, pathways=("ee", "ei", "ie", "ii")) -> npl.Model:
+    """The E/I network of W1 (no rule) or W3 (``stdp_rule`` on E->E); ``monitors``
+    and ``pathways`` leave parts out for the profile (benchmarks/profile_workloads.py)."""
     m = npl.Model(dt=spec["dt_ms"], max_rate=None)
     lif = _lif(spec["neuron"])
     init = {k: _dist(v) for k, v in spec["initial"].items()}
     m.add(npl.Population("e", spec["n_exc"], lif, initial=init))
     m.add(npl.Population("i", spec["n_inh"], lif, initial=init))
     conn = npl.FixedProbability(spec["connectivity"]["p"], allow_self=True)
-    for pre, post in ("ee", "ei", "ie", "ii"):
+    for pre, post in pathways:
         exc = pre == "e"
         rules = [stdp_rule] if (pre + post == "ee" and stdp_rule is not None) else []
         m.add(npl.Projection(pre + post, pre, post, conn, weight=spec["w_exc_nS"] if exc else spec["w_inh_nS"],
                              receptor="exc" if exc else "inh", rules=rules,
                              w_min=0.0 if rules else -np.inf, w_max=w_max if rules else np.inf))
-    m.add(npl.SpikeMonitor("e"))
-    m.add(npl.SpikeMonitor("i"))
+    if monitors:
+        m.add(npl.SpikeMonitor("e"))
+        m.add(npl.SpikeMonitor("i"))
+    return m
+
+
+def w1_model(**parts) -> npl.Model:
+    """W1 (COBA); ``parts``: see :func:`_ei_model`."""
+    return _ei_model(W1_COBA, **parts)
+
+
+def w3_rule() -> npl.PairSTDP:
+    """W3's E->E pair STDP."""
+    st = W3_EI_STDP["stdp_ee"]
+    return npl.PairSTDP(a_plus=st["a_plus_nS"], a_minus=-st["a_minus_nS"], tau_plus=st["tau_pre_ms"],
+                        tau_minus=st["tau_post_ms"], w_max=st["w_max_nS"])
+
+
+def w3_model(stdp=True, **parts) -> npl.Model:
+    """W3 (E/I with E->E STDP; ``stdp=False``: the same network static)."""
+    s = W3_EI_STDP
+    return _ei_model(s, w3_rule() if stdp else None, s["stdp_ee"]["w_max_nS"], **parts)
+
+
+def w2_model(stdp=True, monitors=True) -> npl.Model:
+    """W2 (Song et al. 2000, Brian2 example variant)."""
+    s = W2_SONG2000
+    m = npl.Model(dt=s["dt_ms"], max_rate=None)
+    m.add(npl.PoissonInput("inputs", s["n_inputs"], rate=s["input_rate_hz"]))
+    m.add(npl.Population("out", 1, _lif(s["neuron"]), initial={"v": s["initial"]["v"]["value"]}))
+    st = s["stdp"]
+    rule = npl.PairSTDP(a_plus=st["a_plus_nS"], a_minus=-st["a_minus_nS"], tau_plus=st["tau_pre_ms"],
+                        tau_minus=st["tau_post_ms"], w_max=st["w_max_nS"])
+    m.add(npl.Projection("syn", "inputs", "out", npl.AllToAll(), weight=_dist(s["initial"]["w"]),
+                         rules=[rule] if stdp else [], w_min=st["w_min_nS"], w_max=st["w_max_nS"]))
+    if monitors:
+        m.add(npl.SpikeMonitor("out"))
     return m
 
 
 def _timed_run(build, duration_ms: float, seed: int):
-    """(network, sim_seconds, total_seconds) with compilation outside sim_seconds."""
+    """(network, sim_seconds, total_seconds, sim_cpu_seconds) with compilation
+    outside sim_seconds; sim_cpu_seconds is the process CPU time of the run
+    (robust to other jobs on a shared machine)."""
     start = time.perf_counter()
     net = npl.Network(build(), seed=seed)
     net.run(net.dt)      # compiles (or loads the cached kernel) ...
     net.reset()          # ... and back to t = 0 without recompiling
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     net.run(duration_ms)
-    end = time.perf_counter()
-    return net, end - t0, end - start
+    end, c1 = time.perf_counter(), time.process_time()
+    return net, end - t0, end - start, c1 - c0
 
 
 def _rates(net, pops, duration_ms):
@@ -67,9 +106,9 @@ def _rates(net, pops, duration_ms):
 def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
     """COBA benchmark (Vogels & Abbott 2005 / Brette et al. 2007)."""
     d = duration_ms or W1_COBA["duration_ms"]
-    net, sim, total = _timed_run(lambda: _ei_model(W1_COBA), d, seed)
+    net, sim, total, cpu = _timed_run(w1_model, d, seed)
     r = _rates(net, ("e", "i"), d)
-    return {"sim_seconds": sim, "total_seconds": total, "rate_exc_hz": r["e"], "rate_inh_hz": r["i"],
+    return {"sim_seconds": sim, "sim_cpu_seconds": cpu, "total_seconds": total, "rate_exc_hz": r["e"], "rate_inh_hz": r["i"],
             "mean_rate_hz": (r["e"] * 3200 + r["i"] * 800) / 4000}
 
 
@@ -77,22 +116,9 @@ def run_w2(seed: int = 1, duration_ms: float | None = None) -> dict:
     """Song, Miller & Abbott 2000 STDP (Brian2 example variant)."""
     s = W2_SONG2000
     d = duration_ms or s["duration_ms"]
-
-    def build():
-        m = npl.Model(dt=s["dt_ms"], max_rate=None)
-        m.add(npl.PoissonInput("inputs", s["n_inputs"], rate=s["input_rate_hz"]))
-        m.add(npl.Population("out", 1, _lif(s["neuron"]), initial={"v": s["initial"]["v"]["value"]}))
-        st = s["stdp"]
-        rule = npl.PairSTDP(a_plus=st["a_plus_nS"], a_minus=-st["a_minus_nS"], tau_plus=st["tau_pre_ms"],
-                            tau_minus=st["tau_post_ms"], w_max=st["w_max_nS"])
-        m.add(npl.Projection("syn", "inputs", "out", npl.AllToAll(), weight=_dist(s["initial"]["w"]),
-                             rules=[rule], w_min=st["w_min_nS"], w_max=st["w_max_nS"]))
-        m.add(npl.SpikeMonitor("out"))
-        return m
-
-    net, sim, total = _timed_run(build, d, seed)
+    net, sim, total, cpu = _timed_run(w2_model, d, seed)
     w = net.weights("syn") / s["gmax_nS"]
-    return {"sim_seconds": sim, "total_seconds": total, "mean_rate_hz": _rates(net, ("out",), d)["out"],
+    return {"sim_seconds": sim, "sim_cpu_seconds": cpu, "total_seconds": total, "mean_rate_hz": _rates(net, ("out",), d)["out"],
             "w_mean_rel": float(w.mean()), "frac_low": float((w < 0.1).mean()), "frac_high": float((w > 0.9).mean())}
 
 
@@ -100,13 +126,10 @@ def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
     """10,000 E + 2,500 I LIF, 2% connectivity, pair STDP on E->E."""
     s = W3_EI_STDP
     d = duration_ms or s["duration_ms"]
-    st = s["stdp_ee"]
-    rule = npl.PairSTDP(a_plus=st["a_plus_nS"], a_minus=-st["a_minus_nS"], tau_plus=st["tau_pre_ms"],
-                        tau_minus=st["tau_post_ms"], w_max=st["w_max_nS"])
-    net, sim, total = _timed_run(lambda: _ei_model(s, rule, st["w_max_nS"]), d, seed)
+    net, sim, total, cpu = _timed_run(w3_model, d, seed)
     r = _rates(net, ("e", "i"), d)
     w = net.weights("ee")
-    return {"sim_seconds": sim, "total_seconds": total, "rate_exc_hz": r["e"], "rate_inh_hz": r["i"],
+    return {"sim_seconds": sim, "sim_cpu_seconds": cpu, "total_seconds": total, "rate_exc_hz": r["e"], "rate_inh_hz": r["i"],
             "mean_rate_hz": (r["e"] * s["n_exc"] + r["i"] * s["n_inh"]) / (s["n_exc"] + s["n_inh"]),
             "w_ee_mean_nS": float(w.mean())}
 

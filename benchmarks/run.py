@@ -6,7 +6,7 @@ workload (``W1``, ``W2``, ``W3``) with each simulator's seconds and
 Simulation time excludes building and compiling; total time includes them.
 
 Usage: ``python benchmarks/run.py [--only W1,W3] [--seed N] [--duration-scale 0.1]
-[--no-peers]`` (``make bench`` runs it in its own environment with Brian2 installed).
+[--no-peers] [--workloads-only]`` (``make bench`` runs it in its own environment with Brian2 installed).
 """
 from __future__ import annotations
 
@@ -71,13 +71,14 @@ def run(only, seed, scale, with_peers) -> dict:
 
 def _print_entry(key, entry, peers):
     print(f"\n{key} {entry['workload']} ({entry['duration_ms'] / 1000:g} s biological)")
-    print(f"  {'simulator':<13}{'sim s':>10}{'total s':>10}{'rate Hz':>10}")
+    print(f"  {'simulator':<13}{'sim s':>10}{'total s':>10}{'rate Hz':>10}{'sim CPU s':>11}")
     for name in ["neuroplastic", *peers]:
         r = entry.get(name, {})
         if "error" in r:
             print(f"  {name:<13} error: {r['error']}")
         elif r:
-            print(f"  {name:<13}{r['sim_seconds']:>10.3f}{r['total_seconds']:>10.3f}{r.get('mean_rate_hz', float('nan')):>10.2f}")
+            print(f"  {name:<13}{r['sim_seconds']:>10.3f}{r['total_seconds']:>10.3f}"
+                  f"{r.get('mean_rate_hz', float('nan')):>10.2f}{r.get('sim_cpu_seconds', float('nan')):>11.3f}")
     for name in peers:
         if f"speedup_vs_{name}" in entry:
             print(f"  speedup vs {name}: {entry[f'speedup_vs_{name}']:.2f}x simulation, "
@@ -90,9 +91,13 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--duration-scale", type=float, default=1.0)
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--workloads-only", action="store_true",
+                    help="W1-W3 only (no compile, stability, MSP and one-hour measurements); nothing is written")
     ap.add_argument("--out", default=str(HERE / "results.json"))
     args = ap.parse_args(argv)
     results = run(args.only.split(","), args.seed, args.duration_scale, not args.no_peers)
+    if args.workloads_only:
+        return results
     from compile_time import measure
     results["compile"] = measure()
     print("\ncompile:", json.dumps(results["compile"]))
