@@ -57,7 +57,7 @@ from ._digits import digits
 from .base import CONNECTIONS, COST, EXAMPLES, JAX, LABELLED, Contender, Outcome, Task
 from .registry import register_task
 
-__all__ = ["TASK", "PARAMETERS", "task_accuracies"]
+__all__ = ["TASK", "PARAMETERS"]
 
 PARAMETERS = dict(
     net_.PARAMETERS,
@@ -86,7 +86,7 @@ def _tasks(c):
     return split_tasks(int(c["classes_per_task"]))
 
 
-def task_accuracies(pred, y, tasks) -> np.ndarray:
+def _per_task(pred, y, tasks) -> np.ndarray:
     """Accuracy on the test images of each task's classes."""
     return np.array([np.mean(pred[np.isin(y, t)] == y[np.isin(y, t)]) for t in tasks])
 
@@ -106,7 +106,7 @@ def _spiking(c: dict, seed: int) -> Outcome:
         grow.learn(x_tr[mine], y_tr[mine])
     grow.meter.update()
     pred = grow.predict(x_te)
-    metrics = _summary(task_accuracies(pred, y_te, tasks))
+    metrics = _summary(_per_task(pred, y_te, tasks))
     metrics.update({"stored_examples": 0.0, "neurons": float(grow.size), "recruited": float(grow.recruited),
                     COST: grow.meter.total, EXAMPLES: len(x_tr), LABELLED: len(x_tr),
                     CONNECTIONS: grow.connections})
