@@ -39,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import (LIF, AdaptiveThreshold, AllToAll, Model, Network, PairSTDP, Pairs, PoissonInput, Population,
-                Projection, WeightNormalization)
+                Projection, Uniform, WeightNormalization)
 from ..experiments.parameters import Param
 from ..experiments.protocols import present
 from .cost import SynapticEvents
@@ -84,8 +84,6 @@ def _cell(c) -> LIF:
 def build(c: dict) -> Model:
     """The plastic network with ``n_start`` hidden neurons (uniform random input weights);
     with ``a_plus`` > 0 the input synapses also learn by STDP and normalisation."""
-    from .. import Uniform
-
     w0 = c["w_total"] / 64
     rules = [PairSTDP(a_plus=c["a_plus"], a_minus=c["a_minus"], tau_plus=c["tau_stdp"], tau_minus=c["tau_stdp"],
                       w_max=c["w_total"], weight_dependence="multiplicative"),
