@@ -6,7 +6,9 @@ update equations and sources (docs/comparison.md).
   (JAX + Optax), with connection masks (sparse budgets, lesions);
 * :mod:`.policy` -- a policy-gradient actor-critic for gymnasium tasks (JAX + Optax);
 * :mod:`.ase` -- Barto, Sutton & Anderson's ASE/ACE pole balancer (NumPy);
-* :mod:`.neuroevolution` -- NEAT through neat-python.
+* :mod:`.neuroevolution` -- NEAT through neat-python;
+* :mod:`.continual` -- class-incremental MLPs (JAX + Optax): sequential fine-tuning,
+  EWC, SI, experience replay, joint training; nearest class mean on hidden features.
 
 JAX, Optax and neat-python are the optional extra ``neuroplastic[compare]``; a
 module that needs a missing one raises :class:`~neuroplastic.errors.MissingExtra`
