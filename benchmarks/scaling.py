@@ -335,7 +335,7 @@ def figure(rows, path) -> None:
         s = sorted((r for r in rows if "error" not in r and (r["sim"], r["k"], r["stdp"]) == key), key=lambda r: r["n"])
         syn = [r["synapses"] * r["rate_hz"] for r in s]
         style = dict(color=colours.get(key[0], "k"), linestyle="-" if key[2] else "--",
-                     marker="o" if key[1] >= 1000 else "s", label=f"{key[0]} k={key[1]}{' STDP' if key[2] else ''}")
+                     marker={10: "^", 100: "s"}.get(key[1], "o"), label=f"{key[0]} k={key[1]}{' STDP' if key[2] else ''}")
         ax.loglog(syn, [r["cpu_s_per_bio_s"] for r in s], **style)
         bx.loglog([r["synapses"] for r in s], [r["peak_mb"] for r in s], **style)
     x = [r["synapses"] * r["rate_hz"] for r in rows if "error" not in r]
@@ -368,17 +368,22 @@ def main(argv=None) -> list:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=str(HERE / "scaling"), help="prefix of the .json, .md and .png written")
+    ap.add_argument("--replot", action="store_true", help="only rewrite <out>.md and .png from <out>.json")
     ap.add_argument("--append", action="store_true",
                     help="keep the points of an earlier <out>.json (a new point replaces the same one)")
     args = ap.parse_args(argv)
     if args.point:
         print(json.dumps(point(**json.loads(args.point))), flush=True)
         return []
+    if args.replot:
+        old = json.loads(Path(args.out + ".json").read_text())
+        _write_outputs(args.out, old["points"], old["_meta"])
+        return old["points"]
     sizes = [int(x) for x in args.sizes.split(",")]
     rows = sweep(args.sims.split(","), [int(x) for x in args.k.split(",")],
                  [bool(int(x)) for x in args.stdp.split(",")], sizes, args.bio_ms, args.point_budget,
                  args.mem_gb, args.seed, args.threads)
-    from neuroplastic.io import atomic_write_json, atomic_write_text
+    from neuroplastic.io import atomic_write_json
 
     meta = [dict(vars(args), date=time.strftime("%Y-%m-%d %H:%M:%S"), load=os.getloadavg())]
     if args.append and Path(args.out + ".json").exists():
@@ -388,12 +393,19 @@ def main(argv=None) -> list:
         rows = [r for r in old["points"] if ident(r) not in new] + rows
         meta = old["_meta"] + meta
     atomic_write_json(args.out + ".json", {"_meta": meta, "points": rows})
+    _write_outputs(args.out, rows, meta)
+    return rows
+
+
+def _write_outputs(out: str, rows: list, meta: list) -> None:
+    """The markdown table and the figure of ``rows``."""
+    from neuroplastic.io import atomic_write_text
+
     md = table(rows)
     runs = "; ".join(f"{m['date']} load {m['load'][0]:.1f}: {m['sims']} k={m['k']} sizes {m['sizes']}" for m in meta)
-    atomic_write_text(args.out + ".md", f"# Scaling\n\nWritten by `benchmarks/scaling.py` ({runs}).\n\n{md}")
-    figure(rows, args.out + ".png")
+    atomic_write_text(out + ".md", f"# Scaling\n\nWritten by `benchmarks/scaling.py` ({runs}).\n\n{md}")
+    figure(rows, out + ".png")
     print(md)
-    return rows
 
 
 if __name__ == "__main__":
