@@ -5,6 +5,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BENCH_VENV ?= .venv-bench
 BPY := $(BENCH_VENV)/bin/python
+# Arguments of benchmarks/run.py, e.g. BENCH_ARGS="--duration-scale 0.1 --no-extras"
+# (peers single-threaded and with --threads 2: columns brian2, brian2_2t, nest, nest_2t).
+BENCH_ARGS ?=
 # Compiled kernels are cached here (numba machine code beside generated loops).
 export NEUROPLASTIC_CACHE_DIR ?= $(CURDIR)/.cache/kernels
 # Tests run on every core (pytest-xdist; kernels compile once into the shared cache).
@@ -13,13 +16,14 @@ export NEUROPLASTIC_CACHE_DIR ?= $(CURDIR)/.cache/kernels
 # 1,051 s of tests).
 PYTEST_ARGS ?= -n auto --dist worksteal
 
-.PHONY: demo test test-quick bench install install-test clean help
+.PHONY: demo test test-quick bench bench-scaling install install-test clean help
 
 help:
 	@echo "make demo        set up .venv and run the demonstration experiment (writes runs/...)"
 	@echo "make test        set up .venv with test extras and run the whole test suite"
 	@echo "make test-quick  the same without the slow reproductions (-m 'not slow')"
-	@echo "make bench       set up .venv-bench (with Brian2) and run the benchmarks"
+	@echo "make bench       set up .venv-bench (with Brian2 and NEST) and run the benchmarks"
+	@echo "make bench-scaling  the scaling benchmark (10^3 to 10^6 neurons; see benchmarks/scaling.py)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +57,10 @@ $(BENCH_VENV)/.installed: pyproject.toml benchmarks/requirements-bench.txt
 	touch $@
 
 bench: $(BENCH_VENV)/.installed
-	$(BPY) benchmarks/run.py
+	$(BPY) benchmarks/run.py $(BENCH_ARGS)
+
+bench-scaling: $(BENCH_VENV)/.installed
+	$(BPY) benchmarks/scaling.py $(SCALING_ARGS)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .cache runs benchmarks/build .pytest_cache

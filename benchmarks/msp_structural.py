@@ -44,11 +44,28 @@ the experiment's SpikeMonitor, used for the mean rate):
 Run: ``python benchmarks/msp_structural.py [--duration 10000] [--start grown]
 [--seed 1] [--n-exc 8000 --n-inh 2000]``; writes
 ``benchmarks/msp_structural.json``. Measured numbers: ``benchmarks/MEASURED.md``.
+
+Growth with the network size (``--scaling 1000,3000,10000 [--duration 300]``, writes
+``benchmarks/msp_scaling.json``): wall time per biological second of the same network
+(80 % E, from the empty start, 100 ms updates, compilation excluded) in three variants,
+which separate the structural rules from the Poisson background:
+
+* ``msp``: as above;
+* ``no_updates``: the same network with ``element_period = update_interval`` longer than
+  the run (the structural rules never run; background, calcium and the empty projections
+  stay);
+* ``bg4``: MSP with the same 10 kHz background per neuron carried by 4 inputs of 2.5 kHz
+  (``bg_sources = 4``) instead of 20 of 500 Hz (statistically different background:
+  Bernoulli p = 0.25 per step; used only to locate the cost).
+
+``s_per_bio_s`` (wall) and ``cpu_s_per_bio_s`` (thread CPU time, the one to compare on a
+shared machine); ``ns_per_bg_spike`` = CPU time / background spikes (n x 10 kHz x duration).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -146,6 +163,36 @@ def measure(duration_ms: float = 10_000.0, start: str = "grown", seed: int = 1,
     }
 
 
+def scaling(sizes, duration_ms: float = 300.0, seed: int = 1) -> list:
+    """Seconds per biological second of the msp-growth network at each size, three variants."""
+    from neuroplastic import Network
+    from neuroplastic.experiments import get
+    from neuroplastic.experiments.msp_growth import build
+
+    rows = []
+    never = 10.0 * duration_ms + 1000.0
+    variants = {"msp": {}, "no_updates": {"element_period": never, "update_interval": never},
+                "bg4": {"bg_sources": 4}}
+    for n in sizes:
+        for name, extra in variants.items():
+            over = {"n_exc": int(0.8 * n), "n_inh": n - int(0.8 * n), "element_period": 100.0,
+                    "update_interval": 100.0, **extra}
+            c = get("msp-growth").resolve(over, "full")
+            net = Network(build(c), seed=seed)
+            net.run(c["dt"])
+            net.reset()
+            t0, c0 = time.perf_counter(), time.thread_time()
+            net.run(float(duration_ms))
+            wall, cpu = time.perf_counter() - t0, time.thread_time() - c0
+            per_s, cpu_per_s = wall / (duration_ms * 1e-3), cpu / (duration_ms * 1e-3)
+            rows.append({"n": n, "variant": name, "bg_sources": int(c["bg_sources"]), "s_per_bio_s": per_s,
+                         "cpu_s_per_bio_s": cpu_per_s, "ns_per_bg_spike": 1e9 * cpu_per_s / (n * c["bg_rate"]),
+                         "spikes": int(len(net.spikes("neurons")[0]))})
+            print(f"n={n:>6} {name:<10} {per_s:8.3f} s per biological s (CPU {cpu_per_s:.3f} s), "
+                  f"{rows[-1]['ns_per_bg_spike']:6.1f} ns (CPU) per background spike", flush=True)
+    return rows
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=float, default=10_000.0, help="biological ms")
@@ -153,16 +200,23 @@ def main(argv=None) -> dict:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--n-exc", type=int, default=8000)
     ap.add_argument("--n-inh", type=int, default=2000)
-    ap.add_argument("--out", default=str(HERE / "msp_structural.json"))
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--scaling", default=None, help="sizes (neurons), e.g. 1000,3000,10000")
     args = ap.parse_args(argv)
+    from neuroplastic.io import atomic_write_json
+    if args.scaling:
+        duration = args.duration if args.duration != 10_000.0 else 300.0
+        rows = scaling([int(x) for x in args.scaling.split(",")], duration, args.seed)
+        atomic_write_json(args.out or HERE / "msp_scaling.json",
+                          {"duration_ms": duration, "load": os.getloadavg(), "rows": rows})
+        return {"passed": True, "rows": rows}
     r = measure(args.duration, args.start, args.seed, args.n_exc, args.n_inh)
     print(json.dumps(r, indent=2))
     print(f"MSP structural updates: {100 * r['fraction']:.2f} % of the run time "
           f"({r['structural_s']:.2f} s of {r['run_s']:.1f} s, {r['ms_per_update']:.2f} ms per 100 ms update; "
           f"with chunk overhead {100 * r['fraction_with_chunking']:.2f} %) -> "
           f"{'PASS' if r['passed'] else 'FAIL'} (limit {100 * LIMIT:g} %)")
-    from neuroplastic.io import atomic_write_json
-    atomic_write_json(args.out, r)
+    atomic_write_json(args.out or HERE / "msp_structural.json", r)
     return r
 
 

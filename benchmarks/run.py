@@ -2,15 +2,23 @@
 
 Prints wall times and ratios, and writes ``benchmarks/results.json``: one entry per
 workload (``W1``, ``W2``, ``W3``) with each simulator's seconds and
-``speedup_vs_brian2`` = Brian2 simulation seconds / neuroplastic simulation seconds.
+``speedup_vs_<peer>`` = the peer's simulation seconds / neuroplastic simulation seconds.
 Simulation time excludes building and compiling; total time includes them.
 
+Peers: Brian2 (C++ standalone) and NEST, each single-threaded (``brian2``, ``nest``)
+and with ``--threads`` threads (``brian2_2t``: OpenMP; ``nest_2t``: NEST's
+``local_num_threads``; ``--threads 1`` leaves these columns out).
+
 Usage: ``python benchmarks/run.py [--only W1,W3] [--seed N] [--duration-scale 0.1]
-[--no-peers] [--workloads-only]`` (``make bench`` runs it in its own environment with Brian2 installed).
+[--no-peers] [--threads 2] [--no-extras] [--workloads-only]`` (``make bench`` runs it in its own
+environment with Brian2 and NEST installed; ``--no-extras`` skips the compile-time,
+stability, MSP and one-hour measurements that follow the workloads;
+``--workloads-only`` runs W1-W3 and writes nothing).
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import platform
 import sys
@@ -25,14 +33,19 @@ import neuroplastic_workloads as ours  # noqa: E402
 from specs import WORKLOADS as SPECS  # noqa: E402
 
 
-def _peers() -> dict:
-    """Peer simulators that import here: name -> module with run_w1/run_w2/run_w3."""
+def _peers(threads: int = 2) -> dict:
+    """Peer simulators that import here: column name -> {workload key: runner};
+    each peer once single-threaded and, if ``threads`` > 1, once more with
+    ``threads`` threads (column ``<peer>_<threads>t``)."""
     found = {}
     for name, module in (("brian2", "brian2_workloads"), ("nest", "nest_workloads")):
         try:
-            found[name] = __import__(module)
+            mod = __import__(module)
         except Exception as err:  # a peer that is not installed is reported, not fatal
             print(f"[bench] {name} unavailable: {type(err).__name__}: {err}", file=sys.stderr)
+            continue
+        for n, column in ((1, name), (threads, f"{name}_{threads}t"))[:2 if threads > 1 else 1]:
+            found[column] = {key: functools.partial(mod.RUNNERS[key], threads=n) for key in mod.RUNNERS}
     return found
 
 
@@ -45,8 +58,8 @@ def _run_one(fn, seed, duration):
         return {"error": f"{type(err).__name__}: {err}"}
 
 
-def run(only, seed, scale, with_peers) -> dict:
-    peers = _peers() if with_peers else {}
+def run(only, seed, scale, with_peers, threads=2) -> dict:
+    peers = _peers(threads) if with_peers else {}
     results = {"_meta": {"python": platform.python_version(), "machine": platform.machine(),
                          "processor": platform.processor(), "seed": seed, "duration_scale": scale,
                          "date": time.strftime("%Y-%m-%d %H:%M:%S")}}
@@ -55,9 +68,9 @@ def run(only, seed, scale, with_peers) -> dict:
         fn_name = f"run_{key.lower()}"
         entry = {"workload": SPECS[key]["name"], "duration_ms": duration or SPECS[key]["duration_ms"]}
         entry["neuroplastic"] = _run_one(getattr(ours, fn_name), seed, duration)
-        for name, mod in peers.items():
-            if hasattr(mod, fn_name):
-                entry[name] = _run_one(getattr(mod, fn_name), seed, duration)
+        for name, runners in peers.items():
+            if key in runners:
+                entry[name] = _run_one(runners[key], seed, duration)
         ours_sim = entry["neuroplastic"].get("sim_seconds")
         for name in peers:
             peer_sim = entry.get(name, {}).get("sim_seconds")
@@ -71,13 +84,13 @@ def run(only, seed, scale, with_peers) -> dict:
 
 def _print_entry(key, entry, peers):
     print(f"\n{key} {entry['workload']} ({entry['duration_ms'] / 1000:g} s biological)")
-    print(f"  {'simulator':<13}{'sim s':>10}{'total s':>10}{'rate Hz':>10}{'sim CPU s':>11}")
+    print(f"  {'simulator':<15}{'sim s':>10}{'total s':>10}{'rate Hz':>10}{'sim CPU s':>11}")
     for name in ["neuroplastic", *peers]:
         r = entry.get(name, {})
         if "error" in r:
-            print(f"  {name:<13} error: {r['error']}")
+            print(f"  {name:<15} error: {r['error']}")
         elif r:
-            print(f"  {name:<13}{r['sim_seconds']:>10.3f}{r['total_seconds']:>10.3f}"
+            print(f"  {name:<15}{r['sim_seconds']:>10.3f}{r['total_seconds']:>10.3f}"
                   f"{r.get('mean_rate_hz', float('nan')):>10.2f}{r.get('sim_cpu_seconds', float('nan')):>11.3f}")
     for name in peers:
         if f"speedup_vs_{name}" in entry:
@@ -91,13 +104,24 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--duration-scale", type=float, default=1.0)
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--threads", type=int, default=2, help="threads of the peers' multi-threaded columns")
+    ap.add_argument("--no-extras", action="store_true", help="only the workloads W1-W3")
     ap.add_argument("--workloads-only", action="store_true",
                     help="W1-W3 only (no compile, stability, MSP and one-hour measurements); nothing is written")
     ap.add_argument("--out", default=str(HERE / "results.json"))
     args = ap.parse_args(argv)
-    results = run(args.only.split(","), args.seed, args.duration_scale, not args.no_peers)
+    results = run(args.only.split(","), args.seed, args.duration_scale, not args.no_peers, args.threads)
     if args.workloads_only:
         return results
+    if not args.no_extras:
+        _extras(results)
+    from neuroplastic.io import atomic_write_json
+    atomic_write_json(args.out, results)
+    print(f"\nwrote {args.out}")
+
+
+def _extras(results: dict) -> None:
+    """Compile time, stability cost, MSP structural cost, one biological hour."""
     from compile_time import measure
     results["compile"] = measure()
     print("\ncompile:", json.dumps(results["compile"]))
@@ -115,9 +139,6 @@ def main(argv=None):
     results["izhikevich_hour"] = hour
     print(f"\nizhikevich2007, one biological hour: {hour['sim_wall_s']:.1f} s of simulation "
           f"(limit {hour['limit_s']:g} s)")
-    from neuroplastic.io import atomic_write_json
-    atomic_write_json(args.out, results)
-    print(f"\nwrote {args.out}")
 
 
 if __name__ == "__main__":

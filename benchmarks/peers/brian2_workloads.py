@@ -2,12 +2,14 @@
 
 Every model is built from the constants in ``benchmarks/specs.py`` (units:
 ms, mV, nS, pF, pA, Hz) and run with Brian2's ``cpp_standalone`` device,
-single-threaded (``prefs.devices.cpp_standalone.openmp_threads = 0``, i.e. no
-OpenMP), because neuroplastic runs single-threaded.
+single-threaded by default (``prefs.devices.cpp_standalone.openmp_threads = 0``,
+i.e. no OpenMP); ``threads=N`` (N > 1) builds with N OpenMP threads, the
+multi-threaded column of ``make bench``.
 
 The three ``run_w*`` functions can be called one after the other in one
 process: each starts with ``device.reinit()`` + ``set_device(...)`` and builds
-into its own directory ``benchmarks/build/brian2_<name>``.
+into its own directory ``benchmarks/build/brian2_<name>`` (``..._<N>t`` with
+N threads).
 
 Timing (both in seconds of wall-clock time):
 
@@ -68,18 +70,19 @@ w = clip(w + apre, w_min, w_max)
 """
 
 
-def _fresh_device(name: str, seed: int, dt_ms: float) -> Path:
-    """Reset Brian2's standalone device for a new, independent build.
+def _fresh_device(name: str, seed: int, dt_ms: float, threads: int = 1) -> Path:
+    """Reset Brian2's standalone device for a new, independent build with
+    ``threads`` OpenMP threads (1: no OpenMP).
 
-    Returns the build directory ``benchmarks/build/brian2_<name>``.
+    Returns the build directory ``benchmarks/build/brian2_<name>[_<N>t]``.
     """
     set_device("cpp_standalone", build_on_run=False)
     device.reinit()  # forget objects/arrays of a previous workload
     device.activate(build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = 0  # single-threaded
+    prefs.devices.cpp_standalone.openmp_threads = threads if threads > 1 else 0
     defaultclock.dt = dt_ms * ms
     b2.seed(seed)
-    build_dir = BUILD_ROOT / f"brian2_{name}"
+    build_dir = BUILD_ROOT / (f"brian2_{name}" + (f"_{threads}t" if threads > 1 else ""))
     build_dir.mkdir(parents=True, exist_ok=True)
     return build_dir
 
@@ -152,12 +155,12 @@ def _stdp_namespace(stdp: dict) -> dict:
     }
 
 
-def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
+def run_w1(seed: int = 1, duration_ms: float | None = None, threads: int = 1) -> dict:
     """W1 COBA (4000 LIF, p=0.02); returns timings (s) and rates (Hz)."""
     spec = specs.W1_COBA
     dur = spec["duration_ms"] if duration_ms is None else duration_ms
     t0 = time.perf_counter()
-    build_dir = _fresh_device("w1_coba", seed, spec["dt_ms"])
+    build_dir = _fresh_device("w1_coba", seed, spec["dt_ms"], threads)
     n_e, n_i = spec["n_exc"], spec["n_inh"]
     p = spec["connectivity"]["p"]
     pop = _lif_group(n_e + n_i, spec, "coba")
@@ -173,16 +176,16 @@ def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
     out["exc_rate_hz"] = float(np.sum(i < n_e) / n_e / (dur / 1000.0))
     out["inh_rate_hz"] = float(np.sum(i >= n_e) / n_i / (dur / 1000.0))
     out["n_synapses"] = int(len(ce)) + int(len(ci))
-    out.update(_timings(t0))
+    out.update(_timings(t0), threads=threads)
     return out
 
 
-def run_w2(seed: int = 1, duration_ms: float | None = None) -> dict:
+def run_w2(seed: int = 1, duration_ms: float | None = None, threads: int = 1) -> dict:
     """W2 Song2000 (1000 Poisson -> 1 LIF with STDP); timings, rate, weights."""
     spec = specs.W2_SONG2000
     dur = spec["duration_ms"] if duration_ms is None else duration_ms
     t0 = time.perf_counter()
-    build_dir = _fresh_device("w2_song2000", seed, spec["dt_ms"])
+    build_dir = _fresh_device("w2_song2000", seed, spec["dt_ms"], threads)
     inputs = PoissonGroup(spec["n_inputs"], rates=spec["input_rate_hz"] * b2.Hz,
                           name="song_inputs")
     post = _lif_group(spec["n_out"], spec, "song_neuron")
@@ -198,16 +201,16 @@ def run_w2(seed: int = 1, duration_ms: float | None = None) -> dict:
     out = {"workload": "W2", "duration_ms": dur, "seed": seed}
     out.update(rate_summary(np.asarray(mon.t / ms), spec["n_out"], dur))
     out.update(weight_summary(np.asarray(syn.w / nS), stdp["w_max_nS"]))
-    out.update(_timings(t0))
+    out.update(_timings(t0), threads=threads)
     return out
 
 
-def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
+def run_w3(seed: int = 1, duration_ms: float | None = None, threads: int = 1) -> dict:
     """W3 EI network (10k+2.5k LIF) with pair STDP on E->E; timings, rates, weights."""
     spec = specs.W3_EI_STDP
     dur = spec["duration_ms"] if duration_ms is None else duration_ms
     t0 = time.perf_counter()
-    build_dir = _fresh_device("w3_ei_stdp", seed, spec["dt_ms"])
+    build_dir = _fresh_device("w3_ei_stdp", seed, spec["dt_ms"], threads)
     n_e, n_i = spec["n_exc"], spec["n_inh"]
     p = spec["connectivity"]["p"]
     exc = _lif_group(n_e, spec, "ei_exc")
@@ -234,7 +237,7 @@ def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
     out["pop_rate_cv"] = re["pop_rate_cv"]  # of the excitatory population
     out.update(weight_summary(np.asarray(ee.w / nS), stdp["w_max_nS"]))
     out["n_synapses"] = int(len(ee) + len(ei) + len(ie) + len(ii))
-    out.update(_timings(t0))
+    out.update(_timings(t0), threads=threads)
     return out
 
 

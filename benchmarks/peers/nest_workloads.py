@@ -15,7 +15,10 @@ Differences from Brian2/neuroplastic to keep in mind when comparing numbers:
 and NEST needs a delay >= dt, so every synapse has delay = dt (0.1 ms), which
 matches Brian2's zero-delay schedule (a spike of step n acts from step n+1).
 
-Single-threaded: ``local_num_threads = 1``.  ``sim_seconds`` is the wall time
+Single-threaded by default (``local_num_threads = 1``); ``threads=N`` runs
+with N threads (NEST's OpenMP build), the multi-threaded column of ``make bench``.
+With more than one thread NEST draws per-thread random streams, so the spikes
+differ from the one-thread run (same statistics).  ``sim_seconds`` is the wall time
 of ``nest.Simulate`` only; ``total_seconds`` covers ResetKernel, node creation,
 connection, simulation and reading results back.
 """
@@ -34,14 +37,14 @@ import specs  # noqa: E402  (benchmarks/specs.py)
 from activity import rate_summary, weight_summary  # noqa: E402
 
 
-def _reset(seed: int, dt_ms: float) -> None:
-    """Fresh NEST kernel: one thread, resolution dt (ms), RNG seed."""
+def _reset(seed: int, dt_ms: float, threads: int = 1) -> None:
+    """Fresh NEST kernel: ``threads`` threads, resolution dt (ms), RNG seed."""
     nest.ResetKernel()
     try:  # NEST >= 3.9 spelling; older versions only have set_verbosity
         nest.verbosity = nest.VerbosityLevel.ERROR
     except AttributeError:
         nest.set_verbosity("M_ERROR")
-    nest.SetKernelStatus({"local_num_threads": 1, "resolution": dt_ms,
+    nest.SetKernelStatus({"local_num_threads": int(threads), "resolution": dt_ms,
                           "rng_seed": int(seed), "print_time": False})
 
 
@@ -99,12 +102,12 @@ def _simulate(dur: float) -> float:
     return time.perf_counter() - t
 
 
-def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
+def run_w1(seed: int = 1, duration_ms: float | None = None, threads: int = 1) -> dict:
     """W1 COBA in NEST; timings (s) and rates (Hz)."""
     spec = specs.W1_COBA
     dur = spec["duration_ms"] if duration_ms is None else duration_ms
     t0 = time.perf_counter()
-    _reset(seed, spec["dt_ms"])
+    _reset(seed, spec["dt_ms"], threads)
     n_e, n_i, p, dt = spec["n_exc"], spec["n_inh"], spec["connectivity"]["p"], spec["dt_ms"]
     pop = _lif(n_e + n_i, spec)
     _static(pop[:n_e], pop, spec["w_exc_nS"], p, dt, inhibitory=False)
@@ -117,15 +120,16 @@ def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
     out.update(rate_summary(np.asarray(ev["times"]), n_e + n_i, dur))
     out["n_synapses"] = int(nest.num_connections) - (n_e + n_i)  # minus recorder
     out["sim_seconds"], out["total_seconds"] = sim, time.perf_counter() - t0
+    out["threads"] = threads
     return out
 
 
-def run_w2(seed: int = 1, duration_ms: float | None = None) -> dict:
+def run_w2(seed: int = 1, duration_ms: float | None = None, threads: int = 1) -> dict:
     """W2 Song2000 in NEST (Poisson -> parrots -> 1 neuron via STDP)."""
     spec = specs.W2_SONG2000
     dur = spec["duration_ms"] if duration_ms is None else duration_ms
     t0 = time.perf_counter()
-    _reset(seed, spec["dt_ms"])
+    _reset(seed, spec["dt_ms"], threads)
     gen = nest.Create("poisson_generator", params={"rate": spec["input_rate_hz"]})
     parrots = nest.Create("parrot_neuron", spec["n_inputs"])
     nest.Connect(gen, parrots)  # each parrot gets an independent train
@@ -142,15 +146,16 @@ def run_w2(seed: int = 1, duration_ms: float | None = None) -> dict:
     w = np.asarray(nest.GetConnections(parrots, post).get("weight"))
     out.update(weight_summary(w, spec["stdp"]["w_max_nS"]))
     out["sim_seconds"], out["total_seconds"] = sim, time.perf_counter() - t0
+    out["threads"] = threads
     return out
 
 
-def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
+def run_w3(seed: int = 1, duration_ms: float | None = None, threads: int = 1) -> dict:
     """W3 EI network with E->E STDP in NEST; timings, rates, E->E weights."""
     spec = specs.W3_EI_STDP
     dur = spec["duration_ms"] if duration_ms is None else duration_ms
     t0 = time.perf_counter()
-    _reset(seed, spec["dt_ms"])
+    _reset(seed, spec["dt_ms"], threads)
     n_e, n_i, p, dt = spec["n_exc"], spec["n_inh"], spec["connectivity"]["p"], spec["dt_ms"]
     exc, inh = _lif(n_e, spec), _lif(n_i, spec)
     model = _stdp_model("stdp_w3", spec["stdp_ee"])
@@ -174,6 +179,7 @@ def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
     out.update(weight_summary(w, spec["stdp_ee"]["w_max_nS"]))
     out["n_synapses"] = int(nest.num_connections) - (n_e + n_i)  # minus recorders
     out["sim_seconds"], out["total_seconds"] = sim, time.perf_counter() - t0
+    out["threads"] = threads
     return out
 
 
