@@ -1,0 +1,81 @@
+"""The ``spiking`` contender of ``diehl-cook``: learn without labels, freeze, label, test.
+
+1. Build the learning network (compare/_diehl_network.py) and show it the
+   training images ``epochs`` times (compare/_diehl_protocol.py), plasticity on.
+2. Copy it frozen (learned weights and thresholds, no rules) and show it the
+   first ``n_label`` training images: their labels give each neuron a class
+   (compare/_diehl_labels.py).
+3. Show the frozen copy the test images and classify them.
+
+A progress bar (examples seen, running accuracy, examples per second) is shown
+when standard output is a terminal. The running accuracy of the learning
+curve reads the training labels for display only; learning never sees them.
+"""
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+
+import numpy as np
+
+from ..errors import ModelWarning
+from .base import CONNECTIONS, COST, EXAMPLES, LABELLED, Outcome
+from .cost import SynapticEvents
+from ._diehl_labels import assign, classify, running_accuracy
+from ._diehl_network import build, build_frozen, learned_state
+from ._diehl_protocol import ExampleProgress, show_all
+from ._diehl_som import images
+
+__all__ = ["run_spiking", "learn", "evaluate"]
+
+
+def _quiet(fn, *args):
+    """Build without the ModelWarning 'v_thresh below v_reset': the LIF threshold is
+    -52 - theta0 mV and theta starts at theta0, so the effective threshold is -52 mV."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelWarning)
+        return fn(*args)
+
+
+def learn(c: dict, seed: int, x, y=None, progress: bool = False):
+    """The learning pass; returns (network, counts per presentation, tries, events, wall s)."""
+    net = _quiet(build, c, x.shape[1], seed)
+    stream = np.concatenate([x] * int(c["epochs"]))
+    labels = None if y is None else np.concatenate([y] * int(c["epochs"]))
+    meter = SynapticEvents(net)
+    t0 = time.perf_counter()
+    with ExampleProgress(progress, len(stream), "learning (no labels)") as bar:
+        counts, tries = show_all(net, stream, c, labels, bar, window=int(c["running_window"]))
+    wall = time.perf_counter() - t0
+    meter.update()
+    return net, counts, tries, meter.total, wall
+
+
+def evaluate(c: dict, seed: int, net, x_label, y_label, x_test, progress: bool = False):
+    """Frozen copy: label the neurons, classify the test images.
+    Returns (predictions, label counts, test counts, events)."""
+    frozen = _quiet(build_frozen, c, x_label.shape[1], learned_state(net), seed + 1)
+    meter = SynapticEvents(frozen)
+    with ExampleProgress(progress, len(x_label) + len(x_test), "labelling and testing (frozen)") as bar:
+        f_label, _ = show_all(frozen, x_label, c, bar=bar)
+        f_test, _ = show_all(frozen, x_test, c, bar=bar)
+    meter.update()
+    return classify(f_test, assign(f_label, y_label)), f_label, f_test, meter.total
+
+
+def run_spiking(c: dict, seed: int, progress: bool | None = None) -> Outcome:
+    """Outcome of the spiking contender for one seed (see module doc)."""
+    progress = sys.stdout.isatty() if progress is None else progress
+    x_tr, y_tr, x_te, y_te = images(c)
+    net, counts, tries, learn_events, wall = learn(c, seed, x_tr, y_tr, progress)
+    n_label = min(int(c["n_label"]), len(x_tr))
+    predicted, _, f_test, test_events = evaluate(c, seed, net, x_tr[:n_label], y_tr[:n_label], x_te, progress)
+    shown = len(counts)
+    curve = running_accuracy(counts, np.concatenate([y_tr] * int(c["epochs"])),
+                             min(int(c["running_window"]), max(1, shown // 2)))
+    return Outcome({"accuracy": float(np.mean(predicted == y_te)), COST: learn_events + test_events,
+                    EXAMPLES: tries, LABELLED: n_label, CONNECTIONS: x_tr.shape[1] * int(c["n_neurons"]),
+                    "spikes_per_example": float(f_test.sum(axis=1).mean()),
+                    "repeat_fraction": (tries - shown) / tries, "s_per_1000": 1000.0 * wall / tries},
+                   curve=curve)
