@@ -17,7 +17,8 @@ Projections:
   then scaled so each neuron's weights sum to ``w_total`` (78); delays
   U(0, ``delay_max``) ms; learned by Diehl & Cook's rule, which is
   :class:`~neuroplastic.TripletSTDP` with nearest-spike traces and
-  a2_plus = a3_minus = 0::
+  a2_plus = a3_minus = 0 (``stdp = "triplet"``), or the same rule written for
+  speed (``stdp = "diehl-cook"``, default; compare/_diehl_rule.py)::
 
       pre spike:  w -= nu_pre  * o1            (o1: post trace, tau 20 ms)
       post spike: w += nu_post * r1 * o2(t-)   (r1: pre trace, tau 20 ms;
@@ -49,6 +50,7 @@ import numpy as np
 
 from .. import (LIF, AdaptiveThreshold, AllToAll, Model, Network, OneToOne, Pairs, PoissonInput, Population,
                 Projection, TripletSTDP, Uniform, WeightNormalization)
+from ._diehl_rule import DiehlCookSTDP
 
 __all__ = ["build", "build_frozen", "initial_weights", "learned_state", "EXC_THRESHOLD", "W_INIT"]
 
@@ -66,7 +68,10 @@ def _inh_cell() -> LIF:
                synapse="conductance", tau_e=1.0, tau_i=2.0, e_e=0.0, e_i=-85.0)
 
 
-def _rule(c) -> TripletSTDP:
+def _rule(c):
+    if c["stdp"] == "diehl-cook":
+        return DiehlCookSTDP(nu_pre=c["nu_pre"], nu_post=c["nu_post"], tau_pre=c["tau_pre"],
+                             tau_post1=c["tau_post1"], tau_post2=c["tau_post2"])
     return TripletSTDP(tau_plus=c["tau_pre"], tau_minus=c["tau_post1"], tau_x=c["tau_pre"], tau_y=c["tau_post2"],
                        a2_plus=0.0, a3_plus=c["nu_post"], a2_minus=c["nu_pre"], a3_minus=0.0, pairing="nearest")
 

@@ -60,10 +60,10 @@ def show_all(net, images, c, labels=None, bar=None, window: int = 0) -> tuple[np
 
 
 class ExampleProgress:
-    """A rich progress bar over examples (``enabled=False``: silent)."""
+    """A rich progress bar over examples (``enabled=False``: silent; ``console``: a rich Console)."""
 
-    def __init__(self, enabled: bool, total: int, label: str):
-        self.enabled, self.total, self.label = enabled, total, label
+    def __init__(self, enabled: bool, total: int, label: str, console=None):
+        self.enabled, self.total, self.label, self.console = enabled, total, label, console
         self._bar = None
         self._accuracy = "running accuracy: -"
 
@@ -74,7 +74,7 @@ class ExampleProgress:
 
             self._bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("examples"), TextColumn("{task.fields[acc]}"), TimeElapsedColumn(),
-                                 TextColumn("{task.fields[speed]}"))
+                                 TextColumn("{task.fields[speed]}"), console=self.console)
             self._bar.start()
             self._task = self._bar.add_task(self.label, total=self.total, acc=self._accuracy, speed="")
         return self

@@ -64,18 +64,43 @@ def evaluate(c: dict, seed: int, net, x_label, y_label, x_test, progress: bool =
     return classify(f_test, assign(f_label, y_label)), f_label, f_test, meter.total
 
 
+def fields_figure(net, n_neurons: int, assignment=None):
+    """Input weights of every excitatory neuron as an image tile (its class above it)."""
+    from matplotlib.figure import Figure
+
+    pre, post = net.synapses("input")
+    n_in = int(pre.max()) + 1
+    side = int(round(n_in ** 0.5))
+    rf = np.zeros((n_neurons, n_in))
+    rf[post, pre] = net.weights("input")
+    cols = int(np.ceil(np.sqrt(n_neurons)))
+    rows = int(np.ceil(n_neurons / cols))
+    fig = Figure(figsize=(1.0 + 0.8 * cols, 1.0 + 0.9 * rows), layout="constrained")
+    for j, ax in enumerate(fig.subplots(rows, cols, squeeze=False).ravel()):
+        ax.set_axis_off()
+        if j < n_neurons:
+            ax.imshow(rf[j].reshape(side, side), cmap="hot_r", interpolation="nearest")
+            if assignment is not None:
+                ax.set_title(str(assignment[j]) if assignment[j] >= 0 else "-", fontsize="x-small")
+    fig.suptitle("Learned input weights of the excitatory neurons (title: the class each was given)",
+                 fontsize="medium")
+    return fig
+
+
 def run_spiking(c: dict, seed: int, progress: bool | None = None) -> Outcome:
     """Outcome of the spiking contender for one seed (see module doc)."""
     progress = sys.stdout.isatty() if progress is None else progress
     x_tr, y_tr, x_te, y_te = images(c)
     net, counts, tries, learn_events, wall = learn(c, seed, x_tr, y_tr, progress)
     n_label = min(int(c["n_label"]), len(x_tr))
-    predicted, _, f_test, test_events = evaluate(c, seed, net, x_tr[:n_label], y_tr[:n_label], x_te, progress)
-    shown = len(counts)
+    predicted, f_label, f_test, test_events = evaluate(c, seed, net, x_tr[:n_label], y_tr[:n_label], x_te,
+                                                       progress)
+    shown, n = len(counts), int(c["n_neurons"])
+    figure = fields_figure(net, n, assign(f_label, y_tr[:n_label]))
     curve = running_accuracy(counts, np.concatenate([y_tr] * int(c["epochs"])),
                              min(int(c["running_window"]), max(1, shown // 2)))
     return Outcome({"accuracy": float(np.mean(predicted == y_te)), COST: learn_events + test_events,
-                    EXAMPLES: tries, LABELLED: n_label, CONNECTIONS: x_tr.shape[1] * int(c["n_neurons"]),
+                    EXAMPLES: tries, LABELLED: n_label, CONNECTIONS: x_tr.shape[1] * n,
                     "spikes_per_example": float(f_test.sum(axis=1).mean()),
                     "repeat_fraction": (tries - shown) / tries, "s_per_1000": 1000.0 * wall / tries},
-                   curve=curve)
+                   curve=curve, figures={"receptive_fields": figure})

@@ -85,6 +85,8 @@ PARAMETERS = dict(
     max_tries=Param(10, "presentations of one image at most", ge=1),
     w_total=Param(78.0, "summed input weight per excitatory neuron (normalisation)", "nS", gt=0),
     w_max=Param(1.0, "upper bound of an input weight", "nS", gt=0),
+    stdp=Param("diehl-cook", "the rule: Diehl & Cook's written for speed, or TripletSTDP with the same "
+               "parameters (the same weights to 1e-12 nS, slower)", choices=("diehl-cook", "triplet")),
     nu_pre=Param(1e-4, "depression per presynaptic spike x post trace", "nS", ge=0),
     nu_post=Param(1e-2, "potentiation per postsynaptic spike x pre trace x slow post trace", "nS", ge=0),
     tau_pre=Param(20.0, "presynaptic trace", "ms", gt=0),
