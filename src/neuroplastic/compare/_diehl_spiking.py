@@ -75,15 +75,14 @@ def fields_figure(net, n_neurons: int, assignment=None):
     rf[post, pre] = net.weights("input")
     cols = int(np.ceil(np.sqrt(n_neurons)))
     rows = int(np.ceil(n_neurons / cols))
-    fig = Figure(figsize=(1.0 + 0.8 * cols, 1.0 + 0.9 * rows), layout="constrained")
+    fig = Figure(figsize=(max(4.0, 1.0 + 0.8 * cols), 1.2 + 0.9 * rows), layout="constrained")
     for j, ax in enumerate(fig.subplots(rows, cols, squeeze=False).ravel()):
         ax.set_axis_off()
         if j < n_neurons:
             ax.imshow(rf[j].reshape(side, side), cmap="hot_r", interpolation="nearest")
             if assignment is not None:
                 ax.set_title(str(assignment[j]) if assignment[j] >= 0 else "-", fontsize="x-small")
-    fig.suptitle("Learned input weights of the excitatory neurons (title: the class each was given)",
-                 fontsize="medium")
+    fig.suptitle("Learned input weights per neuron\n(above each: the class it was given)", fontsize="medium")
     return fig
 
 

@@ -155,7 +155,8 @@ CONTENDERS = (
     Contender("spiking", "plastic", "Diehl & Cook (2015): LIF exc + inh, nearest-spike triplet STDP, weight "
               "normalisation, adaptive thresholds, lateral inhibition; no labels while learning",
               run_spiking, "synaptic events"),
-    Contender("som", "plastic", "Kohonen self-organizing map (minisom), as many units; no labels while learning",
+    Contender("som", "self-organizing", "Kohonen self-organizing map (minisom), as many units; no labels while "
+              "learning",
               _som, "multiply-accumulates", needs=("minisom",)),
     Contender("perceptron", "perceptron", "Rosenblatt's rule, one unit per class, every training label",
               _perceptron, "multiply-accumulates", needs=JAX),
