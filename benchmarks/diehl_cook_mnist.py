@@ -40,7 +40,6 @@ import time
 import numpy as np
 
 from neuroplastic.compare import get_task
-from neuroplastic.compare._diehl_labels import assign, classify
 from neuroplastic.compare._diehl_network import build, build_frozen, learned_state
 from neuroplastic.compare._diehl_protocol import show_all
 from neuroplastic.compare._diehl_som import images

@@ -6,7 +6,6 @@ import math
 import numpy as np
 import pytest
 
-import neuroplastic as npl
 from neuroplastic.compare import get_task
 from neuroplastic.compare._diehl_labels import assign, classify, running_accuracy
 from neuroplastic.compare._diehl_network import _rule, initial_weights
