@@ -43,6 +43,7 @@ FAMILIES = {
     "perceptron": "perceptron (single layer of threshold units)",
     "gradient": "artificial network trained by gradient descent",
     "evolution": "neuroevolution",
+    "self-organizing": "self-organizing map (unsupervised competitive learning, not spiking)",
 }
 
 

@@ -1,0 +1,110 @@
+"""diehl-cook: Diehl & Cook's rule on one synapse, label assignment, the show-brighter
+protocol, a small unsupervised network on the 8 x 8 digits, the Kohonen map, the task."""
+import io
+import math
+
+import numpy as np
+import pytest
+
+from neuroplastic.compare import get_task
+from neuroplastic.compare._diehl_labels import assign, classify, running_accuracy
+from neuroplastic.compare._diehl_network import _rule, initial_weights
+from neuroplastic.compare._diehl_protocol import ExampleProgress, show
+from neuroplastic.compare._diehl_som import grid, images
+from neuroplastic.compare._diehl_spiking import evaluate, learn
+from neuroplastic.errors import ValidationError
+
+pytest.importorskip("minisom")
+
+TASK = get_task("diehl-cook")
+SMALL = {"seeds": (0,), "n_train": 200, "n_test": 200, "n_label": 200, "epochs": 1, "n_neurons": 20}
+
+
+@pytest.mark.parametrize("stdp", ["diehl-cook", "triplet"])
+def test_rule_is_diehl_and_cooks_on_one_synapse(tiny_pairing, stdp):
+    """pre 10 ms, post 20 and 30 ms, pre 35 ms: the first post spike finds no slow post
+    trace (no change), the second adds nu_post r1 o2(t-), the last pre removes nu_pre o1;
+    the rule written for speed and TripletSTDP agree."""
+    c = TASK.resolve({"stdp": stdp}, scale="full")
+    net = tiny_pairing(_rule(c), [10.0, 35.0], [20.0, 30.0], w0=0.5)
+    net.run(40.0)
+    expected = 0.5 + 1e-2 * math.exp(-20 / 20) * math.exp(-10 / 40) - 1e-4 * math.exp(-5 / 20)
+    assert net.weights("p")[0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_neurons_take_the_class_they_answer_most_and_vote_by_mean():
+    r = np.array([[4, 0, 0, 1], [2, 0, 0, 1], [0, 3, 0, 0], [0, 1, 0, 0]], float)
+    a = assign(r, [0, 0, 1, 1])
+    assert a.tolist() == [0, 1, -1, 0]              # neuron 2 never answered: no class
+    # class 0: mean of neurons 0 and 3; class 1: neuron 1
+    assert classify([[1, 3, 9, 1], [6, 1, 0, 2], [0, 0, 5, 0]], a).tolist() == [1, 0, 0]
+    x, acc = running_accuracy(np.tile(np.eye(2), (3, 1)), [0, 1] * 3, 2)
+    assert x.tolist() == [4.0, 6.0] and acc.tolist() == [1.0, 1.0]
+
+
+@pytest.fixture(scope="module")
+def small():
+    c = TASK.resolve(SMALL, scale="reduced")
+    x, y, xt, yt = images(c)
+    net, counts, tries, events, _ = learn(c, 0, x, y)
+    return c, x, y, xt, yt, net, counts, tries, events
+
+
+def test_small_network_learns_the_digits_without_labels(small):
+    c, x, y, xt, yt, net, counts, tries, events = small
+    pre, post = net.synapses("input")
+    w = net.weights("input")
+    sums = np.bincount(post, weights=w, minlength=20)
+    assert sums == pytest.approx(np.full(20, c["w_total"]), rel=1e-9)     # normalised after every image
+    background = x.mean(axis=0) < 1 / 16
+    w0 = initial_weights(net, c, 0)
+    share, share0 = w[background[pre]].sum() / w.sum(), w0[background[pre]].sum() / w0.sum()
+    assert share < 0.85 * share0              # the weight leaves the pixels that (almost) never light up
+    # theta: theta0 and +theta_plus per spike, decayed by at most exp(-T / tau)
+    f = math.exp(-net.t / c["theta_tau"])
+    spikes = net.spike_totals("exc")
+    theta = net.state("exc", "theta")
+    assert np.all(theta >= f * (c["theta0"] + c["theta_plus"] * spikes) - 1e-9)
+    assert np.all(theta <= f * c["theta0"] + c["theta_plus"] * spikes + 1e-9)
+    assert tries >= len(x) and counts.shape == (len(x), 20) and events > 0
+    predicted, _, f_test, _ = evaluate(c, 0, net, x, y, xt)
+    assert f_test.sum(axis=1).min() >= 0 and np.mean(predicted == yt) >= 0.2     # chance: 0.1
+
+
+def test_a_silent_image_is_shown_brighter_until_max_tries(small):
+    c, x, *_, net = small[:6]
+    counts, tries = show(net, np.zeros(64), dict(c, max_tries=3))
+    assert tries == 3 and counts.sum() == 0
+    counts, tries = show(net, x[0], dict(c, min_spikes=0))
+    assert tries == 1
+
+
+def test_progress_bar_shows_examples_and_running_accuracy():
+    from rich.console import Console
+
+    out = io.StringIO()
+    with ExampleProgress(True, 4, "learning", console=Console(file=out, width=120, force_terminal=False)) as bar:
+        for acc in (None, 0.5, None, 0.75):
+            bar.advance(acc)
+    text = out.getvalue()
+    assert "4/4" in text and "running accuracy 0.750" in text
+
+
+def test_som_units_are_labelled_like_the_neurons():
+    c = TASK.resolve(dict(SMALL, n_train=400, n_label=400), scale="reduced")
+    o = TASK.contender("som").run(c, 0)
+    assert grid(50) == (5, 10) and grid(100) == (10, 10) and grid(7) == (1, 7)
+    assert o.metrics["accuracy"] >= 0.6
+    assert o.metrics["cost"] == 20 * 64 * (2 * 400 + 400 + 200)
+    assert o.metrics["labelled_examples"] == 400 and o.metrics["connections"] == 20 * 64
+
+
+def test_task_scales_and_errors():
+    full, reduced = TASK.resolve(scale="full"), TASK.resolve(scale="reduced")
+    assert (full["dataset"], full["n_neurons"], full["n_train"], full["dt"]) == ("mnist", 100, 60000, 0.5)
+    assert reduced["dataset"] == "digits" and len(reduced["seeds"]) >= 5
+    assert {(t.metric, t.low) for t in TASK.targets if "full" in t.scales} >= {("spiking.accuracy", 0.80)}
+    with pytest.raises(ValidationError, match="dataset"):
+        TASK.resolve({"dataset": "cifar"})
+    with pytest.raises(ValidationError, match="MNIST"):
+        images(dict(full, data_dir="/nonexistent/mnist"))
