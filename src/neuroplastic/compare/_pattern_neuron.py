@@ -1,11 +1,11 @@
 """The spiking contender of ``temporal-pattern``: one neuron with reduced
 nearest-neighbour STDP (Masquelier, Guyonneau & Thorpe 2008), and its scoring.
 
-The neuron is the paper's spike response model (compare/_srm.py: kernel-shaped
-EPSPs, tau_m = 10 ms, tau_s = 2.5 ms, threshold T = ``threshold`` = 500 in
-the paper's units, the EPSPs of input spikes before an output spike
-forgotten), the rule the paper's reduced nearest-neighbour STDP
-(compare/_reduced_stdp.py) with its parameters (a_plus = 2^-5,
+The neuron is the paper's spike response model (``neuroplastic.SRM``:
+kernel-shaped EPSPs, tau_m = 10 ms, tau_s = 2.5 ms, threshold T =
+``threshold`` = 500 in the paper's units, the EPSPs of input spikes before an
+output spike forgotten), the rule the paper's reduced nearest-neighbour STDP
+(``neuroplastic.ReducedNearestSTDP``) with its parameters (a_plus = 2^-5,
 a_minus = 0.85 a_plus, tau_plus = 16.8 ms, tau_minus = 33.7 ms), weights in
 [0, 1] starting at ``w_init`` = 0.475, dt = 0.1 ms.
 
@@ -20,15 +20,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._pattern_data import layout, stream
-from ._reduced_stdp import ReducedNearestSTDP
 
 __all__ = ["run_neuron", "score", "find_time"]
 
 
 def model(c: dict, index, times):
     """The neuron and its afferents, whose spikes (``index``, ``times`` ms) start the input."""
-    from .. import AllToAll, Model, Population, Projection, SpikeMonitor, SpikeTimes
-    from ._srm import SRM
+    from .. import SRM, AllToAll, Model, Population, Projection, ReducedNearestSTDP, SpikeMonitor, SpikeTimes
 
     m = Model(dt=0.1, max_rate=None)
     m.add(SpikeTimes("aff", int(c["n_aff"]), index, times))

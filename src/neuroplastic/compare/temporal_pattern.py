@@ -33,7 +33,7 @@ Cost: synaptic events for the neuron (every input spike reaches one synapse);
 multiply-accumulates of training at the largest n for the others.
 
 Deviations from the paper are listed in the module docs of the parts
-(_pattern_data, _pattern_neuron, _srm, _reduced_stdp).
+(_pattern_data, _pattern_neuron, model/srm.py, plasticity/reduced_stdp.py).
 """
 from __future__ import annotations
 
