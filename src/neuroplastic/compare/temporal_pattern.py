@@ -37,6 +37,8 @@ Deviations from the paper are listed in the module docs of the parts
 """
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 
 from ..experiments.base import Target
@@ -72,7 +74,7 @@ PARAMETERS = dict(
     mlp_epochs=Param(20, "passes over the labelled slots", ge=1),
 )
 DEFAULTS = defaults_of(PARAMETERS)
-REDUCED = dict(seeds=(1, 2, 3), duration_s=30.0, assess_s=10.0, label_grid=(10, 100), mlp_epochs=10)
+REDUCED = dict(seeds=(1, 2, 3), duration_s=45.0, assess_s=10.0, label_grid=(10, 100), mlp_epochs=10)
 
 
 def _neuron(c: dict, seed: int) -> Outcome:
@@ -83,6 +85,8 @@ def _neuron(c: dict, seed: int) -> Outcome:
     _, out = net.spikes("cell")
     end = score(c, out, lay, t_end - float(c["assess_s"]) * 1e3, t_end)
     w = net.weights("aff_cell")
+    del net
+    gc.collect()       # a network sits in reference cycles: free it now, not after the next seeds' (measured)
     n_pat = int(c["n_pattern"])
     slots = len(lay.slot_is_pattern)
     # learning curve: success in consecutive 5 s windows
@@ -193,7 +197,7 @@ TASK = register_task(Task(
     targets=(
         Target("spiking.success", 0.9, 1.0, "the pattern is found (hit > 98 %, no false alarm over the last "
                "150 s) in >= 90 % of the seeds", ("full",)),
-        Target("spiking.success", 0.66, 1.0, "reduced (the full neuron and input, 30 s, scored over the last 10 s): "
+        Target("spiking.success", 0.66, 1.0, "reduced (the full neuron and input, 45 s, scored over the last 10 s): "
                "found in >= 2 of 3 seeds", ("reduced",)),
         Target("spiking.labelled_examples", 0, 0, "the neuron uses no label"),
     ),
