@@ -53,8 +53,8 @@ PARAMETERS = dict(
     n_aff=Param(2000, "afferents", ge=2),
     n_pattern=Param(1000, "afferents taking part in the pattern", ge=1),
     rate=Param(64.0, "mean rate of an afferent (constant-rate input)", "Hz", gt=0),
-    variable_rate=Param(True, "the paper's variable rates (0..max_rate); false: a constant rate (cheaper to draw; "
-                        "the neuron found the pattern in 5 of 10 seeds against 9 of 10)"),
+    variable_rate=Param(True, "the paper's variable rates (0..max_rate); false: a constant rate (the neuron "
+                        "found the pattern in 5 of 10 seeds against 9 of 10, docs/comparison.md)"),
     max_rate=Param(90.0, "largest rate of the variable-rate input", "Hz", gt=0),
     noise_rate=Param(10.0, "noise on top of every afferent at all times", "Hz", ge=0),
     pattern_ms=Param(50.0, "pattern duration (and slot length)", "ms", gt=0, le=1000),
