@@ -6,9 +6,8 @@ import pytest
 import neuroplastic as npl
 from neuroplastic.cli import main
 from neuroplastic.compare import get_task, run_comparison
-from neuroplastic.compare._pattern_data import make_input, window_counts
-from neuroplastic.compare._reduced_stdp import ReducedNearestSTDP
-from neuroplastic.compare._srm import SRM
+from neuroplastic.compare._pattern_data import layout, make_input, window_counts
+from neuroplastic import SRM, ReducedNearestSTDP
 
 pytest.importorskip("jax")
 
@@ -56,8 +55,8 @@ def test_srm_epsp_and_after_potential_are_the_paper_kernels():
 
 
 def test_pattern_input_repeats_timing_at_equal_rates():
-    c = dict(get_task("temporal-pattern").resolve(scale="reduced"), jitter=0.0, duration_s=20.0, n_aff=200,
-             n_pattern=100)
+    c = dict(get_task("temporal-pattern").resolve(scale="reduced"), variable_rate=False, jitter=0.0,
+             duration_s=20.0, n_aff=200, n_pattern=100)
     inp = make_input(c, 0, 20e3)
     assert inp.slot_is_pattern.mean() == pytest.approx(0.25, abs=0.06)
     assert not np.any(inp.slot_is_pattern[1:] & inp.slot_is_pattern[:-1])
@@ -68,9 +67,9 @@ def test_pattern_input_repeats_timing_at_equal_rates():
     # equal rates: pattern and non-pattern afferents, in and out of the pattern (64 Hz)
     for block in (pat[:, :n_pat * 50], pat[:, n_pat * 50:], other[:, :n_pat * 50]):
         assert rate(block) == pytest.approx(64.0, rel=0.08)
-    # the pattern afferents' timing repeats (minus the 10 Hz noise), the others' does not
+    # the pattern afferents' timing repeats (every spike of the pattern, to the ms), the others' does not
     same = np.minimum(pat[0], pat[1])
-    assert same[:n_pat * 50].sum() / pat[0][:n_pat * 50].sum() > 0.8
+    assert same[:n_pat * 50].sum() >= len(layout(c, 0, 20e3).p_t) > 0.7 * pat[0][:n_pat * 50].sum()
     assert same[n_pat * 50:].sum() / pat[0][n_pat * 50:].sum() < 0.1
 
 
@@ -96,9 +95,9 @@ def test_temporal_pattern_reduced(tmp_path):
     assert all(r.passed for r in result.rows), [(r.metric, r.measured) for r in result.rows]
     m = result.flat()
     assert m["spiking.hit_rate"] > 0.98 and m["spiking.false_alarms"] == 0 and m["spiking.labelled_examples"] == 0
-    assert m["spiking.find_s"] <= 22.0 and m["spiking.w_pattern"] > 3 * m["spiking.w_other"]
-    assert m["logistic.labelled_examples"] == 100 and m["logistic.connections"] == 1000 * 10 * 2
-    assert m["perceptron.connections"] == 1000
+    assert m["spiking.find_s"] <= 20.0 and m["spiking.w_pattern"] > 3 * m["spiking.w_other"]
+    assert m["logistic.labelled_examples"] == 100 and m["logistic.connections"] == 2000 * 10 * 2
+    assert m["perceptron.connections"] == 2000
 
 
 def test_the_tasks_are_listed(capsys):

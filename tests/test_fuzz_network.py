@@ -112,6 +112,9 @@ def arguments(data, method):
         "lesion": lambda: (number(0.0, 1.0), *(x if data.draw(st.booleans()) else None for x in (neurons, proj))),
         "release": lambda: (name(data, "modulator"), number(-2.0, 2.0)),
         "modulator": lambda: (name(data, "modulator"),),
+        "add_spikes": lambda: (name(data, "population", ["st"]),
+                               pick(data, (4, st.lists(st.integers(0, 2), max_size=4)), (1, ANY)),
+                               pick(data, (4, st.lists(st.floats(0.0, 400.0), max_size=4)), (1, ANY))),
     }
     return table[method]()
 
@@ -119,7 +122,7 @@ def arguments(data, method):
 METHODS = ["run", "reset", "compact", "set_phase", "monitor", "monitors", "spikes", "state", "weights",
            "set_weights", "synapses", "synapse_ids", "rule_state", "spike_counts", "set_rates", "add_neurons",
            "synapse_slots", "remove_neurons", "lesion", "alive", "size", "release", "modulator", "neuron_rule_state",
-           "spike_totals", "branches"]
+           "spike_totals", "branches", "add_spikes"]
 
 
 def test_every_public_method_is_fuzzed():

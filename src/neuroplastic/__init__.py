@@ -6,7 +6,7 @@ Public surface: model descriptions (:mod:`neuroplastic.model`), the running
 from .engine import Network
 from .engine.kinds import register_neuron_kind
 from .errors import ModelWarning, SimulationError, ValidationError
-from .model import (AIF, LIF, AdEx, AdExClopath, AllToAll, BinaryUnit, DendriticNeuron, Exponential,
+from .model import (AIF, LIF, SRM, AdEx, AdExClopath, AllToAll, BinaryUnit, DendriticNeuron, Exponential,
                     FixedInDegree, FixedProbability, Gamma, Izhikevich, LogNormal, Model, Modulator,
                     ModulatorMonitor, NeuronModel, NoiseInput, Normal, OneToOne, Pairs, Phase, PoissonInput,
                     Population, Projection, Protocol, RateMonitor, RateUnit, SpikeMonitor, SpikeTimes,
@@ -15,7 +15,7 @@ from .plasticity import (BCM, AdaptiveThreshold, BranchClustering, BranchPercept
                          CascadeSynapse, ClopathSTDP, Consolidation, Continuous, DiscreteSTDP, Gated, GatedSTDP,
                          GlobalInhibitorySTDP, Heterosynaptic, InhibitorySTDP, ModulatedGain, ModulatedThreshold,
                          NeuronRule, Oja, OnPost, OnPre, OnSpike, OrchestratedPlasticity, PairSTDP, Periodic,
-                         PhaseAware, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, Rule, State, Structural,
+                         PhaseAware, PruneAndRegrow, RandomRewire, ReducedNearestSTDP, RewardModulatedSTDP, Rule, State, Structural,
                          SynapticScaling, TaggingCapture, ThresholdHomeostasis, Transmission, TrieschIP,
                          TripletSTDP, TsodyksMarkram, UrbanczikSenn, WeightNormalization)
 from .sweeps import sweep   # imports Dask only when a sweep runs
@@ -26,7 +26,7 @@ __all__ = [
     # the running network, errors, user neuron kinds
     "Network", "SimulationError", "ValidationError", "ModelWarning", "register_neuron_kind",
     # model descriptions: neurons, inputs, connectivity, distributions, monitors, modulators, phases
-    "LIF", "AdEx", "Izhikevich", "AIF", "AdExClopath", "DendriticNeuron", "UrbanczikNeuron", "NeuronModel",
+    "LIF", "AdEx", "Izhikevich", "AIF", "AdExClopath", "SRM", "DendriticNeuron", "UrbanczikNeuron", "NeuronModel",
     "RateUnit", "BinaryUnit", "PoissonInput", "SpikeTimes", "ValueInput", "NoiseInput",
     "Model", "Population", "Projection", "AllToAll", "FixedInDegree", "FixedProbability", "OneToOne", "Pairs",
     "Exponential", "Gamma", "LogNormal", "Normal", "Uniform",
@@ -36,7 +36,7 @@ __all__ = [
     "Rule", "NeuronRule", "State", "OnPre", "OnPost", "OnSpike", "Periodic", "PhaseAware", "Transmission",
     "Structural", "Continuous", "Gated",
     # rules: synaptic, homeostatic, intrinsic, structural, neuromodulated, memory, orchestrated, dendritic
-    "PairSTDP", "TripletSTDP", "TsodyksMarkram", "Oja", "BCM", "DiscreteSTDP", "ClopathSTDP",
+    "PairSTDP", "ReducedNearestSTDP", "TripletSTDP", "TsodyksMarkram", "Oja", "BCM", "DiscreteSTDP", "ClopathSTDP",
     "SynapticScaling", "WeightNormalization", "Heterosynaptic", "InhibitorySTDP", "GlobalInhibitorySTDP",
     "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP",
     "PruneAndRegrow", "RandomRewire",

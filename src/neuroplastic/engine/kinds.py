@@ -292,7 +292,7 @@ def _declared(model, owner: str, name: str):
 
 def find(cls: type) -> Kind | None:
     """The kind registered for ``cls`` or its nearest registered base class."""
-    from . import aif, clopath, dendrites, inputs, neurons  # noqa: F401  (importing them registers the built-in kinds)
+    from . import aif, clopath, dendrites, inputs, neurons, srm  # noqa: F401  (importing them registers the built-in kinds)
 
     for base in cls.__mro__:
         if base in _REGISTRY:

@@ -23,7 +23,7 @@ from .recorders import make_recorder
 from .structure import Structure, resize_rule_states
 from .topology import Topology
 from ..model.description import Model
-from ..model.inputs import PoissonInput
+from ..model.inputs import PoissonInput, SpikeTimes
 from ..model.topology import Lesion
 from ..errors import SimulationError, ValidationError
 from ..plasticity.dendritic import DendriticRule
@@ -441,6 +441,29 @@ class Network:
         log_q, acc = rate_tables(np.broadcast_to(rates, (p.n,)), self.dt)
         p.arrays["logq"], p.arrays["acc"] = log_q, acc
         inputs.start(p.arrays["nxt"], self.step, self._rng, log_q, p.n)
+
+    def add_spikes(self, population: str, indices, times) -> None:
+        """Schedule more spikes for a SpikeTimes input: neuron ``indices[k]`` at
+        ``times[k]`` (ms, rounded to steps as in the model), merged with the
+        spikes it has not yet emitted, so that a long input can be fed in pieces
+        instead of held whole. A spike before the current step is refused;
+        ``reset`` restores the built spikes."""
+        p = self._population(population, "add_spikes")
+        if not isinstance(self.model.populations[population], SpikeTimes):
+            raise ValidationError("Network.add_spikes", "population", population, "must be a SpikeTimes input")
+        steps, idx, _ = inputs.spike_schedule(SpikeTimes(population, p.n, indices, times), self.dt)
+        if steps.size and steps[0] < self.step:
+            raise ValidationError("Network.add_spikes", "times", float(steps[0] * self.dt),
+                                  f"must be >= {self.t:g} ms (the current time; earlier steps have run)")
+        ptr = int(p.arrays["ptr"][0])
+        steps = np.concatenate([p.arrays["steps"][ptr:], steps])
+        order = np.argsort(steps, kind="stable")
+        p.arrays["steps"] = steps[order]
+        p.arrays["idx"] = np.concatenate([p.arrays["idx"][ptr:], idx])[order]
+        p.arrays["ptr"][0] = 0
+        per_step = int(np.unique(steps, return_counts=True)[1].max()) if steps.size else 0
+        if per_step > p.arrays["spk"].size:
+            p.arrays["spk"] = np.zeros(per_step, np.int64)
 
     # -- topology: neurons added and removed, lesions (engine/topology.py) --------
     def _topo(self) -> Topology:

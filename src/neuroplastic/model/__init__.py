@@ -26,3 +26,6 @@ from .aif import AIF  # noqa: E402
 
 __all__ += ["AIF"]
 __all__ += ["AdExClopath"]
+from .srm import SRM  # noqa: E402
+
+__all__ += ["SRM"]

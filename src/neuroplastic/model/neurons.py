@@ -250,10 +250,11 @@ def _all_models():
     from .aif import AIF
     from .clopath import AdExClopath
     from .dendrites import DendriticNeuron, UrbanczikNeuron
+    from .srm import SRM
     from .units import BinaryUnit, RateUnit
 
     return {cls.__name__: cls for cls in (LIF, AdEx, Izhikevich, RateUnit, BinaryUnit, AIF, AdExClopath,
-                                          DendriticNeuron, UrbanczikNeuron)}
+                                          DendriticNeuron, UrbanczikNeuron, SRM)}
 
 
 NEURON_MODELS = _all_models()

@@ -23,13 +23,14 @@ from .triplet import PRESETS as TRIPLET_PRESETS
 from .triplet import TripletSTDP
 from .rule import Continuous
 from .voltage import ClopathSTDP
+from .reduced_stdp import ReducedNearestSTDP
 
 RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, SynapticScaling,
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
                                   DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
 RULES.update({c.__name__: c for c in (CascadeSynapse, Consolidation)})
 RULES["TaggingCapture"] = TaggingCapture
-RULES.update({c.__name__: c for c in (ClopathSTDP,)})
+RULES.update({c.__name__: c for c in (ClopathSTDP, ReducedNearestSTDP)})
 RULES.update({c.__name__: c for c in (UrbanczikSenn, BranchPerceptron, BranchSTDP, BranchClustering)})
 #: Neuron (intrinsic-plasticity) rules, attached to populations.
 NEURON_RULES = {c.__name__: c for c in (AdaptiveThreshold, ThresholdHomeostasis, TrieschIP, ModulatedGain,
@@ -45,5 +46,5 @@ __all__ += ["CascadeSynapse", "Consolidation"]
 RULES.update({c.__name__: c for c in (OrchestratedPlasticity, GlobalInhibitorySTDP)})
 __all__ += ["OrchestratedPlasticity", "GlobalInhibitorySTDP"]
 __all__ += ["TaggingCapture"]
-__all__ += ["Continuous", "ClopathSTDP"]
+__all__ += ["Continuous", "ClopathSTDP", "ReducedNearestSTDP"]
 __all__ += ["BranchPerceptron", "DendriticRule", "UrbanczikSenn", "BranchSTDP", "BranchStrength", "BranchClustering"]

@@ -86,6 +86,10 @@ EXAMPLES: tuple[Case, ...] = (
     Case(_model.AdExClopath(), weight=4.0),
     Case(pl.ClopathSTDP(), model=_model.AdExClopath(), weight=4.0),
     Case(pl.ClopathSTDP(homeostasis="depolarization"), model=_model.AdExClopath(), weight=4.0),
+    # repeating-pattern detection (Masquelier et al. 2008): the spike response model (weights in units of the
+    # EPSP's peak, threshold 500) and the reduced nearest-neighbour rule on it
+    Case(_model.SRM(), weight=20.0),
+    Case(pl.ReducedNearestSTDP(), model=_model.SRM(), weight=20.0),
     # dendrites: neurons with branches (driven at the soma) and rules on synapses onto a branch
     Case(_model.DendriticNeuron(), weight=150.0, name="DendriticNeuron(LIF soma)"),
     Case(_model.DendriticNeuron(soma="AdEx", nonlinearity=["nmda", "dcaap"]), weight=300.0,

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 from numba import njit
 
-from ..plasticity.rule import OnPost, OnPre, Rule, State
+from .rule import OnPost, OnPre, Rule, State
 
 __all__ = ["ReducedNearestSTDP"]
 

@@ -21,7 +21,8 @@ integrated exactly: z decays with tau_s, so one step of length dt is
 At an output spike (u >= T): u <- k1 T, x <- 0 (the EPSPs of earlier input
 spikes are forgotten), a <- 1; the threshold is not tested for ``t_ref`` ms
 (the potential keeps evolving: at 1 ms u is 0.87 T and falling), as in the
-replication by Hathway & Goodman (2018), whose neuron this is. State rows:
+replication by Hathway & Goodman (2018), whose neuron this is (numerics:
+engine/srm.py). State rows:
 ``u``, ``x`` (excitatory input), ``a``, ``xi`` (inhibitory input, subtracted
 like x; unused by the task). Units: u, T and weights in the paper's
 arbitrary units; times in ms.
@@ -32,15 +33,13 @@ Goodman DFM (2018) ReScience 4:1.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
-from ..engine.kinds import coefficient_rows, register_neuron_kind
-from ..model.neurons import NeuronModel
-from ..model.spec import Number
+from .neurons import NeuronModel
+from .spec import Number
+from ..errors import ValidationError
 
 __all__ = ["SRM"]
 
@@ -63,8 +62,6 @@ class SRM(NeuronModel):
     synaptic_variables = ("x", "xi")
 
     def check_consistency(self):
-        from ..errors import ValidationError
-
         if self.tau_s >= self.tau_m:
             raise ValidationError("SRM", "tau_s", self.tau_s, f"must be < tau_m ({self.tau_m} ms)")
 
@@ -87,45 +84,3 @@ class SRM(NeuronModel):
         s = np.asarray(s, float)
         em, es = np.exp(-s / self.tau_m), np.exp(-s / self.tau_s)
         return self.threshold * (self.k1 * em - self.k2 * (em - es))
-
-
-@njit(cache=True, error_model="numpy")
-def srm_step(state, par, ref, work, spk, bad):
-    """One step of the SRM (columns of par: k1 T, ref steps, T, e^{-dt/tau_m},
-    e^{-dt/tau_s}, X g, A g with g the propagator of the tau_s-drive into u)."""
-    k = 0
-    shared = par.shape[0] == 1
-    for i in range(state.shape[1]):
-        c = 0 if shared else i
-        u, x, a, xi = state[0, i], state[1, i], state[2, i], state[3, i]
-        u_new = u * par[c, 3] + par[c, 5] * (x - xi) - par[c, 6] * a
-        state[1, i] = x * par[c, 4]
-        state[2, i] = a * par[c, 4]
-        state[3, i] = xi * par[c, 4]
-        if not math.isfinite(u_new):
-            bad[0] = i
-            return -1
-        if ref[i] > 0:
-            ref[i] -= 1
-        elif u_new >= par[c, 2]:
-            u_new = par[c, 0]
-            state[1, i] = 0.0
-            state[2, i] = 1.0
-            state[3, i] = 0.0
-            ref[i] = int(par[c, 1])
-            spk[k] = i
-            k += 1
-        state[0, i] = u_new
-    return k
-
-
-def pack(m: SRM, n: int, dt: float) -> np.ndarray:
-    """Coefficients (see srm_step); g as in the module doc."""
-    em, es = math.exp(-dt / m.tau_m), math.exp(-dt / m.tau_s)
-    g = m.tau_s / (m.tau_s - m.tau_m) * (es - em)          # u-response to a unit drive z(0) = 1 over dt
-    a_amp = m.k2 * m.threshold * (m.tau_m - m.tau_s) / m.tau_s
-    return coefficient_rows(n, m.k1 * m.threshold, round(m.t_ref / dt), m.threshold, em, es, m.x_norm * g,
-                            a_amp * g)
-
-
-register_neuron_kind(SRM, srm_step, pack, coefficients=7, refractory=1)
