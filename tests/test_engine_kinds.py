@@ -55,7 +55,8 @@ def test_signature_and_call_come_from_one_list():
 def test_the_loop_calls_each_kind_through_its_own_global():
     net = every_kind()
     source = net.kernel_source
-    assert "import" not in source.replace("from numba import njit", "")
+    # numpy only for the scratch of the postsynaptic column walk (np.empty)
+    assert "import" not in source.replace("from numba import njit", "").replace("import numpy as np", "")
     for call in ("c0 = K0_poisson_step(n, rng, P0_nxt, P0_logq, P0_acc, P0_int, P0_spk)",
                  "c1 = K1_spike_times_step(n, P1_steps, P1_idx, P1_ptr, P1_spk)",
                  "c2 = K2_values_step(n, P2_vals, P2_hold, P2_act, P2_spk)",
