@@ -18,6 +18,10 @@ excluded):
   array (what a Poisson input that feeds its targets directly would cost);
 * ``draw``: the draws only (no delivery), the floor of both.
 
+Since issue 19 the engine delivers such a projection as a block (``engine/blocks.py``): the
+``direct`` variant plus the input's spike count, ~19-23 ns per background spike from 1,000
+to 10,000 neurons in the whole msp-growth network (docs/structural.md).
+
 Run: ``python benchmarks/background_delivery.py [--sizes 1000,3000,10000,30000,100000]``.
 Measured numbers: ``benchmarks/MEASURED.md``.
 """

@@ -72,6 +72,12 @@ class ProjSpec:
     scaled: bool = False    # a protocol scales its rules' weight changes (argument J<k>_scale; engine/protocol.py)
     branched: bool = False  # lands on dendritic branches: per-synapse branch J<k>_br picks the row
 
+    @property
+    def blockable(self) -> bool:
+        """Static, zero-delay, plain delivery: a candidate for the block loop
+        (argument J<k>_blk, engine/blocks.py), which applies while the store is a block."""
+        return self.deliver and self.direct and not (self.rules or self.branched or self.graded_pre)
+
     def has(self, capability) -> bool:
         return any(isinstance(r, capability) for r in self.rules)
 
@@ -123,6 +129,7 @@ def argument_names(pops, projs, mons, mods=None) -> list[str]:
         names += [f"J{k}_rs", f"J{k}_rl", f"J{k}_cs", f"J{k}_cl", f"J{k}_cx", f"J{k}_cp",
                   f"J{k}_pre", f"J{k}_post", f"J{k}_w", f"J{k}_d", f"J{k}_bounds", f"J{k}_conn"]
         names += [f"J{k}_br"] if j.branched else []
+        names += [f"J{k}_blk"] if j.blockable else []
         for r, rule in enumerate(j.rules):
             names += [f"J{k}R{r}_st", f"J{k}R{r}_p"]
             if isinstance(rule, Periodic):
@@ -368,7 +375,45 @@ def _emit_weight_update(w, depth, j, hook, weight=None):
     w(depth, f"{weight} = min(max({weight} + dw, J{k}_bounds[0]), J{k}_bounds[1])")
 
 
+def _emit_block_side(w, j):
+    """Delivery of a block projection (engine/blocks.py): source i's one synapse
+    targets i // J<k>_blk[0]; its weight is J<k>_w[J<k>_rs[i]], or the one shared
+    weight when J<k>_blk[1] is 1. The same additions, in the same order, as the
+    row walk, without reading the per-source row length and target."""
+    k, pre, dst = j.index, j.pre, f"P{j.post}_state[{j.row}, "
+    w(2, f"if J{k}_blk[0] > 0:")
+    w(3, f"blk = J{k}_blk[0]")
+    w(3, f"if J{k}_blk[1] > 0:")
+    w(4, f"x = J{k}_w[J{k}_rs[0]]")
+    w(4, f"for a in range(c{pre}):")
+    w(5, f"{dst}P{pre}_spk[a] // blk] += x")
+    w(3, "else:")
+    w(4, f"for a in range(c{pre}):")
+    w(5, f"i = P{pre}_spk[a]")
+    w(5, f"{dst}i // blk] += J{k}_w[J{k}_rs[i]]")
+    w(2, "else:")
+
+
 def _emit_pre_side(w, pops, j):
+    if j.blockable:
+        _emit_block_side(w, j)
+        with_block = _Indented(w)
+        _emit_row_walk(with_block, pops, j)
+    else:
+        _emit_row_walk(w, pops, j)
+
+
+class _Indented:
+    """A writer one level deeper (the row walk under a block projection's ``else``)."""
+
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, depth: int, text: str) -> None:
+        self.w(depth + 1, text)
+
+
+def _emit_row_walk(w, pops, j):
     k = j.index
     w(2, f"for a in range(c{j.pre}):")
     w(3, f"i = P{j.pre}_spk[a]")

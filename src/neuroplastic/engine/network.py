@@ -20,6 +20,7 @@ from .protocol import Phases
 from .cache import compile_once, kernel_sources, load_kernel, watch_compile
 from .inputs import rate_tables
 from .recorders import make_recorder
+from .blocks import block_flags
 from .structure import Structure, resize_rule_states
 from .topology import Topology
 from ..model.description import Model
@@ -222,6 +223,7 @@ class Network:
             bounds = np.array([self.model.projections[pj.name].w_min, self.model.projections[pj.name].w_max])
             args += [s.row_start, s.row_len, s.col_start, s.col_len, s.col_syn, s.col_pre, s.pre, s.post, s.w,
                      s.delay, bounds, build.connections(s)] + ([s.branch] if pj.spec.branched else [])
+            args += [block_flags(s)] if pj.spec.blockable else []   # from the live store: edits fall back
             for rule, st, par, period in zip(pj.spec.rules, pj.rule_states, pj.rule_params, pj.rule_periods):
                 if isinstance(rule, DendriticRule):   # the live branch field (stores are re-laid out)
                     st = st._replace(branch=s.branch)
