@@ -121,7 +121,7 @@ def phases(c: dict) -> list:
     wake = dict(rates={"drive_exc": c["wake_rate"], "drive_inh": c["wake_rate"]})
     sleep = dict(rates={"drive_exc": c["sleep_rate_exc"], "drive_inh": c["sleep_rate_inh"], "stimulus": 0.0},
                  levels={"dopamine": 0.0}, scales={"ee.TripletSTDP": c["sleep_stdp"]})
-    frozen_scales = {"ee": 0.0, "ie": 0.0} | ({"exc": 0.0} if c["intrinsic"] else {})
+    frozen_scales = {"ee": 0.0} | ({"ie": 0.0} if c["inhibitory"] else {}) | ({"exc": 0.0} if c["intrinsic"] else {})
     return [Phase("wake", duration=1.0, **wake), Phase("sleep", duration=1.0, **sleep),
             Phase("rest", duration=1.0, **wake), Phase("frozen", duration=1.0, scales=frozen_scales, **wake),
             Phase("recover-static", duration=1.0, scales=static_scales(c), **wake)]

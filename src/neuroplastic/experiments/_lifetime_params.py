@@ -27,9 +27,9 @@ PARAMETERS = dict(
     w_ie=Param(4.0, "initial I->E weight", "nS", ge=0),
     w_ie_max=Param(50.0, "upper bound of the I->E weights", "nS", gt=0),
     w_ii=Param(4.0, "I->I weight", "nS", ge=0),
-    wake_rate=Param(520.0, "drive of every neuron in wake", "Hz", ge=0),
-    sleep_rate_exc=Param(520.0, "drive of every E neuron in sleep", "Hz", ge=0),
-    sleep_rate_inh=Param(500.0, "drive of every I neuron in sleep", "Hz", ge=0),
+    wake_rate=Param(680.0, "drive of every neuron in wake", "Hz", ge=0),
+    sleep_rate_exc=Param(680.0, "drive of every E neuron in sleep", "Hz", ge=0),
+    sleep_rate_inh=Param(650.0, "drive of every I neuron in sleep", "Hz", ge=0),
     w_drive=Param(0.5, "drive weight", "nS", ge=0),
     stim_rate=Param(2000.0, "stimulus (and cue) rate on a shown pattern's neurons", "Hz", ge=0),
     w_stim=Param(1.0, "stimulus weight", "nS", ge=0),
@@ -83,6 +83,7 @@ RELATIONS = (Relation("t_window", "<=", "t_recover"), Relation("t_window", "<=",
              Relation("t_gap", ">=", "dt"))
 
 #: Reduced scale for the tests: 80 + 20 neurons, minutes of biological time, one seed.
-REDUCED = dict(n_exc=80, n_inh=20, n_per_set=2, assembly_size=16, tau_cons=10_000.0, t_wake=30_000.0,
+REDUCED = dict(n_exc=80, n_inh=20, n_per_set=2, assembly_size=16, tau_cons=10_000.0, wake_rate=520.0,
+               sleep_rate_exc=520.0, sleep_rate_inh=500.0, t_wake=30_000.0,
                t_sleep=30_000.0, t_baseline=10_000.0, t_recover=30_000.0, t_window=10_000.0, band_ms=10_000.0,
                record_ms=5000.0, seeds=(0,), ablation_seeds=(0,))
