@@ -54,12 +54,15 @@ def ablation_figure(table: dict) -> Figure:
     values = np.array([table[k] for k in PROPERTIES], dtype=float).T
     base = values[0]
     change = np.where(np.abs(base) > 1e-12, (values - base) / np.abs(base), 0.0)
+    change = np.where(np.isfinite(change), change, -1.0)
     fig = Figure(figsize=(10, 0.45 * len(families) + 1.5), layout="constrained")
     ax = fig.add_subplot()
     ax.imshow(np.clip(change, -1, 1), cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
-            ax.text(j, i, f"{values[i, j]:.3g}", ha="center", va="center", fontsize=8)
+            stopped = f"blew up at {table['stopped_ms'][i] / 1000:.0f} s"
+            text = f"{values[i, j]:.3g}" if np.isfinite(values[i, j]) else stopped
+            ax.text(j, i, text, ha="center", va="center", fontsize=8 if np.isfinite(values[i, j]) else 6)
     ax.set_xticks(range(len(PROPERTIES)), PROPERTIES, rotation=20, fontsize=8)
     ax.set_yticks(range(len(families)), ["all on"] + [f"no {f}" for f in families[1:]])
     ax.set_title(f"lifetime ablations (seeds {list(table['seeds'])}; colour: change from all on)")

@@ -150,8 +150,9 @@ def recall(net, c: dict, pats: Patterns) -> np.ndarray:
         recall = (r_uncued - r_others) / (r_cued - r_others)
 
     r_uncued: its living members that were not cued, r_others: the living excitatory
-    neurons of no pattern (so that other assemblies' activity does not move the baseline). 1: the uncued half fires like the cued half (pattern completion);
-    0: like the rest. Dimensionless.
+    neurons of no pattern (so that other assemblies' activity does not move the baseline).
+    1: the uncued half fires like the cued half (pattern completion); 0: like the background.
+    Dimensionless.
     """
     n_e = int(c["n_exc"])
     alive = net.alive("exc")

@@ -3,9 +3,11 @@
 The network runs in chunks of at most ``record_ms``; after each chunk one row of the
 timeline is kept (:class:`Timeline`): the E and I population rates over the chunk, the
 mean E->E and I->E weights, the number of E->E synapses, the mean threshold offset of
-the E neurons, the dopamine level and the phase. Nothing grows with the number of spikes
-or synapses: 6 h at ``record_ms`` = 10 s are 2,160 rows of 8 numbers (~140 kB). The E rate leaves out the neurons the stimulus drives
-at that moment (their rate is the stimulus's, not the network's).
+the E neurons and the dopamine level (phase spans and the lesion are kept apart).
+Nothing grows with the number of spikes or synapses: rows come every ``record_ms`` (10 s)
+and at every stimulus on- and offset, about 6,300 rows of 8 numbers (400 kB) for the 6 h
+protocol. The E rate leaves out the neurons the
+stimulus drives at that moment (their rate is the stimulus's, not the network's).
 Recall probes (``_lifetime_network.recall``) run on a stored copy of the state and are
 restored away, so they change nothing the timeline sees.
 

@@ -53,7 +53,9 @@ seeds), and ``seeds_reward_positive``, ``seeds_lesion_positive``.
 
 Ablations (``ablations=true``): after the main run, the same protocol on
 ``ablation_seeds`` with each family switched off in turn; table rows in
-``recordings["ablations"]``, metrics ``ablation_<family>_<metric>`` and a figure.
+``recordings["ablations"]``, metrics ``ablation_<family>_<metric>`` and a figure. A row whose
+run blows up (NaN or runaway: a SimulationError) is NaN with the time it stopped
+(``ablation_<family>_stopped_ms``).
 """
 from __future__ import annotations
 
@@ -63,7 +65,7 @@ import time
 
 import numpy as np
 
-from ..errors import ValidationError
+from ..errors import SimulationError, ValidationError
 from . import _lifetime_figures as figs
 from . import _lifetime_network as ln
 from . import _lifetime_protocol as lp
@@ -96,7 +98,7 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
         recordings["ablations"] = table
         figures["ablations"] = figs.ablation_figure(table)
         for row, family in enumerate(table["family"]):
-            for key in PROPERTIES:
+            for key in PROPERTIES + ("stopped_ms",):
                 m[f"ablation_{family}_{key}"] = float(table[key][row])
     m["peak_rss_mb"] = peak_rss_mb()
     notes = [f"seeds {seeds}: metrics are means over seeds (rate_exc_min, recall_min: minimum; rate_exc_max: "
@@ -194,17 +196,26 @@ def ablation_table(c: dict, full: dict, progress: bool) -> dict:
     """The protocol with each family off in turn on ``ablation_seeds``: one row per
     family (``all`` first: the full network on the same seeds) of :data:`PROPERTIES`."""
     rows = {"family": ["all"] + list(ln.FAMILIES)}
-    values = {key: [] for key in PROPERTIES}
+    values = {key: [] for key in PROPERTIES + ("stopped_ms",)}
     seeds = [int(s) for s in c["ablation_seeds"]]
     for family in rows["family"]:
         cc = dict(c) if family == "all" else dict(c, **{family: False})
-        m = combine([_seed(cc, s, False)["metrics"] for s in seeds])
-        for key in PROPERTIES:
+        m = _ablation_row(cc, seeds)
+        for key in values:
             values[key].append(m[key])
         if progress:
-            print(f"lifetime: ablation {family}: " + ", ".join(f"{key} {m[key]:.3g}" for key in PROPERTIES),
-                  flush=True)
+            print(f"lifetime: ablation {family}: " + ", ".join(f"{key} {m[key]:.3g}" for key in values), flush=True)
     return dict(rows, **{key: np.array(v) for key, v in values.items()}, seeds=np.array(seeds))
+
+
+def _ablation_row(c: dict, seeds: list) -> dict:
+    """Combined metrics of ``c`` over ``seeds``; a run that blows up (a SimulationError:
+    NaN or runaway) makes the row NaN with the time it stopped (``stopped_ms``, else NaN)."""
+    try:
+        m = combine([_seed(c, s, False)["metrics"] for s in seeds])
+    except SimulationError as e:
+        return dict({key: float("nan") for key in PROPERTIES}, stopped_ms=float(e.time_ms))
+    return dict(m, stopped_ms=float("nan"))
 
 
 def peak_rss_mb() -> float:
