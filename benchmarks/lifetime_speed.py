@@ -56,7 +56,7 @@ def segment(c: dict, seconds: float) -> dict:
 
 def variants(c: dict) -> dict:
     out = {"full": c, "base": dict(c, **{f: False for f in FAMILIES})}
-    out["neurons"] = dict(out["base"], p_ee=0.001, p_connect=0.001)
+    out["neurons"] = dict(out["base"], p_ee=0.001, p_connect=0.001, w_total=0.5)
     out.update({f"no {f}": dict(c, **{f: False}) for f in FAMILIES})
     return out
 

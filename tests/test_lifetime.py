@@ -5,7 +5,7 @@ level and costs nothing."""
 import numpy as np
 import pytest
 
-from neuroplastic import (Consolidation, InhibitorySTDP, PruneAndRegrow, RewardModulatedSTDP,
+from neuroplastic import (Consolidation, GlobalInhibitorySTDP, PruneAndRegrow, RewardModulatedSTDP,
                           ThresholdHomeostasis, ValidationError, WeightNormalization)
 from neuroplastic.experiments import _lifetime_network as ln
 from neuroplastic.experiments import _lifetime_protocol as lp
@@ -57,7 +57,7 @@ def test_band_is_the_extreme_window_mean():
     assert lp.mean_rate(tl, 2000.0, 4000.0) == pytest.approx(18.0)
 
 
-@pytest.mark.parametrize("family, kind", [("homeostasis", WeightNormalization), ("inhibitory", InhibitorySTDP),
+@pytest.mark.parametrize("family, kind", [("homeostasis", WeightNormalization), ("inhibitory", GlobalInhibitorySTDP),
                                           ("intrinsic", ThresholdHomeostasis), ("structural", PruneAndRegrow),
                                           ("dopamine", RewardModulatedSTDP), ("consolidation", Consolidation)])
 def test_switching_a_family_off_removes_its_rule(family, kind):

@@ -8,8 +8,9 @@ _SHADE = {"sleep": "#c6d4f0", "rest": "#e6e6e6", "recover-static": "#f0d0c6"}
 
 
 def timeline(c: dict, result: dict) -> Figure:
-    """Rates, mean weights, synapse count, threshold offset and dopamine, and recall at
-    every probe, against time (h), sleep phases shaded, the lesion marked."""
+    """Rates, mean weights, synapse count, threshold offset, dopamine (level at each row and
+    the count of releases so far), and recall at every probe, against time (h), sleep phases
+    shaded, the lesion marked."""
     tl = result["timeline"]
     a = tl.array()
     h = a["t"] / 3_600_000.0
@@ -25,6 +26,11 @@ def timeline(c: dict, result: dict) -> Figure:
         if len(series) > 1:
             ax.legend(loc="upper right", fontsize=7)
     axes[0].axhspan(1.0, 20.0, color="#d8f0d8", zorder=0, label="healthy band")
+    rewards = np.asarray(tl.rewards) / 3_600_000.0     # the level decays in 200 ms: releases shown as a count
+    twin = axes[4].twinx()
+    twin.step(np.concatenate([[0.0], rewards, [h[-1] if h.size else 0.0]]),
+              np.concatenate([[0], np.arange(1, rewards.size + 1), [rewards.size]]), where="post", color="C2", lw=0.8)
+    twin.set_ylabel("rewards so far", color="C2")
     ax = axes[-1]
     t = np.array([p[0] for p in tl.probes]) / 3_600_000.0
     r = np.array([p[1] for p in tl.probes])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import (LIF, Consolidation, FixedProbability, InhibitorySTDP, Model, Modulator, OneToOne, Phase,
+from .. import (LIF, Consolidation, FixedProbability, GlobalInhibitorySTDP, Model, Modulator, OneToOne, Phase,
                 PoissonInput, Population, Projection, PruneAndRegrow, RewardModulatedSTDP,
                 ThresholdHomeostasis, TripletSTDP, TsodyksMarkram, Uniform, WeightNormalization)
 from ..model import Protocol
@@ -99,7 +99,8 @@ def build(c: dict) -> Model:
     m.add(Projection("ee", "exc", "exc", FixedProbability(c["p_ee"]), weight=initial_ee(c), delay=c["delay"],
                      rules=ee_rules(c), w_min=0.0, w_max=c["w_ee_max"]))
     m.add(Projection("ei", "exc", "inh", FixedProbability(p), weight=c["w_ei"], delay=c["delay"]))
-    ie_rules = [InhibitorySTDP(eta=c["istdp_eta"], rho0=c["target_rate"], tau=20.0)] if c["inhibitory"] else []
+    ie_rules = [GlobalInhibitorySTDP(eta=c["istdp_eta"], kappa=c["target_rate"], tau_hom=c["istdp_tau_hom"])] \
+        if c["inhibitory"] else []
     m.add(Projection("ie", "inh", "exc", FixedProbability(p), weight=c["w_ie"], delay=c["delay"],
                      receptor="inh", rules=ie_rules, w_min=0.0, w_max=c["w_ie_max"]))
     m.add(Projection("ii", "inh", "inh", FixedProbability(p), weight=c["w_ii"], delay=c["delay"],

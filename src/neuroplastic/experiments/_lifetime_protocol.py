@@ -33,6 +33,7 @@ class Timeline:
     phases: list = field(default_factory=list)          # (t0, t1, name)
     events: list = field(default_factory=list)          # (t, label)
     probes: list = field(default_factory=list)          # (t, recall per pattern)
+    rewards: list = field(default_factory=list)         # times of dopamine releases (ms)
     wall: dict = field(default_factory=dict)            # part -> seconds
 
     def array(self) -> dict:
@@ -91,6 +92,7 @@ def phase(net, c: dict, name: str, duration: float, tl: Timeline, shown=(), rewa
             net.set_rates("stimulus", off)
             if k == rewarded:
                 net.release("dopamine", c["da_release"])
+                tl.rewards.append(net.t)
             advance(net, c, c["t_off"], tl)
     advance(net, c, end - net.t, tl)
     tl.phases.append((t_start, net.t, name))
