@@ -71,5 +71,5 @@ def ablation_figure(table: dict) -> Figure:
             ax.text(j, i, text, ha="center", va="center", fontsize=8 if np.isfinite(values[i, j]) else 6)
     ax.set_xticks(range(len(PROPERTIES)), PROPERTIES, rotation=20, fontsize=8)
     ax.set_yticks(range(len(families)), ["all on"] + [f"no {f}" for f in families[1:]])
-    ax.set_title(f"lifetime ablations (seeds {list(table['seeds'])}; colour: change from all on)")
+    ax.set_title(f"lifetime ablations (seeds {[int(s) for s in table['seeds']]}; colour: relative change from all on)")
     return fig
