@@ -129,7 +129,7 @@ def phases(c: dict) -> list:
 
 
 def static_scales(c: dict) -> dict:
-    """The control copy after the lesion: structural, scaling, inhibitory and intrinsic
+    """The control copy after the lesion: structural, normalisation, inhibitory and intrinsic
     plasticity off (STDP, consolidation and dopamine as in the full network)."""
     out = {"ie": 0.0} if c["inhibitory"] else {}
     for name, on in (("WeightNormalization", c["homeostasis"]), ("PruneAndRegrow", c["structural"])):

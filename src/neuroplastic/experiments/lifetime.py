@@ -19,8 +19,11 @@ Families, all on at once (each a boolean parameter; ``false`` removes it from th
 * ``dopamine``: :class:`~neuroplastic.RewardModulatedSTDP` (eligibility 1 s) read from a
   dopamine modulator (tau ``da_tau``) released after each presentation of the rewarded
   pattern (``da_release``);
-* ``homeostasis``: :class:`~neuroplastic.SynapticScaling` of E->E towards ``target_rate``;
-* ``inhibitory``: :class:`~neuroplastic.InhibitorySTDP` (Vogels et al. 2011) on I->E;
+* ``homeostasis``: :class:`~neuroplastic.WeightNormalization` of every E neuron's incoming
+  E->E weight to ``w_total`` every ``norm_period``;
+* ``inhibitory``: :class:`~neuroplastic.GlobalInhibitorySTDP` on I->E (the population rate held
+  at ``target_rate``; Zenke et al. 2015; a per-neuron set point silences the assemblies, see
+  docs/lifetime.md);
 * ``intrinsic``: :class:`~neuroplastic.ThresholdHomeostasis` of the E thresholds;
 * ``structural``: :class:`~neuroplastic.PruneAndRegrow` on E->E (synapses below
   ``prune_below`` pruned, as many grown between co-active neurons, every
@@ -33,7 +36,7 @@ Protocol (``_lifetime_protocol.py``): wake 1 (set 1 of ``n_per_set`` patterns, e
 (``t_sleep``), wake 2 (set 2; its first pattern rewarded), sleep 2, a rest baseline
 (``t_baseline``, wake drive, no stimulus), a lesion of ``lesion_fraction`` of the E
 neurons, recovery (``t_recover``), a final recall test. A control copy (the stored state
-just before the lesion; same lesioned neurons) recovers with structural, scaling,
+just before the lesion; same lesioned neurons) recovers with structural, normalisation,
 inhibitory and intrinsic plasticity off.
 
 Recall (``_lifetime_network.recall``): on a stored copy of the state with every rule off,
