@@ -68,6 +68,7 @@ import time
 
 import numpy as np
 
+from .. import Network
 from ..errors import SimulationError, ValidationError
 from . import _lifetime_figures as figs
 from . import _lifetime_network as ln
@@ -112,8 +113,6 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
 def _seed(c: dict, seed: int, progress: bool) -> dict:
     """One run of the protocol (module doc): metrics and the timeline."""
     t_start = time.perf_counter()
-    from .. import Network
-
     pats, tl = ln.patterns(c, seed), lp.Timeline()
     t0 = time.perf_counter()
     net = Network(ln.build(c), seed=seed)
@@ -136,8 +135,6 @@ def _seed(c: dict, seed: int, progress: bool) -> dict:
     net.store("before-lesion")
     static = _recover(net, c, pats, seed, "recover-static")
     net.restore("before-lesion")
-    tl_static_rows = static["timeline"].rows
-    static["timeline"] = None
     final = _recover(net, c, pats, seed, "wake", tl)
     m = _metrics(c, pats, stages, final, static, rate_pre, tl)
     m["wall_s"] = time.perf_counter() - t_start
@@ -146,7 +143,7 @@ def _seed(c: dict, seed: int, progress: bool) -> dict:
     if progress:
         print(f"lifetime: seed {seed} done in {m['wall_s']:.0f} s: recall {np.round(final['recall'], 2)}, "
               f"static copy {np.round(static['recall'], 2)}", flush=True)
-    return dict(metrics=m, timeline=tl, static_rows=tl_static_rows, patterns=pats)
+    return dict(metrics=m, timeline=tl, patterns=pats)
 
 
 def _recover(net, c: dict, pats, seed: int, phase: str, tl: lp.Timeline | None = None) -> dict:
