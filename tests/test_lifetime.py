@@ -1,0 +1,83 @@
+"""``lifetime``: every plasticity family at once over wake, sleep, reward, a lesion and a recall
+test (issue 16, part 2). One reduced run (80 + 20 neurons, 3.5 min of biological time plus
+the static copy's recovery) carries the science assertions; the rest is closed form or model
+level and costs nothing."""
+import numpy as np
+import pytest
+
+from neuroplastic import (Consolidation, GlobalInhibitorySTDP, PruneAndRegrow, RewardModulatedSTDP,
+                          ThresholdHomeostasis, ValidationError, WeightNormalization)
+from neuroplastic.experiments import _lifetime_network as ln
+from neuroplastic.experiments import _lifetime_protocol as lp
+from neuroplastic.experiments import compare, get
+
+EXP = get("lifetime")
+
+
+@pytest.fixture(scope="module")
+def reduced():
+    return EXP.run(EXP.resolve(scale="reduced"), seed=0)
+
+
+def test_reduced_scale_targets(reduced):
+    rows = compare(reduced, EXP.targets, "reduced")
+    assert {r.metric for r in rows} == {"rate_exc_min", "rate_exc_max", "recall_min", "reward_advantage",
+                                        "rate_recovery_min", "lesion_advantage", "lesioned_identical"}
+    assert all(r.passed for r in rows), [(r.metric, r.measured, r.tolerance) for r in rows]
+    m = reduced.metrics
+    # set 1 learned in wake 1 (untrained probes give |recall| < 0.05), still there after sleep 1
+    assert m["recall_set1_wake1"] > 0.1 and m["recall_set1_sleep1"] > 0.1
+    assert m["recall_set2_wake2"] > 0.1
+    # without structural and homeostatic plasticity the lesioned network stays far below its old rate
+    assert m["rate_recovery_static"] < 0.6 < 0.9 < m["rate_recovery"]
+    assert set(reduced.figures) == {"timeline"}
+
+
+def test_timeline_is_bounded_and_consistent(reduced):
+    c, tl = reduced.config, reduced.recordings["timeline"]
+    t_end = 2 * (c["t_wake"] + c["t_sleep"]) + c["t_baseline"] + c["t_recover"]
+    assert tl["t"][-1] == pytest.approx(t_end)
+    # one row per chunk: at most one per record_ms, plus two per presentation in wake
+    presentations = 2 * c["t_wake"] / (c["t_on"] + c["t_off"])
+    assert len(tl["t"]) <= t_end / c["record_ms"] + 2 * presentations + 8
+    assert np.all(np.diff(tl["t"]) > 0)
+    # 25 % of the E neurons lesioned: the synapse count falls at the lesion, structural
+    # plasticity keeps it from falling further
+    n = tl["n_ee"]
+    lesion = np.searchsorted(tl["t"], t_end - c["t_recover"])
+    assert n[lesion + 1] < 0.7 * n[lesion]
+    assert n[-1] == pytest.approx(n[lesion + 1], rel=0.05)
+
+
+def test_band_is_the_extreme_window_mean():
+    tl = lp.Timeline()
+    rates = [2.0, 4.0, 6.0, 30.0, 10.0, 12.0]          # rows at 1..6 s; windows of 2 s after the first 2 s
+    tl.rows = [(1000.0 * (k + 1), r, 0, 0, 0, 0, 0, 0) for k, r in enumerate(rates)]
+    assert lp.band(tl, 2000.0, 2000.0) == (11.0, 18.0)
+    assert lp.mean_rate(tl, 2000.0, 4000.0) == pytest.approx(18.0)
+
+
+@pytest.mark.parametrize("family, kind", [("homeostasis", WeightNormalization), ("inhibitory", GlobalInhibitorySTDP),
+                                          ("intrinsic", ThresholdHomeostasis), ("structural", PruneAndRegrow),
+                                          ("dopamine", RewardModulatedSTDP), ("consolidation", Consolidation)])
+def test_switching_a_family_off_removes_its_rule(family, kind):
+    def kinds(c):
+        m = ln.build(c)
+        rules = [r for p in m.projections.values() for r in p.rules]
+        rules += [r for name in ("exc", "inh") for r in m.populations[name].rules]
+        return {type(r) for r in rules}
+
+    c = EXP.resolve(scale="reduced")
+    assert kind in kinds(c)
+    assert kind not in kinds(dict(c, **{family: False}))
+
+
+def test_patterns_and_layout_are_checked():
+    c = EXP.resolve(scale="reduced")
+    pats = ln.patterns(c, 3)
+    assert len(pats.members) == 4 and pats.rewarded == 2
+    for members, cue in zip(pats.members, pats.cues):
+        assert len(cue) == len(members) // 2 and np.all(np.isin(cue, members))
+    assert len(np.unique(np.concatenate(pats.members))) == 4 * c["assembly_size"]
+    with pytest.raises(ValidationError, match="n_exc"):
+        EXP.run(EXP.resolve({"n_exc": 40}, scale="reduced"))
