@@ -19,7 +19,10 @@ stimulus; each variant is a separate network):
 * ``neurons``: the populations and the Poisson inputs, no projections;
 * ``static``: every projection with STP, no plasticity rules, weights copied
   from the full network at the end of its run (so activity is comparable);
-* ``full``: the network as the experiment runs it.
+* ``full``: the network as the experiment runs it;
+* ``no_<projection>`` (``no_ee``, ``no_ext``, ``no_ie``): the full network with
+  that projection's plasticity rules removed (its STP kept), so that
+  T(full) - T(no_ee) is the cost of the E->E rule.
 
 neurons = T(neurons); propagation = T(static) - T(neurons); plasticity =
 T(full) - T(static). The rates of each variant are reported: a comparison is
@@ -52,13 +55,16 @@ def _config(scale: str) -> dict:
 
 
 def _network(c: dict, variant: str, checkpoint: str | None, seed: int):
-    """The network of a variant: ``full``, ``static`` or ``neurons``."""
+    """The network of a variant: ``full``, ``static``, ``no_<projection>`` or ``neurons``."""
     from neuroplastic import Model, Network
     from neuroplastic.experiments import zenke2015 as z
 
     if checkpoint and variant == "full":
         return Network.load(checkpoint)
     full = z.build(c, seed) if not checkpoint else Network.load(checkpoint)
+    known = {"full", "static", "neurons", *(f"no_{name}" for name in full.model.projections)}
+    if variant not in known:
+        raise SystemExit(f"--variants: unknown variant {variant!r}; one of {', '.join(sorted(known))}")
     if variant == "full":
         return full
     model = Model(dt=full.model.dt, max_rate=full.model.max_rate)
@@ -67,15 +73,17 @@ def _network(c: dict, variant: str, checkpoint: str | None, seed: int):
     for m in full.model.monitors.values():
         if m.name.startswith("rate_"):
             model.add(m)
-    if variant == "static":
+    if variant != "neurons":
         from dataclasses import replace
 
         from neuroplastic.plasticity.rule import Transmission
 
-        for proj in full.model.projections.values():
-            model.add(replace(proj, rules=[r for r in proj.rules if isinstance(r, Transmission)]))
+        for name, proj in full.model.projections.items():
+            if variant in ("static", f"no_{name}"):
+                proj = replace(proj, rules=[r for r in proj.rules if isinstance(r, Transmission)])
+            model.add(proj)
     net = Network(model, seed=seed)
-    if variant == "static":
+    if variant != "neurons":
         for name in full.model.projections:
             net.set_weights(name, full.weights(name))
     return net
