@@ -51,6 +51,7 @@ import numpy as np
 from .. import (LIF, AdaptiveThreshold, AllToAll, Model, Network, OneToOne, Pairs, PoissonInput, Population,
                 Projection, TripletSTDP, Uniform, WeightNormalization)
 from ._diehl_rule import DiehlCookSTDP
+from ._diehl_threshold import BlockedAdaptiveThreshold, adaptive_theta
 
 __all__ = ["build", "build_frozen", "initial_weights", "learned_state", "EXC_THRESHOLD", "W_INIT"]
 
@@ -76,12 +77,21 @@ def _rule(c):
                        a2_plus=0.0, a3_plus=c["nu_post"], a2_minus=c["nu_pre"], a3_minus=0.0, pairing="nearest")
 
 
+def _threshold(c, learning: bool):
+    """The excitatory neurons' rules: adaptive theta (learning only) and the spike block."""
+    if c["spike_block"] > 0:
+        return [BlockedAdaptiveThreshold(increment=c["theta_plus"] if learning else 0.0,
+                                         tau=c["theta_tau"] if learning else 1e300, block=c["spike_block"],
+                                         period=c["dt"])]
+    return [AdaptiveThreshold(increment=c["theta_plus"], tau=c["theta_tau"],
+                              period=c["t_present"] + c["t_rest"])] if learning else []
+
+
 def _network(c, n_inputs: int, learning: bool, weights=None) -> Model:
     n = int(c["n_neurons"])
     m = Model(dt=c["dt"], max_rate=None)
     m.add(PoissonInput("pixels", n_inputs, rate=np.zeros(n_inputs)))
-    neuron_rules = [AdaptiveThreshold(increment=c["theta_plus"], tau=c["theta_tau"],
-                                      period=c["t_present"] + c["t_rest"])] if learning else []
+    neuron_rules = _threshold(c, learning)
     m.add(Population("exc", n, _exc_cell(c), initial={"theta": c["theta0"]}, rules=neuron_rules))
     m.add(Population("inh", n, _inh_cell()))
     rules = [_rule(c), WeightNormalization(target=c["w_total"], mode="incoming",
@@ -110,9 +120,13 @@ def build(c, n_inputs: int, seed: int) -> Network:
     return net
 
 
-def learned_state(net: Network) -> dict:
-    """What the frozen copy needs: input weights (build order) and thresholds theta."""
-    return {"w": net.weights("input"), "theta": np.array(net.state("exc", "theta"), copy=True)}
+def learned_state(net: Network, c) -> dict:
+    """What the frozen copy needs: input weights (build order) and thresholds theta
+    (the adaptive part: without a spike block's raise)."""
+    rule = _threshold(c, True)[0]
+    theta = adaptive_theta(net, rule) if isinstance(rule, BlockedAdaptiveThreshold) else \
+        np.array(net.state("exc", "theta"), copy=True)
+    return {"w": net.weights("input"), "theta": theta}
 
 
 def build_frozen(c, n_inputs: int, learned: dict, seed: int) -> Network:

@@ -101,7 +101,9 @@ PARAMETERS = dict(
     theta_plus=Param(0.05, "adaptive-threshold increase per spike", "mV", ge=0),
     theta_tau=Param(1e7, "adaptive-threshold decay", "ms", gt=0),
     theta0=Param(20.0, "initial theta (the threshold starts at -52 mV)", "mV", ge=0),
-    t_ref_exc=Param(5.0, "refractory period of the excitatory neurons", "ms", ge=0),
+    t_ref_exc=Param(5.0, "refractory period of the excitatory neurons (membrane held at reset)", "ms", ge=0),
+    spike_block=Param(0.0, "excitatory neurons cannot fire for this long after a spike while their membrane "
+                      "integrates after t_ref_exc (the original's timer: 50 ms; 0: none)", "ms", ge=0),
     delay_max=Param(10.0, "input delays are uniform in [0, delay_max]", "ms", ge=0),
     w_ei=Param(10.4, "excitatory -> inhibitory partner", "nS", ge=0),
     w_ie=Param(17.0, "inhibitory -> every other excitatory neuron", "nS", ge=0),
