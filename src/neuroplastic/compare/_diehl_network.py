@@ -36,10 +36,18 @@ LIF threshold is -52 - theta0 mV, so the threshold starts at -52 mV, as in the
 original code (theta - offset). The frozen network used for labelling and
 testing has the learned weights and thresholds and no rules.
 
-Deviation, stated: the original blocks spikes for 50 ms after a spike of an
-excitatory neuron (its ``timer``) while the membrane is held for 5 ms only;
-the engine's LIF holds the membrane for the whole refractory period
-(``t_ref_exc``, default 5 ms).
+Spike block: the original blocks spikes for 50 ms after a spike of an
+excitatory neuron (its ``timer``) while the membrane is held for 5 ms only.
+``spike_block = 50`` reproduces it (compare/_diehl_threshold.py:
+``BlockedAdaptiveThreshold``, in the learning and the frozen network); the
+default 0 leaves it out (the engine's LIF holds the membrane for
+``t_ref_exc``, 5 ms, and nothing more), which did not lower accuracy on the
+first 3,000 and 10,000 MNIST images (docs/unsupervised.md).
+
+Units: the original's conductances are dimensionless, tau_m dv/dt = (v_rest
+- v) + ge (E_e - v) + gi (E_i - v); here c_m dv/dt = g_L (v_rest - v) + ...
+with g_L = c_m / tau_m = 1 nS for both populations, so a weight of w nS is
+the original's w (the same PSP; tested).
 
 References: Diehl PU, Cook M (2015) Front Comput Neurosci 9:99; parameters
 from the original ``Diehl&Cook_spiking_MNIST.py`` (canonical-results §12).
