@@ -43,7 +43,8 @@ def diagnose(n: int, overrides: dict, data: str | None, seed: int = 0) -> dict:
     net, counts, tries, _, _ = learn(c, seed, x[:n], y[:n])
     predicted, _, f_test, _ = evaluate(c, seed, net, x[LABEL], y[LABEL], xt[:N_TEST])
     theta = np.asarray(net.state("exc", "theta"))
-    return {"n": n, "seed": seed, **overrides, "accuracy": float(np.mean(predicted == yt[:N_TEST])), "presentations": tries,
+    return {"n": n, "seed": seed, **overrides, "accuracy": float(np.mean(predicted == yt[:N_TEST])),
+            "presentations": tries,
             "repeat_fraction": (tries - n) / tries, "spikes_learning": float(counts.sum(1).mean()),
             "spikes_test": float(f_test.sum(1).mean()), "theta_mean": float(theta.mean()),
             "theta_max": float(theta.max()), "wall_s": time.perf_counter() - t0}
