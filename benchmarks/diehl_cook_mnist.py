@@ -62,11 +62,11 @@ def rate(args, neurons: int) -> dict:
     x, y, _, _ = images(c)
     warm = _quiet(build, c, x.shape[1], args.seed)
     warm.run(c["dt"])                                           # compile (or load) the step loops
-    _quiet(build_frozen, c, x.shape[1], learned_state(warm), args.seed).run(c["dt"])
+    _quiet(build_frozen, c, x.shape[1], learned_state(warm, c), args.seed).run(c["dt"])
     cpu0 = time.process_time()
     net, counts, tries, events, wall = learn(c, args.seed, x, y)
     cpu1 = time.process_time()
-    frozen = _quiet(build_frozen, c, x.shape[1], learned_state(net), args.seed + 1)
+    frozen = _quiet(build_frozen, c, x.shape[1], learned_state(net, c), args.seed + 1)
     t0 = time.perf_counter()
     _, frozen_tries = show_all(frozen, x, c)
     frozen_wall, cpu2 = time.perf_counter() - t0, time.process_time()

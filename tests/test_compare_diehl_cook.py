@@ -108,3 +108,60 @@ def test_task_scales_and_errors():
         TASK.resolve({"dataset": "cifar"})
     with pytest.raises(ValidationError, match="MNIST"):
         images(dict(full, data_dir="/nonexistent/mnist"))
+
+
+def _one_exc_neuron(c, rules=(), rate=0.0, spikes=None, weight=1.0):
+    import neuroplastic as npl
+    from neuroplastic.compare._diehl_network import _exc_cell
+
+    m = npl.Model(dt=c["dt"], max_rate=None)
+    if spikes is None:
+        m.add(npl.PoissonInput("x", 1, rate=rate))
+    else:
+        m.add(npl.SpikeTimes("x", 1, [0] * len(spikes), spikes))
+    m.add(npl.Population("exc", 1, _exc_cell(c), initial={"v": -65.0, "theta": c["theta0"]}, rules=list(rules)))
+    m.add(npl.Projection("p", "x", "exc", npl.AllToAll(), weight=weight))
+    m.add(npl.SpikeMonitor("exc"))
+    m.add(npl.StateMonitor("exc", ("v",), interval=c["dt"]))
+    return npl.Network(m, seed=0)
+
+
+@pytest.mark.filterwarnings("ignore:LIF. v_thresh")
+def test_input_weight_gives_the_psp_of_the_dimensionless_conductance():
+    """Diehl & Cook: tau_m dv/dt = (v_rest - v) + ge (E_e - v), ge dimensionless, += w per
+    spike, decaying with tau_ge = 1 ms. With c_m = 100 pF and tau_m = 100 ms (g_L = 1 nS) a
+    weight of w nS must give the same PSP. The ODE is linear in v: with
+    F(t) = t / tau_m + w tau_ge (1 - e^{-t/tau_ge}) / tau_m and E_e = 0,
+    v(t) = e^{-F(t)} (v0 + v_rest / tau_m * integral_0^t e^{F(s)} ds)  (quadrature on 1 us)."""
+    c = TASK.resolve({"dt": 0.05}, scale="full")
+    w = 0.8
+    net = _one_exc_neuron(c, spikes=[1.0], weight=w)
+    net.run(30.0)
+    d = net.monitor("state_exc")
+    t, v = d["t"], d["v"][:, 0]
+    arrive = t[np.argmax(v > -65.0 + 1e-9)] - c["dt"]          # the step the conductance jumped
+    s = np.linspace(0.0, 30.0, 30001)
+    f = s / 100.0 + w * (1.0 - np.exp(-s)) / 100.0
+    area = np.concatenate([[0.0], np.cumsum((np.exp(f[1:]) + np.exp(f[:-1])) / 2 * np.diff(s))])
+    exact = np.exp(-f) * (-65.0 + -65.0 / 100.0 * area)
+    later = t >= arrive
+    expected = np.interp(t[later] - arrive, s, exact)
+    assert v.max() + 65.0 == pytest.approx(expected.max() + 65.0, rel=0.02)    # ~0.51 mV
+    assert np.abs(v[later] - expected).max() < 0.02
+
+
+@pytest.mark.filterwarnings("ignore:LIF. v_thresh")
+def test_spike_block_lets_a_neuron_fire_only_every_50_ms_and_leaves_theta():
+    """The original's timer: no spike for 50 ms (101 steps of 0.5 ms) after a spike though
+    the membrane is free after 5 ms; theta gets +theta_plus per spike only."""
+    from neuroplastic.compare._diehl_threshold import BlockedAdaptiveThreshold, adaptive_theta
+
+    c = TASK.resolve(scale="full")
+    rule = BlockedAdaptiveThreshold(increment=0.05, tau=1e7, block=50.0, period=c["dt"])
+    net = _one_exc_neuron(c, [rule], rate=2000.0, weight=5.0)
+    net.run(500.0)
+    _, t = net.spikes("exc")
+    assert len(t) == 10 and np.diff(t) == pytest.approx(np.full(9, 50.5))
+    theta = adaptive_theta(net, rule)
+    assert theta[0] == pytest.approx(20.0 * math.exp(-500.0 / 1e7) + 0.05 * np.exp(-(500.0 - t) / 1e7).sum(), abs=1e-6)
+    assert net.state("exc", "theta")[0] == pytest.approx(theta[0] + 1000.0)   # blocked right now

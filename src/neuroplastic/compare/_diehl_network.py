@@ -36,10 +36,18 @@ LIF threshold is -52 - theta0 mV, so the threshold starts at -52 mV, as in the
 original code (theta - offset). The frozen network used for labelling and
 testing has the learned weights and thresholds and no rules.
 
-Deviation, stated: the original blocks spikes for 50 ms after a spike of an
-excitatory neuron (its ``timer``) while the membrane is held for 5 ms only;
-the engine's LIF holds the membrane for the whole refractory period
-(``t_ref_exc``, default 5 ms).
+Spike block: the original blocks spikes for 50 ms after a spike of an
+excitatory neuron (its ``timer``) while the membrane is held for 5 ms only.
+``spike_block = 50`` reproduces it (compare/_diehl_threshold.py:
+``BlockedAdaptiveThreshold``, in the learning and the frozen network); the
+default 0 leaves it out (the engine's LIF holds the membrane for
+``t_ref_exc``, 5 ms, and nothing more), which did not lower accuracy on the
+first 3,000 and 10,000 MNIST images (docs/unsupervised.md).
+
+Units: the original's conductances are dimensionless, tau_m dv/dt = (v_rest
+- v) + ge (E_e - v) + gi (E_i - v); here c_m dv/dt = g_L (v_rest - v) + ...
+with g_L = c_m / tau_m = 1 nS for both populations, so a weight of w nS is
+the original's w (the same PSP; tested).
 
 References: Diehl PU, Cook M (2015) Front Comput Neurosci 9:99; parameters
 from the original ``Diehl&Cook_spiking_MNIST.py`` (canonical-results §12).
@@ -51,6 +59,7 @@ import numpy as np
 from .. import (LIF, AdaptiveThreshold, AllToAll, Model, Network, OneToOne, Pairs, PoissonInput, Population,
                 Projection, TripletSTDP, Uniform, WeightNormalization)
 from ._diehl_rule import DiehlCookSTDP
+from ._diehl_threshold import BlockedAdaptiveThreshold, adaptive_theta
 
 __all__ = ["build", "build_frozen", "initial_weights", "learned_state", "EXC_THRESHOLD", "W_INIT"]
 
@@ -76,12 +85,21 @@ def _rule(c):
                        a2_plus=0.0, a3_plus=c["nu_post"], a2_minus=c["nu_pre"], a3_minus=0.0, pairing="nearest")
 
 
+def _threshold(c, learning: bool):
+    """The excitatory neurons' rules: adaptive theta (learning only) and the spike block."""
+    if c["spike_block"] > 0:
+        return [BlockedAdaptiveThreshold(increment=c["theta_plus"] if learning else 0.0,
+                                         tau=c["theta_tau"] if learning else 1e300, block=c["spike_block"],
+                                         period=c["dt"])]
+    return [AdaptiveThreshold(increment=c["theta_plus"], tau=c["theta_tau"],
+                              period=c["t_present"] + c["t_rest"])] if learning else []
+
+
 def _network(c, n_inputs: int, learning: bool, weights=None) -> Model:
     n = int(c["n_neurons"])
     m = Model(dt=c["dt"], max_rate=None)
     m.add(PoissonInput("pixels", n_inputs, rate=np.zeros(n_inputs)))
-    neuron_rules = [AdaptiveThreshold(increment=c["theta_plus"], tau=c["theta_tau"],
-                                      period=c["t_present"] + c["t_rest"])] if learning else []
+    neuron_rules = _threshold(c, learning)
     m.add(Population("exc", n, _exc_cell(c), initial={"theta": c["theta0"]}, rules=neuron_rules))
     m.add(Population("inh", n, _inh_cell()))
     rules = [_rule(c), WeightNormalization(target=c["w_total"], mode="incoming",
@@ -110,9 +128,13 @@ def build(c, n_inputs: int, seed: int) -> Network:
     return net
 
 
-def learned_state(net: Network) -> dict:
-    """What the frozen copy needs: input weights (build order) and thresholds theta."""
-    return {"w": net.weights("input"), "theta": np.array(net.state("exc", "theta"), copy=True)}
+def learned_state(net: Network, c) -> dict:
+    """What the frozen copy needs: input weights (build order) and thresholds theta
+    (the adaptive part: without a spike block's raise)."""
+    rule = _threshold(c, True)[0]
+    theta = adaptive_theta(net, rule) if isinstance(rule, BlockedAdaptiveThreshold) else \
+        np.array(net.state("exc", "theta"), copy=True)
+    return {"w": net.weights("input"), "theta": theta}
 
 
 def build_frozen(c, n_inputs: int, learned: dict, seed: int) -> Network:

@@ -55,7 +55,7 @@ def learn(c: dict, seed: int, x, y=None, progress: bool = False):
 def evaluate(c: dict, seed: int, net, x_label, y_label, x_test, progress: bool = False):
     """Frozen copy: label the neurons, classify the test images.
     Returns (predictions, label counts, test counts, events)."""
-    frozen = _quiet(build_frozen, c, x_label.shape[1], learned_state(net), seed + 1)
+    frozen = _quiet(build_frozen, c, x_label.shape[1], learned_state(net, c), seed + 1)
     meter = SynapticEvents(frozen)
     with ExampleProgress(progress, len(x_label) + len(x_test), "labelling and testing (frozen)") as bar:
         f_label, _ = show_all(frozen, x_label, c, bar=bar)

@@ -55,7 +55,10 @@ Measured (docs/unsupervised.md): digits, seeds 0-4: spiking 0.772 [0.743, 0.800]
 (target met), SOM 0.907, perceptron 0.899, MLP 0.976. MNIST, 100 neurons, 1 epoch,
 seed 0: spiking **0.691, below the published 0.80** (55 % of the 132,587
 presentations were repeats: the thresholds climb until the network falls
-silent); SOM 0.812, perceptron 0.870, MLP 0.976 (seeds 0-4).
+silent); SOM 0.812, perceptron 0.870, MLP 0.976 (seeds 0-4). Checked and not the
+cause (docs/unsupervised.md, benchmarks/diehl_cook_diagnose.py): the conductance
+units (a weight of w nS gives the original's PSP), the original's 50 ms spike
+block (``spike_block=50``, off by default), inhibition one step earlier, dt.
 
 References: Diehl PU, Cook M (2015) Front Comput Neurosci 9:99. Kohonen T
 (1982) Biol Cybern 43:59. Rosenblatt F (1958) Psychol Rev 65:386.
@@ -101,7 +104,9 @@ PARAMETERS = dict(
     theta_plus=Param(0.05, "adaptive-threshold increase per spike", "mV", ge=0),
     theta_tau=Param(1e7, "adaptive-threshold decay", "ms", gt=0),
     theta0=Param(20.0, "initial theta (the threshold starts at -52 mV)", "mV", ge=0),
-    t_ref_exc=Param(5.0, "refractory period of the excitatory neurons", "ms", ge=0),
+    t_ref_exc=Param(5.0, "refractory period of the excitatory neurons (membrane held at reset)", "ms", ge=0),
+    spike_block=Param(0.0, "excitatory neurons cannot fire for this long after a spike while their membrane "
+                      "integrates after t_ref_exc (the original's timer: 50 ms; 0: none)", "ms", ge=0),
     delay_max=Param(10.0, "input delays are uniform in [0, delay_max]", "ms", ge=0),
     w_ei=Param(10.4, "excitatory -> inhibitory partner", "nS", ge=0),
     w_ie=Param(17.0, "inhibitory -> every other excitatory neuron", "nS", ge=0),
