@@ -165,3 +165,24 @@ def test_spike_block_lets_a_neuron_fire_only_every_50_ms_and_leaves_theta():
     theta = adaptive_theta(net, rule)
     assert theta[0] == pytest.approx(20.0 * math.exp(-500.0 / 1e7) + 0.05 * np.exp(-(500.0 - t) / 1e7).sum(), abs=1e-6)
     assert net.state("exc", "theta")[0] == pytest.approx(theta[0] + 1000.0)   # blocked right now
+
+
+def test_mnist_absent_stops_before_a_run_directory_and_all_skips_the_task(tmp_path, monkeypatch):
+    from neuroplastic import compare
+    from neuroplastic.cli import main
+    from neuroplastic.errors import MissingData
+
+    monkeypatch.delenv("NEUROPLASTIC_MNIST", raising=False)
+    with pytest.raises(MissingData, match="data_dir"):
+        compare.run_comparison("diehl-cook", {"data_dir": str(tmp_path / "none")}, out=tmp_path / "runs")
+    assert not (tmp_path / "runs").exists()
+    (tmp_path / "half").mkdir()
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"):    # the test split is missing
+        (tmp_path / "half" / name).write_bytes(b"")
+    with pytest.raises(MissingData, match="t10k-images"):
+        compare.get_task("diehl-cook").check_data(compare.get_task("diehl-cook").resolve(
+            {"data_dir": str(tmp_path / "half")}))
+    only = [compare.get_task("diehl-cook")]
+    monkeypatch.setattr(compare, "all_tasks", lambda: list(only))
+    assert main(["compare", "--all", "--out", str(tmp_path / "runs")]) == 0
+    assert not (tmp_path / "runs").exists()

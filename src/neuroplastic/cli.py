@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .errors import MissingExtra, SimulationError, ValidationError
+from .errors import MissingData, MissingExtra, SimulationError, ValidationError
 
 EXIT_OK, EXIT_MISSED, EXIT_INVALID, EXIT_SIMULATION, EXIT_FAILED = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
@@ -492,8 +492,15 @@ def _compare(args, out: Console) -> int:
         raise ValidationError("neuroplastic compare", "task", args.task, "must be given, or --all (not both)")
     overrides, scale = _overrides(args.set), args.scale or "full"
     tasks = all_tasks() if args.all else [get_task(args.task)]
-    for task in tasks:                      # every configuration is checked before anything runs
-        task.resolve(overrides, scale)
+    for task in list(tasks):                # every configuration is checked before anything runs
+        config = task.resolve(overrides, scale)
+        try:
+            task.check_data(config)
+        except MissingData as exc:
+            if not args.all:
+                raise
+            out.print(f"[bold]{task.name}[/] [yellow]skipped[/]: {escape(str(exc))}", soft_wrap=True)
+            tasks.remove(task)
     log = (lambda line: out.print(f"  {escape(line)}", highlight=False, soft_wrap=True)) if _progress(args) else None
     rows = []
     for task in tasks:

@@ -75,6 +75,12 @@ class SimulationError(RuntimeError):
         )
 
 
+class MissingData(ValidationError):
+    """Data a run needs is not on this machine (e.g. MNIST's IDX files); the
+    message says where it was looked for and how to get it. Raised before a
+    run directory is made; ``neuroplastic compare --all`` skips such a task."""
+
+
 class MissingExtra(ImportError):
     """An optional dependency is not installed; the message says which extra
     to install (e.g. ``pip install 'neuroplastic[gym]'``)."""

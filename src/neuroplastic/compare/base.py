@@ -114,6 +114,8 @@ class Task:
         reference: the citations.
         parameters: name -> Param for every key of ``defaults``.
         relations: Relation checks between parameters.
+        needs_data: ``f(config)`` raising :class:`~neuroplastic.errors.MissingData` when the
+            data of this configuration is absent (checked before a run directory is made).
     """
 
     name: str
@@ -128,6 +130,7 @@ class Task:
     reference: str = ""
     parameters: dict = field(default_factory=dict)
     relations: tuple = ()
+    needs_data: Callable | None = None
 
     def __post_init__(self):
         if set(self.parameters) != set(self.defaults):
@@ -156,6 +159,11 @@ class Task:
         if len(set(config["seeds"])) != len(config["seeds"]):
             raise ValidationError(owner, "seeds", config["seeds"], "must not repeat a seed")
         return config
+
+    def check_data(self, config: dict) -> None:
+        """MissingData if the data ``config`` names is not on this machine."""
+        if self.needs_data is not None:
+            self.needs_data(config)
 
     def contender(self, name: str) -> Contender:
         return next(c for c in self.contenders if c.name == name)

@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import MissingData
 from ..experiments.base import Target
 from ..experiments.parameters import Param, defaults_of
 from .base import CONNECTIONS, COST, EXAMPLES, JAX, LABELLED, Contender, Outcome, Task
@@ -175,11 +176,24 @@ CONTENDERS = (
               _mlp, "multiply-accumulates", needs=JAX),
 )
 
+def _needs_mnist(config: dict) -> None:
+    """MNIST runs need the four IDX files (MissingData before anything runs)."""
+    if config["dataset"] == "mnist":
+        from ..datasets import check_mnist
+        try:
+            check_mnist(config["data_dir"] or None)
+        except MissingData as exc:
+            raise MissingData("Task 'diehl-cook'", "data_dir", config["data_dir"] or None,
+                              "must name a directory with the four MNIST IDX files (--set data_dir=DIR or "
+                              "$NEUROPLASTIC_MNIST; 'neuroplastic data mnist DIR' writes them), or run "
+                              f"--scale reduced / --set dataset=digits ({exc})") from None
+
+
 TASK = register_task(Task(
     name="diehl-cook",
     summary="unsupervised digits: STDP + lateral inhibition + adaptive thresholds (Diehl & Cook 2015) vs a "
             "Kohonen map (both labelled after learning) vs the perceptron and an MLP (supervised)",
-    contenders=CONTENDERS, defaults=DEFAULTS, parameters=PARAMETERS, reduced=REDUCED,
+    contenders=CONTENDERS, defaults=DEFAULTS, parameters=PARAMETERS, reduced=REDUCED, needs_data=_needs_mnist,
     headline=("accuracy", LABELLED), curve_x="training examples", curve_y="accuracy",
     targets=(
         Target("spiking.accuracy", 0.80, None, "100 neurons, 1 epoch of MNIST (Diehl & Cook 2015: 82.9 %)",

@@ -82,6 +82,7 @@ def run_comparison(name: str, overrides: dict | None = None, scale: str = "full"
     task = get_task(name)
     config = task.resolve(overrides, scale)
     check_extras(task)
+    task.check_data(config)
     rundir = RunDirectory.create(out, f"compare-{name}")
     rundir.write_config({"comparison": name, "scale": scale, "seeds": [int(s) for s in config["seeds"]],
                          "contenders": [c.name for c in task.contenders], "parameters": config})

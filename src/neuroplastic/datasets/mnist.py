@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import ValidationError
+from ..errors import MissingData, ValidationError
 from .idx import read_idx
 
 ENVIRONMENT = "NEUROPLASTIC_MNIST"
@@ -45,12 +45,12 @@ def data_directory(directory: os.PathLike | str | None = None) -> Path:
     """``directory``, else ``$NEUROPLASTIC_MNIST``; it must exist."""
     chosen = directory if directory is not None else os.environ.get(ENVIRONMENT)
     if not chosen:
-        raise ValidationError("MNIST", "data", None,
+        raise MissingData("MNIST", "data", None,
                               f"must name the directory of the IDX files (--data DIR or ${ENVIRONMENT}); "
                               "'neuroplastic data mnist DIR' writes them")
     path = Path(chosen).expanduser()
     if not path.is_dir():
-        raise ValidationError("MNIST", "data", str(path), "must be an existing directory of MNIST IDX files")
+        raise MissingData("MNIST", "data", str(path), "must be an existing directory of MNIST IDX files")
     return path
 
 
@@ -61,7 +61,7 @@ def file_of(directory: Path, split: str, kind: str) -> Path:
         for candidate in (directory / name, directory / f"{name}.gz"):
             if candidate.is_file():
                 return candidate
-    raise ValidationError("MNIST", f"{split} {kind}", str(directory),
+    raise MissingData("MNIST", f"{split} {kind}", str(directory),
                           f"must hold {stem}-{kind}-idx{ndim}-ubyte (or .gz); "
                           "'neuroplastic data mnist DIR' writes the four files")
 
@@ -83,3 +83,13 @@ def load_mnist(split: str = "train", directory: os.PathLike | str | None = None)
         raise ValidationError("MNIST", labels_file.name, f"{labels.size} labels",
                               f"must match the {images.shape[0]} images of {images_file.name}")
     return Digits(images, labels.astype(np.int64))
+
+
+def check_mnist(directory: os.PathLike | str | None = None) -> Path:
+    """The directory holding all four MNIST files, found without reading them;
+    :class:`~neuroplastic.errors.MissingData` otherwise (a run checks this before it starts)."""
+    folder = data_directory(directory)
+    for split in SPLITS:
+        for kind in ("images", "labels"):
+            file_of(folder, split, kind)
+    return folder
