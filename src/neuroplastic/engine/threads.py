@@ -1,0 +1,111 @@
+"""The step loop on several threads: ``Network(model, seed, threads=N)``.
+
+With ``threads`` >= 2 the generated loop (engine/codegen.py) is compiled with
+numba's ``parallel`` option restricted to ``prange`` (no automatic
+parallelisation of array expressions or reductions, whose order of
+floating-point additions could change) and the update of each large neuron
+population runs as ONE parallel loop over ``threads`` fixed blocks of
+neurons: block ``b`` advances neurons ``[b n // B, (b + 1) n // B)`` with
+the population's own kernel on views of its arrays, writes its spikes (local
+indices) into its part of the spike list and its count into a scratch array.
+The blocks' spikes are then joined in block order, so the list is the one the
+sequential kernel writes, index for index.
+
+Everything else stays sequential: whatever draws random numbers (Poisson
+inputs, noise), propagation (several sources add into one target, and the
+order of those additions must not change), rules, monitors. Only kernels that
+advance every neuron independently of the others and draw no random numbers
+are split (:data:`BLOCKWISE`): the built-in LIF, AdEx and Izhikevich kernels.
+A user's kind, or a population smaller than :data:`MIN_NEURONS`, runs whole.
+
+Where a kernel finds a non-finite state, the first failing block in order
+reports its first failing neuron: the same neuron the sequential kernel
+reports (the other blocks have advanced their neurons, which the sequential
+kernel would not have; the run stops there either way).
+"""
+from __future__ import annotations
+
+import contextlib
+
+import numba
+
+from .neurons import adex_step, izhikevich_step, lif_conductance_step, lif_current_step
+from .kinds import NeuronKind
+
+#: Kernels that advance each neuron from its own state and coefficients alone.
+BLOCKWISE = (lif_current_step, lif_conductance_step, adex_step, izhikevich_step)
+
+#: Populations with fewer neurons run whole: starting a parallel region costs
+#: a few microseconds, the update of 2,048 neurons takes about five.
+MIN_NEURONS = 2048
+
+#: numba's ``parallel`` option: explicit ``prange`` loops only.
+_PARALLEL = ('{"prange": True, "comprehension": False, "reduction": False, "inplace_binop": False, '
+             '"setitem": False, "numpy": False, "stencil": False, "fusion": False}')
+
+
+def parallel_option(threads: int) -> str:
+    """The extra ``@njit`` keyword of the loop (none for one thread: the
+    sequential loop's source is unchanged)."""
+    return "" if threads <= 1 else f", parallel={_PARALLEL}"
+
+
+def blockwise(p, threads: int) -> bool:
+    """Whether population ``p`` (a PopSpec) is updated in blocks."""
+    return (threads > 1 and isinstance(p.kind, NeuronKind) and p.kind.call == NeuronKind.CALL
+            and any(p.step is k for k in BLOCKWISE))
+
+
+def emit_block_scratch(w, pops, threads: int) -> None:
+    """Per blocked population, each block's spike count and non-finite neuron."""
+    for p in pops:
+        w(1, f"P{p.index}_bc = np.zeros({threads}, np.int64)")
+        w(1, f"P{p.index}_bb = np.zeros({threads}, np.int64)")
+
+
+def emit_blocks(w, p, threads: int, call: str) -> None:
+    """The update of population ``p``: in ``threads`` blocks when it has at
+    least :data:`MIN_NEURONS` neurons, else the one sequential ``call``."""
+    k, kern = p.index, p.kernel_name
+    w(2, f"nk = P{k}_state.shape[1]")
+    w(2, f"if nk < {MIN_NEURONS}:")
+    w(3, f"c{k} = {kern}({call})")
+    w(2, "else:")
+    w(3, f"for blk in prange({threads}):")
+    w(4, f"b0 = blk * nk // {threads}")
+    w(4, f"b1 = (blk + 1) * nk // {threads}")
+    views = f"P{k}_ref[b0:b1], P{k}_work[:, b0:b1], P{k}_spk[b0:b1], P{k}_bb[blk:blk + 1]"
+    w(4, f"if P{k}_par.shape[0] == 1:")
+    w(5, f"P{k}_bc[blk] = {kern}(P{k}_state[:, b0:b1], P{k}_par, {views})")
+    w(4, "else:")
+    w(5, f"P{k}_bc[blk] = {kern}(P{k}_state[:, b0:b1], P{k}_par[b0:b1], {views})")
+    _emit_join(w, k, threads)
+
+
+def _emit_join(w, k: int, threads: int) -> None:
+    """Spikes of the blocks moved together in block order (in place: a spike
+    moves down, never onto one not yet moved); a block's failure stops the join."""
+    w(3, f"c{k} = 0")
+    w(3, f"for blj in range({threads}):")
+    w(4, f"first = blj * nk // {threads}")
+    w(4, f"if P{k}_bc[blj] < 0:")
+    w(5, f"bad[0] = first + P{k}_bb[blj]")
+    w(5, f"c{k} = P{k}_bc[blj]")
+    w(5, "break")
+    w(4, f"for a in range(P{k}_bc[blj]):")
+    w(5, f"P{k}_spk[c{k} + a] = P{k}_spk[first + a] + first")
+    w(4, f"c{k} += P{k}_bc[blj]")
+
+
+@contextlib.contextmanager
+def using(threads: int):
+    """numba's thread count set to ``threads`` within the context (restored after)."""
+    if threads <= 1:
+        yield
+        return
+    before = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
