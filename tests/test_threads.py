@@ -10,7 +10,7 @@ from neuroplastic.engine import threads as engine_threads
 
 def _model():
     """Poisson input -> one conductance LIF population just above the block
-    threshold (two blocks of 1,050 neurons), pair STDP on the input synapses."""
+    threshold (two blocks of MIN_NEURONS / 2 + 26 neurons), pair STDP on the input synapses."""
     m = npl.Model(dt=0.1)
     m.add(npl.PoissonInput("inp", 40, rate=30.0))
     lif = npl.LIF(tau_m=10, c_m=10, v_rest=-74, v_reset=-60, v_thresh=-54, t_ref=2, synapse="conductance",
@@ -31,10 +31,11 @@ def test_two_threads_give_the_spikes_and_weights_of_one():
         w0 = net.weights("syn").copy()
         net.run(10.0)
         runs[threads] = net.spikes("out") + (net.weights("syn"), w0, net.kernel_source)
+    n = engine_threads.MIN_NEURONS + 52
     (i1, t1, w1, w0, src1), (i2, t2, w2, _, src2) = runs[1], runs[2]
     assert "prange" not in src1 and "parallel=" not in src1   # one thread: the sequential loop
     assert "for blk in prange(2):" in src2                    # two: the population in two blocks
-    assert len(i1) > 5000 and np.unique(i1[i1 >= 1050]).size > 500   # both blocks spike
+    assert len(i1) > 5000 and np.unique(i1[i1 >= n // 2]).size > 500   # both blocks spike
     assert np.abs(w1 - w0).max() > 1e-3                       # STDP changed the weights
     np.testing.assert_array_equal(i2, i1)
     np.testing.assert_array_equal(t2, t1)
