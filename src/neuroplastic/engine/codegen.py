@@ -173,10 +173,11 @@ def counts_spikes(p) -> bool:
     return not p.graded
 
 
-def hook_globals(projs, pops=()) -> dict:
+def hook_globals(projs, pops=(), threads: int = 1) -> dict:
     """Global names -> numba functions for every population kernel and rule
     hook the loop calls."""
     out = {p.kernel_name: p.step for p in pops}
+    out.update(threaded.range_globals(pops, threads))
     for p in pops:
         for r, rule in enumerate(p.rules):
             for hook in ("on_spike", "every"):

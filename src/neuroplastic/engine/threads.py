@@ -6,8 +6,8 @@ parallelisation of array expressions or reductions, whose order of
 floating-point additions could change) and the update of each large neuron
 population runs as ONE parallel loop over ``threads`` fixed blocks of
 neurons: block ``b`` advances neurons ``[b n // B, (b + 1) n // B)`` with
-the population's own kernel on views of its arrays, writes its spikes (local
-indices) into its part of the spike list and its count into a scratch array.
+the range form of the population's kernel on the whole arrays, writes its
+spikes into its part of the spike list and its count into a scratch array.
 The blocks' spikes are then joined in block order, so the list is the one the
 sequential kernel writes, index for index.
 
@@ -15,8 +15,9 @@ Everything else stays sequential: whatever draws random numbers (Poisson
 inputs, noise), propagation (several sources add into one target, and the
 order of those additions must not change), rules, monitors. Only kernels that
 advance every neuron independently of the others and draw no random numbers
-are split (:data:`BLOCKWISE`): the built-in LIF, AdEx and Izhikevich kernels.
-A user's kind, or a population smaller than :data:`MIN_NEURONS`, runs whole.
+are split, and only those with a range form (:data:`BLOCKWISE`): for now the
+conductance-based LIF. Other kinds, and populations smaller than
+:data:`MIN_NEURONS`, run whole.
 
 Where a kernel finds a non-finite state, the first failing block in order
 reports its first failing neuron: the same neuron the sequential kernel
@@ -29,11 +30,13 @@ import contextlib
 
 import numba
 
-from .neurons import adex_step, izhikevich_step, lif_conductance_step, lif_current_step
+from .neurons import lif_conductance_range, lif_conductance_step
 from .kinds import NeuronKind
 
-#: Kernels that advance each neuron from its own state and coefficients alone.
-BLOCKWISE = (lif_current_step, lif_conductance_step, adex_step, izhikevich_step)
+#: Kernels that advance each neuron from its own state and coefficients alone,
+#: and their range form ``(..., lo, hi)`` on the whole arrays (a view
+#: ``state[:, lo:hi]`` is typed non-contiguous and its kernel does not vectorise).
+BLOCKWISE = {lif_conductance_step: lif_conductance_range}
 
 #: Populations with fewer neurons run whole: starting a parallel region costs
 #: a few microseconds, the update of 4,096 neurons takes about nine (2.3 ns
@@ -57,6 +60,17 @@ def blockwise(p, threads: int) -> bool:
             and any(p.step is k for k in BLOCKWISE))
 
 
+def range_name(p) -> str:
+    """The global name of population ``p``'s range kernel in the loop."""
+    return f"{p.kernel_name}_range"
+
+
+def range_globals(pops, threads: int) -> dict:
+    """Global names -> range kernels of the populations updated in blocks."""
+    return {range_name(p): BLOCKWISE[next(k for k in BLOCKWISE if p.step is k)]
+            for p in pops if blockwise(p, threads)}
+
+
 def emit_block_scratch(w, pops, threads: int) -> None:
     """Per blocked population, each block's spike count and non-finite neuron."""
     for p in pops:
@@ -75,11 +89,8 @@ def emit_blocks(w, p, threads: int, call: str) -> None:
     w(3, f"for blk in prange({threads}):")
     w(4, f"b0 = blk * nk // {threads}")
     w(4, f"b1 = (blk + 1) * nk // {threads}")
-    views = f"P{k}_ref[b0:b1], P{k}_work[:, b0:b1], P{k}_spk[b0:b1], P{k}_bb[blk:blk + 1]"
-    w(4, f"if P{k}_par.shape[0] == 1:")
-    w(5, f"P{k}_bc[blk] = {kern}(P{k}_state[:, b0:b1], P{k}_par, {views})")
-    w(4, "else:")
-    w(5, f"P{k}_bc[blk] = {kern}(P{k}_state[:, b0:b1], P{k}_par[b0:b1], {views})")
+    w(4, f"P{k}_bc[blk] = {range_name(p)}(P{k}_state, P{k}_par, P{k}_ref, P{k}_work, P{k}_spk, "
+         f"P{k}_bb[blk:blk + 1], b0, b1)")
     _emit_join(w, k, threads)
 
 
@@ -90,11 +101,11 @@ def _emit_join(w, k: int, threads: int) -> None:
     w(3, f"for blj in range({threads}):")
     w(4, f"first = blj * nk // {threads}")
     w(4, f"if P{k}_bc[blj] < 0:")
-    w(5, f"bad[0] = first + P{k}_bb[blj]")
+    w(5, f"bad[0] = P{k}_bb[blj]")
     w(5, f"c{k} = P{k}_bc[blj]")
     w(5, "break")
     w(4, f"for a in range(P{k}_bc[blj]):")
-    w(5, f"P{k}_spk[c{k} + a] = P{k}_spk[first + a] + first")
+    w(5, f"P{k}_spk[c{k} + a] = P{k}_spk[first + a]")
     w(4, f"c{k} += P{k}_bc[blj]")
 
 
