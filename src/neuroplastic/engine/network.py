@@ -129,7 +129,8 @@ class Network:
         mods = codegen.ModSpec(self._mods.count, [q is not None for q in self._mods.schedules],
                                [(k, pop) for k, pop, _ in self._mods.sources])
         self.kernel_source = codegen.generate(pops, projs, mons, mods, self.threads)
-        self._advance = load_kernel(self.kernel_source, kernel_sources(self), codegen.hook_globals(projs, pops, self.threads))
+        self._advance = load_kernel(self.kernel_source, kernel_sources(self),
+                                    codegen.hook_globals(projs, pops, self.threads))
 
     def _mutable(self):
         """Everything ``reset`` must restore (arrays are copied by deepcopy)."""
