@@ -64,7 +64,8 @@ class Network:
         seed = arg.seed(seed)
         headroom = arg.number("__init__", "headroom", headroom, 0.0, 100.0)
         self.threads = arg.integer("__init__", "threads", threads, 1, numba.config.NUMBA_NUM_THREADS + 1,
-                                   f"{numba.config.NUMBA_NUM_THREADS + 1} (numba.config.NUMBA_NUM_THREADS + 1)")
+                                   f"{numba.config.NUMBA_NUM_THREADS + 1}: at most numba.config.NUMBA_NUM_THREADS = "
+                                   f"{numba.config.NUMBA_NUM_THREADS}")
         self.model, self.seed, self.dt = model.validate(), seed, float(model.dt)
         self._headroom = headroom
         kinds.check_populations(self.model)
