@@ -4,7 +4,7 @@ Each ``run_wN(seed)`` returns ``sim_seconds`` (``Network.run`` only: compilation
 is triggered first by a one-step run followed by ``reset()``, which does not
 recompile), ``total_seconds`` (build + compile-or-cache-load + run, measured
 inside this process) and activity metrics to check that both simulators did the
-same thing.
+same thing; ``threads``: the network's step-loop threads (``Network(threads=)``).
 """
 from __future__ import annotations
 
@@ -85,12 +85,13 @@ def w2_model(stdp=True, monitors=True) -> npl.Model:
     return m
 
 
-def _timed_run(build, duration_ms: float, seed: int):
+def _timed_run(build, duration_ms: float, seed: int, threads: int = 1):
     """(network, sim_seconds, total_seconds, sim_cpu_seconds) with compilation
     outside sim_seconds; sim_cpu_seconds is the process CPU time of the run
-    (robust to other jobs on a shared machine)."""
+    (robust to other jobs on a shared machine; with ``threads`` > 1 it is the
+    CPU time of all threads, waiting included)."""
     start = time.perf_counter()
-    net = npl.Network(build(), seed=seed)
+    net = npl.Network(build(), seed=seed, threads=threads)
     net.run(net.dt)      # compiles (or loads the cached kernel) ...
     net.reset()          # ... and back to t = 0 without recompiling
     t0, c0 = time.perf_counter(), time.process_time()
@@ -103,30 +104,30 @@ def _rates(net, pops, duration_ms):
     return {p: len(net.spikes(p)[1]) / (net.model.populations[p].n * duration_ms * 1e-3) for p in pops}
 
 
-def run_w1(seed: int = 1, duration_ms: float | None = None) -> dict:
+def run_w1(seed: int = 1, duration_ms: float | None = None, threads: int = 1) -> dict:
     """COBA benchmark (Vogels & Abbott 2005 / Brette et al. 2007)."""
     d = duration_ms or W1_COBA["duration_ms"]
-    net, sim, total, cpu = _timed_run(w1_model, d, seed)
+    net, sim, total, cpu = _timed_run(w1_model, d, seed, threads)
     r = _rates(net, ("e", "i"), d)
     return {"sim_seconds": sim, "sim_cpu_seconds": cpu, "total_seconds": total, "rate_exc_hz": r["e"], "rate_inh_hz": r["i"],
             "mean_rate_hz": (r["e"] * 3200 + r["i"] * 800) / 4000}
 
 
-def run_w2(seed: int = 1, duration_ms: float | None = None) -> dict:
+def run_w2(seed: int = 1, duration_ms: float | None = None, threads: int = 1) -> dict:
     """Song, Miller & Abbott 2000 STDP (Brian2 example variant)."""
     s = W2_SONG2000
     d = duration_ms or s["duration_ms"]
-    net, sim, total, cpu = _timed_run(w2_model, d, seed)
+    net, sim, total, cpu = _timed_run(w2_model, d, seed, threads)
     w = net.weights("syn") / s["gmax_nS"]
     return {"sim_seconds": sim, "sim_cpu_seconds": cpu, "total_seconds": total, "mean_rate_hz": _rates(net, ("out",), d)["out"],
             "w_mean_rel": float(w.mean()), "frac_low": float((w < 0.1).mean()), "frac_high": float((w > 0.9).mean())}
 
 
-def run_w3(seed: int = 1, duration_ms: float | None = None) -> dict:
+def run_w3(seed: int = 1, duration_ms: float | None = None, threads: int = 1) -> dict:
     """10,000 E + 2,500 I LIF, 2% connectivity, pair STDP on E->E."""
     s = W3_EI_STDP
     d = duration_ms or s["duration_ms"]
-    net, sim, total, cpu = _timed_run(w3_model, d, seed)
+    net, sim, total, cpu = _timed_run(w3_model, d, seed, threads)
     r = _rates(net, ("e", "i"), d)
     w = net.weights("ee")
     return {"sim_seconds": sim, "sim_cpu_seconds": cpu, "total_seconds": total, "rate_exc_hz": r["e"], "rate_inh_hz": r["i"],

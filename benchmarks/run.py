@@ -58,8 +58,9 @@ def _run_one(fn, seed, duration):
         return {"error": f"{type(err).__name__}: {err}"}
 
 
-def run(only, seed, scale, with_peers, threads=2) -> dict:
+def run(only, seed, scale, with_peers, threads=2, our_threads=1) -> dict:
     peers = _peers(threads) if with_peers else {}
+    ours_nt = f"neuroplastic_{our_threads}t"
     results = {"_meta": {"python": platform.python_version(), "machine": platform.machine(),
                          "processor": platform.processor(), "seed": seed, "duration_scale": scale,
                          "date": time.strftime("%Y-%m-%d %H:%M:%S")}}
@@ -68,6 +69,10 @@ def run(only, seed, scale, with_peers, threads=2) -> dict:
         fn_name = f"run_{key.lower()}"
         entry = {"workload": SPECS[key]["name"], "duration_ms": duration or SPECS[key]["duration_ms"]}
         entry["neuroplastic"] = _run_one(getattr(ours, fn_name), seed, duration)
+        if our_threads > 1:   # the same workload with Network(threads=our_threads)
+            entry[ours_nt] = _run_one(functools.partial(getattr(ours, fn_name), threads=our_threads), seed, duration)
+            if entry[ours_nt].get("sim_seconds") and entry["neuroplastic"].get("sim_seconds"):
+                entry[f"speedup_{our_threads}t_vs_1t"] = entry["neuroplastic"]["sim_seconds"] / entry[ours_nt]["sim_seconds"]
         for name, runners in peers.items():
             if key in runners:
                 entry[name] = _run_one(runners[key], seed, duration)
@@ -78,7 +83,7 @@ def run(only, seed, scale, with_peers, threads=2) -> dict:
                 entry[f"speedup_vs_{name}"] = peer_sim / ours_sim
                 entry[f"speedup_total_vs_{name}"] = entry[name]["total_seconds"] / entry["neuroplastic"]["total_seconds"]
         results[key] = entry
-        _print_entry(key, entry, peers)
+        _print_entry(key, entry, ([ours_nt] if our_threads > 1 else []) + list(peers))
     return results
 
 
@@ -92,6 +97,8 @@ def _print_entry(key, entry, peers):
         elif r:
             print(f"  {name:<15}{r['sim_seconds']:>10.3f}{r['total_seconds']:>10.3f}"
                   f"{r.get('mean_rate_hz', float('nan')):>10.2f}{r.get('sim_cpu_seconds', float('nan')):>11.3f}")
+    for k in [k for k in entry if k.startswith("speedup_") and k.endswith("t_vs_1t")]:
+        print(f"  neuroplastic {k[8:].replace('_vs_', ' vs ')}: {entry[k]:.2f}x simulation (wall)")
     for name in peers:
         if f"speedup_vs_{name}" in entry:
             print(f"  speedup vs {name}: {entry[f'speedup_vs_{name}']:.2f}x simulation, "
@@ -105,12 +112,15 @@ def main(argv=None):
     ap.add_argument("--duration-scale", type=float, default=1.0)
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--threads", type=int, default=2, help="threads of the peers' multi-threaded columns")
+    ap.add_argument("--our-threads", type=int, default=1,
+                    help="N > 1: also run neuroplastic with Network(threads=N) (column neuroplastic_<N>t)")
     ap.add_argument("--no-extras", action="store_true", help="only the workloads W1-W3")
     ap.add_argument("--workloads-only", action="store_true",
                     help="W1-W3 only (no compile, stability, MSP and one-hour measurements); nothing is written")
     ap.add_argument("--out", default=str(HERE / "results.json"))
     args = ap.parse_args(argv)
-    results = run(args.only.split(","), args.seed, args.duration_scale, not args.no_peers, args.threads)
+    results = run(args.only.split(","), args.seed, args.duration_scale, not args.no_peers, args.threads,
+                  args.our_threads)
     if args.workloads_only:
         return results
     if not args.no_extras:

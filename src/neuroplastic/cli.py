@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="model configs: save checkpoint.npz in the run directory every MS of biological time")
     run.add_argument("--resume", default=None, metavar="RUN_DIR",
                      help="continue a model run from its checkpoint.npz to its configured duration")
+    run.add_argument("--threads", type=int, default=1, metavar="N",
+                     help="model configs: threads of the step loop (default 1; any number gives the same spikes)")
     _common(run)
     run.set_defaults(handler=_run)
     show = sub.add_parser("show", help="summarise a run directory (exit 0 only if the run is complete)")
@@ -188,6 +190,9 @@ def _fmt(value) -> str:
 def _run(args, out: Console) -> int:
     overrides = _overrides(args.set)
     _check_seed(args)
+    if args.threads != 1 and (args.resume is not None or not (args.target or "").endswith(".toml")):
+        raise ValidationError("neuroplastic run", "--threads", args.threads,
+                              "applies to model configs (.toml with populations), not to experiments or --resume")
     if _checkpointing(args):
         from .experiments.runner import resume_model
 
@@ -259,7 +264,7 @@ def _run_model(args, out: Console, cfg, seed: int, overrides: dict) -> int:
         raise ValidationError("neuroplastic run", "--set", args.set, "applies to experiments, not model configs")
     model = _with_lesions(cfg.model, args.lesion, cfg.duration)
     rundir = run_model(model, cfg.duration, seed, args.out, _run_name(args.target), _progress(args),
-                       checkpoint_every=args.checkpoint_every)
+                       checkpoint_every=args.checkpoint_every, threads=args.threads)
     _print_metrics(out, load_run(rundir.path).metrics)
     out.print(f"run directory: {rundir.path}", soft_wrap=True)
     return EXIT_OK

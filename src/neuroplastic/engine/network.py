@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import copy
 
+import numba
 import numpy as np
 
 from . import arguments as arg
 from . import branches, build, codegen, inputs, kinds, memory, runaway, topology
 from .modulation import build_modulators
 from .protocol import Phases
+from .threads import using as using_threads
 from .cache import compile_once, kernel_sources, load_kernel, watch_compile
 from .inputs import rate_tables
 from .recorders import make_recorder
@@ -42,6 +44,9 @@ class Network:
         seed: integer seed in 0 .. 2^63 - 1; the same seed on the same machine
             gives identical spikes.
         headroom: free synapse capacity kept per row/column (fraction >= 0).
+        threads: threads the step loop uses, 1 .. ``numba.config.NUMBA_NUM_THREADS``;
+            2 or more update large neuron populations in parallel blocks
+            (engine/threads.py). Any number gives the same spikes as 1.
 
     A model that cannot fit in the available memory is refused before anything
     large is allocated (``engine/memory.py``). Every public method raises
@@ -53,11 +58,14 @@ class Network:
     restores the initial state without rebuilding or recompiling.
     """
 
-    def __init__(self, model, seed: int = 0, headroom: float = 0.25):
+    def __init__(self, model, seed: int = 0, headroom: float = 0.25, threads: int = 1):
         if not isinstance(model, Model):
             raise ValidationError("Network", "model", type(model).__name__, "must be a neuroplastic Model")
         seed = arg.seed(seed)
         headroom = arg.number("__init__", "headroom", headroom, 0.0, 100.0)
+        self.threads = arg.integer("__init__", "threads", threads, 1, numba.config.NUMBA_NUM_THREADS + 1,
+                                   f"{numba.config.NUMBA_NUM_THREADS + 1}: at most numba.config.NUMBA_NUM_THREADS = "
+                                   f"{numba.config.NUMBA_NUM_THREADS}")
         self.model, self.seed, self.dt = model.validate(), seed, float(model.dt)
         self._headroom = headroom
         kinds.check_populations(self.model)
@@ -121,8 +129,9 @@ class Network:
         mons = [r.spec for r in self._recorders]
         mods = codegen.ModSpec(self._mods.count, [q is not None for q in self._mods.schedules],
                                [(k, pop) for k, pop, _ in self._mods.sources])
-        self.kernel_source = codegen.generate(pops, projs, mons, mods)
-        self._advance = load_kernel(self.kernel_source, kernel_sources(self), codegen.hook_globals(projs, pops))
+        self.kernel_source = codegen.generate(pops, projs, mons, mods, self.threads)
+        self._advance = load_kernel(self.kernel_source, kernel_sources(self),
+                                    codegen.hook_globals(projs, pops, self.threads))
 
     def _mutable(self):
         """Everything ``reset`` must restore (arrays are copied by deepcopy)."""
@@ -185,7 +194,8 @@ class Network:
             stop = self._phases.next_stop(self.step, stop)
             args = self._arguments(self.step, stop)
             compile_once(self._advance, args)     # one process compiles a new kernel, the others load it
-            reached = self._advance(*args)
+            with using_threads(self.threads):
+                reached = self._advance(*args)
             self._finish_chunk(reached)
             code = int(self._status[0])
             self._status[0] = codegen.OK

@@ -146,6 +146,39 @@ def lif_conductance_step(state, par, ref, work, spk, bad):
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def lif_conductance_range(state, par, ref, work, spk, bad, lo, hi):
+    """:func:`lif_conductance_step` for neurons ``lo .. hi - 1`` of the whole
+    arrays (a block of the loop on several threads, engine/threads.py): the same
+    arithmetic per neuron; spikes (global indices) go to ``spk[lo:]``, a
+    non-finite neuron's global index to ``bad[0]``; returns the block's count.
+    Both passes index with unsigned integers: a signed index
+    could be negative (numba then wraps it), which keeps LLVM from vectorising."""
+    uniform = par.shape[0] == 1
+    ulo, uhi = np.uint64(lo), np.uint64(hi)
+    if uniform:
+        for u in range(ulo, uhi):
+            _conductance_candidate(state, par, work, u, 0)
+    else:
+        for u in range(ulo, uhi):
+            _conductance_candidate(state, par, work, u, u)
+    k = lo
+    zero = np.uint64(0)
+    for i in range(ulo, uhi):
+        if ref[i] > 0:
+            ref[i] -= 1
+            continue
+        pi = zero if uniform else i
+        v_new = work[0, i]
+        if abs(work[1, i]) > EXP_RANGE:
+            v_new = work[2, i] + (state[0, i] - work[2, i]) * math.exp(work[1, i])
+        if not math.isfinite(v_new):
+            bad[0] = i
+            return -1
+        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2] + state[3, i], par[pi, 0], spk, k)
+    return k - lo
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def adex_step(state, par, ref, work, spk, bad):
     """Forward-Euler step of AdEx (rows: v, w, syn_e, syn_i).
 

@@ -78,7 +78,7 @@ CHECKPOINT_FILE = "checkpoint.npz"
 
 
 def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", name: str = "model",
-              progress: bool = False, checkpoint_every: float | None = None) -> RunDirectory:
+              progress: bool = False, checkpoint_every: float | None = None, threads: int = 1) -> RunDirectory:
     """Run a model description for ``duration`` ms into a new run directory.
 
     Writes the resolved config, metrics (spike counts and rates per monitored
@@ -89,14 +89,15 @@ def run_model(model, duration: float, seed: int = 0, out: str | Path = "runs", n
     (ms of biological time) the network is saved to ``checkpoint.npz`` in the run
     directory at every multiple of it (atomically replaced: the latest only), so
     that :func:`resume_model` can continue the run after a crash
-    (docs/checkpoints.md).
+    (docs/checkpoints.md). ``threads``: the network's step-loop threads
+    (``Network(threads=)``, engine/threads.py; the same spikes for any number).
     """
     from ..engine import Network
     from ..config import model_to_dict
 
     check_events(model, duration)
     config = model_to_dict(model, duration=duration, seed=seed)
-    net = Network(model, seed=seed)
+    net = Network(model, seed=seed, threads=threads)
     rundir = RunDirectory.create(out, name, seed=seed)
     rundir.write_config(config)
     every = "" if checkpoint_every is None else f" checkpoint_every={checkpoint_every} ms"

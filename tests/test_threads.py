@@ -1,0 +1,57 @@
+"""Network(threads=N): the step loop on several threads gives the spikes and
+weights of one thread, bit for bit (engine/threads.py)."""
+import numba
+import numpy as np
+import pytest
+
+import neuroplastic as npl
+from neuroplastic.engine import threads as engine_threads
+
+
+def _model():
+    """Poisson input -> one conductance LIF population just above the block
+    threshold (two blocks of MIN_NEURONS / 2 + 26 neurons), pair STDP on the input synapses."""
+    m = npl.Model(dt=0.1)
+    m.add(npl.PoissonInput("inp", 40, rate=30.0))
+    lif = npl.LIF(tau_m=10, c_m=10, v_rest=-74, v_reset=-60, v_thresh=-54, t_ref=2, synapse="conductance",
+                  tau_e=5, tau_i=10, e_e=0, e_i=-80, i_bias=0)
+    m.add(npl.Population("out", engine_threads.MIN_NEURONS + 52, lif, initial={"v": npl.Uniform(-60, -50)}))
+    m.add(npl.Projection("syn", "inp", "out", npl.FixedProbability(0.2), weight=npl.Uniform(0, 3.0),
+                         rules=[npl.PairSTDP(a_plus=0.05, a_minus=0.06, tau_plus=20, tau_minus=20, w_max=3.0)],
+                         w_min=0.0, w_max=3.0))
+    m.add(npl.SpikeMonitor("out"))
+    return m
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread here")
+def test_two_threads_give_the_spikes_and_weights_of_one():
+    runs = {}
+    for threads in (1, 2):
+        net = npl.Network(_model(), seed=3, threads=threads)
+        w0 = net.weights("syn").copy()
+        net.run(10.0)
+        runs[threads] = net.spikes("out") + (net.weights("syn"), w0, net.kernel_source)
+    n = engine_threads.MIN_NEURONS + 52
+    (i1, t1, w1, w0, src1), (i2, t2, w2, _, src2) = runs[1], runs[2]
+    assert "prange" not in src1 and "parallel=" not in src1   # one thread: the sequential loop
+    assert "for blk in prange(2):" in src2                    # two: the population in two blocks
+    assert len(i1) > 5000 and np.unique(i1[i1 >= n // 2]).size > 500   # both blocks spike
+    assert np.abs(w1 - w0).max() > 1e-3                       # STDP changed the weights
+    np.testing.assert_array_equal(i2, i1)
+    np.testing.assert_array_equal(t2, t1)
+    np.testing.assert_array_equal(w2, w1)
+
+
+@pytest.mark.parametrize("bad", [0, -1, numba.config.NUMBA_NUM_THREADS + 1, 1.5, True, "2"])
+def test_threads_out_of_range_is_refused_naming_the_field(bad):
+    with pytest.raises(npl.ValidationError) as e:
+        npl.Network(_model(), seed=0, threads=bad)
+    assert e.value.field == "threads" and "threads" in str(e.value)
+
+
+def test_cli_threads_on_an_experiment_is_refused(tmp_path, capsys):
+    from neuroplastic.cli import EXIT_INVALID, main
+
+    assert main(["run", "stdp-window", "--threads", "2", "--out", str(tmp_path), "--no-progress"]) == EXIT_INVALID
+    assert "--threads" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())   # refused before anything ran
