@@ -15,6 +15,7 @@ from .. import (LIF, Consolidation, FixedProbability, GlobalInhibitorySTDP, Mode
                 PoissonInput, Population, Projection, PruneAndRegrow, RewardModulatedSTDP,
                 ThresholdHomeostasis, TripletSTDP, TsodyksMarkram, Uniform, WeightNormalization)
 from ..model import Protocol
+from .protocols import present
 
 #: Pfister & Gerstner (2006) minimal triplet model, visual cortex, all-to-all (Table 4).
 TRIPLET_MINIMAL_VISUAL = dict(a3_plus=6.5e-3, a2_minus=7.1e-3, tau_plus=16.8, tau_minus=33.7, tau_y=114.0)
@@ -168,13 +169,8 @@ def recall(net, c: dict, pats: Patterns) -> np.ndarray:
     for x, (members, cue) in enumerate(zip(pats.members, pats.cues)):
         rates = off.copy()
         rates[cue] = c["stim_rate"]
-        net.set_rates("stimulus", rates)
-        net.spike_counts("exc", clear=True)
-        net.run(c["t_cue"])
-        hz = net.spike_counts("exc", clear=True) * (1000.0 / c["t_cue"])
-        net.set_rates("stimulus", off)
-        net.run(c["t_gap"])
-        out[x] = _completion(hz, members, cue, alive, background)
+        counts = present(net, {"stimulus": rates}, c["t_cue"], "exc", rest=c["t_gap"], rest_rates={"stimulus": off})
+        out[x] = _completion(counts * (1000.0 / c["t_cue"]), members, cue, alive, background)
     net.restore("before-recall")
     return out
 
