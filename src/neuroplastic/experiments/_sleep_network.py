@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import (LIF, AdEx, FixedProbability, Gated, Model, Modulator, OneToOne, Pairs, Phase, PoissonInput,
                 Population, Projection, SpikeMonitor, TripletSTDP, Uniform, WeightNormalization)
+from .protocols import present as trial
 
 #: Pfister & Gerstner (2006) minimal triplet model, visual cortex, all-to-all (Table 4):
 #: A2+ = 0, A3+ = 6.5e-3, A2- = 7.1e-3, A3- = 0; tau_+ = 16.8, tau_- = 33.7, tau_y = 114 ms.
@@ -188,12 +189,8 @@ def recall(pnet, c: dict, ee_weights, mem: Memories) -> np.ndarray:
     for x, (members, cue) in enumerate(zip(mem.assemblies, mem.cues)):
         rates = off.copy()
         rates[cue] = c["stim_rate"]
-        pnet.set_rates("stimulus", rates)
-        pnet.spike_counts("exc", clear=True)
-        pnet.run(c["t_cue"])
-        hz = pnet.spike_counts("exc", clear=True) * (1000.0 / c["t_cue"])
-        pnet.set_rates("stimulus", off)
-        pnet.run(c["t_gap"])
+        counts = trial(pnet, {"stimulus": rates}, c["t_cue"], "exc", rest=c["t_gap"], rest_rates={"stimulus": off})
+        hz = counts * (1000.0 / c["t_cue"])
         outside = np.ones(n_e, bool)
         outside[members] = False
         r_cue, r_rest = hz[cue].mean(), hz[outside].mean()
