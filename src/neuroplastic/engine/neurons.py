@@ -91,11 +91,12 @@ def exp_reduced(x):
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
 def _conductance_candidate(state, par, ref, work, flag, i, pi, f):
-    """Branch-free part of the conductance LIF step for neuron i (coefficient row
-    pi): the candidate voltage into ``work`` and, where nothing happens (quiet: below
-    threshold, finite, within :data:`EXP_RANGE`; or refractory), the whole step. The
-    others (a spike, a non-finite value, the math.exp recomputation) get
-    ``flag[f] = 1`` for :func:`_conductance_settle`."""
+    """Vectorisable part of the conductance LIF step for neuron i (coefficient row
+    pi): the candidate voltage and, where nothing happens (quiet: below threshold,
+    finite, within :data:`EXP_RANGE`; or refractory), the whole step. The others
+    (a spike, a non-finite value, the math.exp recomputation) get ``flag[f] = 1``
+    and their candidate, exponent and v_inf in ``work[0:3, i]`` for
+    :func:`_conductance_settle`."""
     ge = state[1, i]
     gi = state[2, i]
     state[1, i] = ge * par[pi, 9]
@@ -105,16 +106,19 @@ def _conductance_candidate(state, par, ref, work, flag, i, pi, f):
     g_tot = par[pi, 4] + ge + gi
     v_inf = (par[pi, 4] * par[pi, 3] + ge * par[pi, 6] + gi * par[pi, 7] + par[pi, 8]) / g_tot
     x = -g_tot * par[pi, 5]
-    v = state[0, i]
-    v_new = v_inf + (v - v_inf) * exp_reduced(x)
-    work[0, i] = v_new
-    work[1, i] = x
-    work[2, i] = v_inf
+    v_new = v_inf + (state[0, i] - v_inf) * exp_reduced(x)
     r = ref[i]
     quiet = v_new < par[pi, 2] + state[3, i] and v_new > -math.inf and not abs(x) > EXP_RANGE
-    state[0, i] = v_new if (quiet and r <= 0) else v
-    ref[i] = r - 1 if r > 0 else r
-    flag[f] = 0 if (quiet or r > 0) else 1
+    if quiet and r <= 0:
+        state[0, i] = v_new
+    ref[i] = r - 1 if r > 0 else r   # unconditional: a conditional store keeps this loop from vectorising
+    if quiet or r > 0:
+        flag[f] = 0
+    else:   # masked stores: only the flagged neurons' work columns are written (and read)
+        work[0, i] = v_new
+        work[1, i] = x
+        work[2, i] = v_inf
+        flag[f] = 1
 
 
 @njit(cache=True, inline="always")
@@ -175,9 +179,9 @@ def lif_conductance_step(state, par, ref, work, spk, bad):
 
     The conductances enter as their exact average over the step,
     g * tau (1 - e^{-dt/tau}) / dt, which makes the scheme second order in dt
-    for the exponentially decaying synaptic input. Two passes: a branch-free one
-    (vectorisable) computes the candidate voltage of every neuron into ``work``
-    and completes the step of the quiet and the refractory ones; the second
+    for the exponentially decaying synaptic input. Two passes: a vectorised one
+    computes the candidate voltage of every neuron and completes the step of the
+    quiet and the refractory ones; the second
     (:func:`_conductance_settle`) visits the few flagged ones: threshold and
     reset, and math.exp for the rare neurons outside :data:`EXP_RANGE`.
 
