@@ -96,7 +96,7 @@ def _neuron_population(index: int, part, kind, dt: float, rng: np.random.Generat
                    instant_input=model.graded or bool(getattr(model, "same_step_input", False)),
                    branch_rows=branches.row_tables(model))
     arrays = dict(spk=np.zeros(n, np.int64), state=state, par=par,
-                  ref=np.zeros(n, np.int64), work=np.zeros((3, n)),
+                  ref=np.zeros(n, np.int64), work=np.zeros((4, n)),
                   act=np.zeros(n), nact=np.zeros(1, np.int64), cnt=np.zeros(n, np.int64),
                   alive=np.ones(n, np.bool_), ndead=np.zeros(1, np.int64))
     return PopArrays(spec, part.name, n, arrays, names, activity_name=model.activity_variable, model=model)

@@ -90,8 +90,13 @@ def exp_reduced(x):
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
-def _conductance_candidate(state, par, work, i, pi):
-    """Branch-free part of the conductance LIF step for neuron i (coefficient row pi)."""
+def _conductance_candidate(state, par, ref, work, flag, i, pi, f):
+    """Vectorisable part of the conductance LIF step for neuron i (coefficient row
+    pi): the candidate voltage and, where nothing happens (quiet: below threshold,
+    finite, within :data:`EXP_RANGE`; or refractory), the whole step. The others
+    (a spike, a non-finite value, the math.exp recomputation) get ``flag[f] = 1``
+    and their candidate, exponent and v_inf in ``work[0:3, i]`` for
+    :func:`_conductance_settle`."""
     ge = state[1, i]
     gi = state[2, i]
     state[1, i] = ge * par[pi, 9]
@@ -101,9 +106,71 @@ def _conductance_candidate(state, par, work, i, pi):
     g_tot = par[pi, 4] + ge + gi
     v_inf = (par[pi, 4] * par[pi, 3] + ge * par[pi, 6] + gi * par[pi, 7] + par[pi, 8]) / g_tot
     x = -g_tot * par[pi, 5]
-    work[0, i] = v_inf + (state[0, i] - v_inf) * exp_reduced(x)
-    work[1, i] = x
-    work[2, i] = v_inf
+    v_new = v_inf + (state[0, i] - v_inf) * exp_reduced(x)
+    r = ref[i]
+    quiet = v_new < par[pi, 2] + state[3, i] and v_new > -math.inf and not abs(x) > EXP_RANGE
+    if quiet and r <= 0:
+        state[0, i] = v_new
+    ref[i] = r - 1 if r > 0 else r   # unconditional: a conditional store keeps this loop from vectorising
+    if quiet or r > 0:
+        flag[f] = 0
+    else:   # masked stores: only the flagged neurons' work columns are written (and read)
+        work[0, i] = v_new
+        work[1, i] = x
+        work[2, i] = v_inf
+        flag[f] = 1
+
+
+@njit(cache=True, inline="always")
+def _flag_bytes(work, lo, hi):
+    """Room for the flags of neurons ``lo .. hi - 1``, a multiple of 8 bytes: the
+    bytes of ``work[3]`` from ``8 * lo`` (each neuron owns 8, so blocks of
+    neurons never share any; no allocation per step), or a new array where
+    ``work`` has three rows (a network saved before it had a fourth). The
+    padding bytes past ``hi - lo`` are never read as flags."""
+    m = (hi - lo + 7) // 8 * 8
+    if work.shape[0] < 4:
+        return np.zeros(m, np.uint8)
+    return work[3].view(np.uint8)[8 * lo:8 * lo + m]
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
+def _conductance_settle(state, par, ref, work, spk, bad, flag, lo, hi, k):
+    """Second pass over neurons ``lo .. hi - 1`` (``flag`` indexed from ``lo``): the
+    flagged ones in increasing order, eight flags read at a time (one at a time
+    in a small block, where building the word view would cost more). Returns the
+    new spike count (from ``k``), or -1 with the first non-finite neuron in ``bad[0]``."""
+    if hi - lo < 64:
+        for f in range(hi - lo):
+            if flag[f] != 0:
+                k = _conductance_fire(state, par, ref, work, spk, bad, lo + f, k)
+                if k < 0:
+                    return -1
+        return k
+    words = flag.view(np.uint64)
+    for q in range(words.shape[0]):
+        if words[q] == 0:
+            continue
+        for f in range(8 * q, min(8 * q + 8, hi - lo)):
+            if flag[f] != 0:
+                k = _conductance_fire(state, par, ref, work, spk, bad, lo + f, k)
+                if k < 0:
+                    return -1
+    return k
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
+def _conductance_fire(state, par, ref, work, spk, bad, i, k):
+    """A flagged neuron: math.exp where |x| > EXP_RANGE, the finiteness check,
+    threshold and reset; the new spike count, or -1 (``bad[0] = i``) if not finite."""
+    v_new = work[0, i]
+    if abs(work[1, i]) > EXP_RANGE:
+        v_new = work[2, i] + (state[0, i] - work[2, i]) * math.exp(work[1, i])
+    if not math.isfinite(v_new):
+        bad[0] = i
+        return -1
+    pi = 0 if par.shape[0] == 1 else i
+    return _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2] + state[3, i], par[pi, 0], spk, k)
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
@@ -112,37 +179,25 @@ def lif_conductance_step(state, par, ref, work, spk, bad):
 
     The conductances enter as their exact average over the step,
     g * tau (1 - e^{-dt/tau}) / dt, which makes the scheme second order in dt
-    for the exponentially decaying synaptic input. Two passes: a branch-free one
-    (vectorisable) computes the candidate voltage of every neuron into ``work``;
-    the second applies refractoriness and threshold, and recomputes with
-    math.exp the rare neurons outside :data:`EXP_RANGE`.
+    for the exponentially decaying synaptic input. Two passes: a vectorised one
+    computes the candidate voltage of every neuron and completes the step of the
+    quiet and the refractory ones; the second
+    (:func:`_conductance_settle`) visits the few flagged ones: threshold and
+    reset, and math.exp for the rare neurons outside :data:`EXP_RANGE`.
 
     par columns (one row per neuron, or a single shared row): 0 v_reset,
     1 ref_steps, 2 v_thresh, 3 v_rest, 4 g_L, 5 dt/c_m, 6 e_e, 7 e_i, 8 i_bias,
     9 e^{-dt/tau_e}, 10 e^{-dt/tau_i}, 11 averaging factor for ge, 12 for gi.
     """
     n = state.shape[1]
-    uniform = par.shape[0] == 1
-    if uniform:  # two loops, so that each has a fixed coefficient index and vectorises
+    flag = _flag_bytes(work, 0, n)
+    if par.shape[0] == 1:  # two loops, so that each has a fixed coefficient index and vectorises
         for i in range(n):
-            _conductance_candidate(state, par, work, i, 0)
+            _conductance_candidate(state, par, ref, work, flag, i, 0, i)
     else:
         for i in range(n):
-            _conductance_candidate(state, par, work, i, i)
-    k = 0
-    for i in range(n):
-        if ref[i] > 0:
-            ref[i] -= 1
-            continue
-        pi = 0 if uniform else i
-        v_new = work[0, i]
-        if abs(work[1, i]) > EXP_RANGE:
-            v_new = work[2, i] + (state[0, i] - work[2, i]) * math.exp(work[1, i])
-        if not math.isfinite(v_new):
-            bad[0] = i
-            return -1
-        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2] + state[3, i], par[pi, 0], spk, k)
-    return k
+            _conductance_candidate(state, par, ref, work, flag, i, i, i)
+    return _conductance_settle(state, par, ref, work, spk, bad, flag, 0, n, 0)
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
@@ -151,31 +206,18 @@ def lif_conductance_range(state, par, ref, work, spk, bad, lo, hi):
     arrays (a block of the loop on several threads, engine/threads.py): the same
     arithmetic per neuron; spikes (global indices) go to ``spk[lo:]``, a
     non-finite neuron's global index to ``bad[0]``; returns the block's count.
-    Both passes index with unsigned integers: a signed index
+    The first pass indexes with unsigned integers: a signed index
     could be negative (numba then wraps it), which keeps LLVM from vectorising."""
-    uniform = par.shape[0] == 1
     ulo, uhi = np.uint64(lo), np.uint64(hi)
-    if uniform:
+    flag = _flag_bytes(work, lo, hi)
+    if par.shape[0] == 1:
         for u in range(ulo, uhi):
-            _conductance_candidate(state, par, work, u, 0)
+            _conductance_candidate(state, par, ref, work, flag, u, 0, u - ulo)
     else:
         for u in range(ulo, uhi):
-            _conductance_candidate(state, par, work, u, u)
-    k = lo
-    zero = np.uint64(0)
-    for i in range(ulo, uhi):
-        if ref[i] > 0:
-            ref[i] -= 1
-            continue
-        pi = zero if uniform else i
-        v_new = work[0, i]
-        if abs(work[1, i]) > EXP_RANGE:
-            v_new = work[2, i] + (state[0, i] - work[2, i]) * math.exp(work[1, i])
-        if not math.isfinite(v_new):
-            bad[0] = i
-            return -1
-        k = _clamp_or_fire(state, par[pi, 1], ref, i, v_new, par[pi, 2] + state[3, i], par[pi, 0], spk, k)
-    return k - lo
+            _conductance_candidate(state, par, ref, work, flag, u, u, u - ulo)
+    k = _conductance_settle(state, par, ref, work, spk, bad, flag, lo, hi, lo)
+    return k if k < 0 else k - lo
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
