@@ -30,9 +30,11 @@ rule rather than a composition of TripletSTDP, Consolidation and a constant
 per presynaptic spike because they share the postsynaptic trace z_j and the
 pull needs w~ (rules do not read each other's state): one rule keeps one copy
 of each trace and reads the postsynaptic ones once per spike (``before_post``,
-before the walk over the neuron's synapses; a per-synapse check of a per-spike
-cache made a stand-alone replay of the full-scale E->E column walks take 216
-instead of 64 ns per synapse: benchmarks/MEASURED.md). The composition
+before the walk over the neuron's synapses, instead of a per-synapse check of a
+per-spike cache). The column walk loads w~ of the neuron's synapses in its
+gather pass (``prefetch_on_post``): the heterosynaptic term reads it at
+scattered synapses, and those cache misses were the walk's largest cost
+(benchmarks/MEASURED.md). The composition
 [TripletSTDP(a2_plus=0, a3_minus=0, ...), Consolidation(...)] gives the same
 weights when delta = 0 and w~ starts at w (tests/test_orchestrated.py).
 
