@@ -3,11 +3,14 @@ closed form for prescribed spikes, the consolidation variable, the same weights
 as the composition TripletSTDP + Consolidation, and the population-gated
 inhibitory rule."""
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from numba import njit
 
 import neuroplastic as npl
+from neuroplastic.plasticity import traces
 from neuroplastic.plasticity.orchestrated import authors_bistability
 
 RULE = npl.OrchestratedPlasticity(eta=1e-3, beta=0.04, delta=2e-5, period=1e6, tau_cons=1e9)
@@ -198,3 +201,75 @@ def test_pair_weight_change_follows_the_gate():
 def test_gate_is_zero_at_the_target_rate():
     assert float(ISTDP.gate(4.0)) == 0.0
     assert float(ISTDP.gate(8.0)) == pytest.approx(1e-3)
+
+
+# The rule as it was before ``before_post``: z_j and z_j^slow read at every synapse.
+# Every hook is the test's own (not disk-cached): a cached hook of the library
+# compiled for this module's state types would record them in its cache index.
+@njit
+def _ref_on_pre(s, i, j, t, w, st, p):
+    return p.delta - p.eta * traces.read(st.post.z[j], st.post.t_last[j], t, p.tau_minus)
+
+
+@njit
+def _ref_pre_spike(i, t, st, p):
+    st.pre.z[i] = traces.bump(st.pre.z[i], st.pre.t_last[i], t, p.tau_plus, 0.0)
+    st.pre.t_last[i] = t
+
+
+@njit
+def _ref_on_post(s, i, j, t, w, st, p):
+    z = traces.read(st.post.z[j], st.post.t_last[j], t, p.tau_minus)
+    slow = traces.read(st.post.z_slow[j], st.post.t_last[j], t, p.tau_slow)
+    ltp = p.eta * traces.read(st.pre.z[i], st.pre.t_last[i], t, p.tau_plus) * slow
+    return ltp - p.beta * (w - st.syn.w_tilde[s]) * z * z * z
+
+
+@njit
+def _ref_post_spike(j, t, st, p):
+    st.post.z[j] = traces.bump(st.post.z[j], st.post.t_last[j], t, p.tau_minus, 0.0)
+    st.post.z_slow[j] = traces.bump(st.post.z_slow[j], st.post.t_last[j], t, p.tau_slow, 0.0)
+    st.post.t_last[j] = t
+
+
+@njit
+def _ref_every(t, w, conn, st, p):
+    a = math.exp(-(t - st.glob.t_last[0]) / p.tau_cons)
+    st.glob.t_last[0] = t
+    wt = st.syn.w_tilde
+    for s in range(w.shape[0]):
+        if conn.alive[s]:
+            x = wt[s]
+            wt[s] = x * a + (1.0 - a) * (w[s] - p.bistability * (x * (0.5 * p.w_p - x) * (p.w_p - x)))
+
+
+@dataclass(frozen=True)
+class _PerSynapseTraces(npl.OrchestratedPlasticity):
+    """The rule without ``before_post`` and without the column walk's prefetch."""
+
+    prefetch_on_post = ()
+    before_post = npl.OnPost.before_post
+    on_pre, pre_spike, on_post, post_spike, every = (_ref_on_pre, _ref_pre_spike, _ref_on_post, _ref_post_spike,
+                                                     _ref_every)
+
+
+def test_per_spike_traces_and_prefetch_change_no_bits():
+    """The column walk's before_post (z_j, z_j^slow once per spike) and prefetch of
+    w~ give the same weights, bit for bit, as reading the traces at every synapse;
+    30 Poisson-like sources onto 12 bursting neurons, consolidation every 50 ms."""
+    rng = np.random.default_rng(7)
+    m = npl.Model(dt=0.1)
+    pre_t = np.sort(rng.uniform(0.0, 300.0, 600)).round(1)
+    post_t = np.sort(rng.uniform(0.0, 300.0, 300)).round(1)
+    m.add(npl.SpikeTimes("pre", 30, rng.integers(0, 30, 600), pre_t))
+    m.add(npl.SpikeTimes("post", 12, rng.integers(0, 12, 300), post_t))
+    kw = dict(eta=5e-3, beta=0.05, delta=1e-3, period=50.0, tau_cons=5e4)
+    rules = {"new": npl.OrchestratedPlasticity(**kw), "old": _PerSynapseTraces(**kw)}
+    for name, rule in rules.items():
+        m.add(npl.Projection(name, "pre", "post", npl.AllToAll(), weight=W0, rules=[rule], w_min=0.0, w_max=5.0))
+    net = npl.Network(m, seed=3).run(310.0)
+    src = net.kernel_source
+    assert src.count("_before_post(j, t") == 1 and src.count("prefetch(") == 1
+    new, old = net.weights("new"), net.weights("old")
+    assert np.array_equal(new, old) and np.abs(new - W0).max() > 1e-3
+    assert np.array_equal(net.rule_state("new", 0).syn.w_tilde, net.rule_state("old", 0).syn.w_tilde)

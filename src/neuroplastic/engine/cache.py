@@ -30,7 +30,8 @@ from numba.core import event
 
 from ..io.atomic import atomic_write_text
 
-_ENGINE_SOURCES = ("neurons.py", "inputs.py", "random.py", "codegen.py", "kinds.py", "dendrites.py", "threads.py")
+_ENGINE_SOURCES = ("neurons.py", "inputs.py", "random.py", "codegen.py", "kinds.py", "dendrites.py", "threads.py",
+                  "prefetch.py")
 
 
 def cache_dir() -> Path:

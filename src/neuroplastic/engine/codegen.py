@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import threads as threaded
+from .prefetch import prefetch
 from .kinds import LOOP_NAMES, Kind, NeuronKind
 from ..plasticity.gating import GatedRule
 from ..plasticity.rule import Continuous, OnPost, OnPre, OnSpike, Periodic, Transmission
@@ -186,12 +187,21 @@ def hook_globals(projs, pops=(), threads: int = 1) -> dict:
                     out[f"P{p.index}R{r}_{hook}"] = fn
     for j in projs:
         for r, rule in enumerate(j.rules):
-            for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "post_drive",
-                         "on_drive"):
+            for hook in ("on_pre", "pre_spike", "before_post", "on_post", "post_spike", "efficacy", "every",
+                         "post_drive", "on_drive"):
                 fn = getattr(type(rule), hook, None)
                 if fn is not None and hasattr(fn, "py_func"):
                     out[f"J{j.index}R{r}_{hook}"] = fn
+    if any(_prefetched(j) for j in projs):
+        out["prefetch"] = prefetch
     return out
+
+
+def _prefetched(j) -> list:
+    """(rule index, field) of the per-synapse state the projection's ``on_post``
+    hooks read at scattered synapses (``Rule.prefetch_on_post``)."""
+    return [(r, name) for r, rule in enumerate(j.rules) if isinstance(rule, OnPost)
+            for name in rule.prefetch_on_post]
 
 
 def generate(pops, projs, mons, mods=None, threads: int = 1) -> str:
@@ -463,13 +473,21 @@ def _emit_post_side(w, j):
     copies, scatter them back. Each weight is read and written once, as in one
     pass, so the result is the same bit for bit; the gather and scatter loops
     call nothing, so the processor overlaps their cache misses (in one pass
-    every miss waited behind the rule's exp())."""
+    every miss waited behind the rule's exp()); the gather pass also prefetches
+    the rule state that ``on_post`` reads per synapse (engine/prefetch.py). Rules that define
+    ``before_post`` (plasticity/rule.py) compute what the column's synapses
+    share once, before the walk."""
     k = j.index
     w(2, f"for a in range(c{j.post}):")
     w(3, f"j = P{j.post}_spk[a]")
+    for r, rule in enumerate(j.rules):
+        if isinstance(rule, OnPost) and type(rule).before_post is not OnPost.before_post:
+            w(3, f"J{k}R{r}_before_post(j, t, J{k}R{r}_st, J{k}R{r}_p)")
     w(3, f"col0 = J{k}_cs[j]")
     w(3, f"for q in range(J{k}_cl[j]):")
     w(4, f"J{k}_wb[q] = J{k}_w[J{k}_cx[col0 + q]]")
+    for r, name in _prefetched(j):
+        w(4, f"prefetch(J{k}R{r}_st.syn.{name}, J{k}_cx[col0 + q])")
     w(3, f"for q in range(J{k}_cl[j]):")
     w(4, f"s = J{k}_cx[col0 + q]")
     w(4, f"i = J{k}_cp[col0 + q]")

@@ -29,7 +29,12 @@ LTD amplitude by (H / kappa)^2, H a homeostatic rate trace). The terms are one
 rule rather than a composition of TripletSTDP, Consolidation and a constant
 per presynaptic spike because they share the postsynaptic trace z_j and the
 pull needs w~ (rules do not read each other's state): one rule keeps one copy
-of each trace and reads the postsynaptic ones once per spike. The composition
+of each trace and reads the postsynaptic ones once per spike (``before_post``,
+before the walk over the neuron's synapses, instead of a per-synapse check of a
+per-spike cache). The column walk loads w~ of the neuron's synapses in its
+gather pass (``prefetch_on_post``): the heterosynaptic term reads it at
+scattered synapses, and those cache misses were the walk's largest cost
+(benchmarks/MEASURED.md). The composition
 [TripletSTDP(a2_plus=0, a3_minus=0, ...), Consolidation(...)] gives the same
 weights when delta = 0 and w~ starts at w (tests/test_orchestrated.py).
 
@@ -89,18 +94,16 @@ def _pre_spike(i, t, st, p):
 
 
 @njit(cache=True, inline="always")
-def _post_traces(j, t, st, p):
-    """z_j and z_j^slow at this postsynaptic spike, read once per spike (cached)."""
+def _before_post(j, t, st, p):
+    """z_j and z_j^slow at this postsynaptic spike, once per spike (the column walk's
+    ``before_post``): every synapse onto j reads the same two values."""
     post = st.post
-    if post.t_read[j] != t:
-        post.z_now[j] = traces.read(post.z[j], post.t_last[j], t, p.tau_minus)
-        post.slow_now[j] = traces.read(post.z_slow[j], post.t_last[j], t, p.tau_slow)
-        post.t_read[j] = t
+    post.z_now[j] = traces.read(post.z[j], post.t_last[j], t, p.tau_minus)
+    post.slow_now[j] = traces.read(post.z_slow[j], post.t_last[j], t, p.tau_slow)
 
 
 @njit(cache=True, inline="always")
 def _on_post(s, i, j, t, w, st, p):
-    _post_traces(j, t, st, p)
     z = st.post.z_now[j]
     ltp = p.eta * traces.read(st.pre.z[i], st.pre.t_last[i], t, p.tau_plus) * st.post.slow_now[j]
     return ltp - p.beta * (w - st.syn.w_tilde[s]) * z * z * z
@@ -158,11 +161,12 @@ class OrchestratedPlasticity(Rule, OnPre, OnPost, Periodic):
         "w_p": dict(gt=0), "bistability": dict(ge=0), "period": dict(gt=0, unit="ms"),
     }
     synapse_state = (State("w_tilde", 0.0, "weight"),)
+    prefetch_on_post = ("w_tilde",)   # the heterosynaptic term's w~ at scattered synapses
     pre_state = (State("z"), State("t_last", 0.0, "ms"))
-    post_state = (State("z"), State("z_slow"), State("t_last", 0.0, "ms"),
-                  State("z_now"), State("slow_now"), State("t_read", -1.0, "ms"))
+    post_state = (State("z"), State("z_slow"), State("t_last", 0.0, "ms"), State("z_now"), State("slow_now"))
     global_state = (State("t_last", 0.0, "ms"),)
     on_pre, pre_spike, on_post, post_spike, every = _on_pre, _pre_spike, _on_post, _post_spike, _every
+    before_post = _before_post
 
     def __post_init__(self):
         super().__post_init__()

@@ -12,7 +12,10 @@ capability        hooks (numba ``@njit`` functions, stored as class attributes)
                   ``pre_spike(i, t, st, p)`` once for the neuron.
 :class:`OnPost`   ``on_post(s, i, j, t, w, st, p) -> dw`` for every synapse onto
                   a spiking postsynaptic neuron ``j``, then
-                  ``post_spike(j, t, st, p)`` once.
+                  ``post_spike(j, t, st, p)`` once. Optionally
+                  ``before_post(j, t, st, p)`` once before the synapses: what
+                  every synapse of the spike reads (the neuron's decayed
+                  traces) computed once into the rule's per-neuron state.
 :class:`Transmission` ``efficacy(s, i, j, t, st, p) -> factor``: multiplies the
                   weight delivered by that presynaptic spike (short-term
                   plasticity).
@@ -122,8 +125,10 @@ class OnPre:
 
 
 class OnPost:
-    """The rule reacts to postsynaptic spikes (``on_post`` and/or ``post_spike``)."""
+    """The rule reacts to postsynaptic spikes (``on_post`` and/or ``post_spike``;
+    ``before_post`` runs first, once per spike)."""
 
+    before_post = _no_neuron_update
     on_post = _no_synapse_change
     post_spike = _no_neuron_update
 
@@ -205,6 +210,9 @@ class Rule:
             unit. Undeclared fields are plain numbers (+-inf allowed).
         synapse_state, pre_state, post_state, global_state: tuples of
             :class:`State`.
+        prefetch_on_post: names of ``synapse_state`` fields that ``on_post``
+            reads at its synapse ``s``; the column walk prefetches them
+            (engine/prefetch.py; the values are unchanged).
     """
 
     constraints: ClassVar[dict] = {}
@@ -215,6 +223,7 @@ class Rule:
     pre_reads: ClassVar[tuple] = ()
     post_reads: ClassVar[tuple] = ()
     modulated_by: ClassVar[tuple] = ()
+    prefetch_on_post: ClassVar[tuple] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -278,8 +287,8 @@ class Rule:
         from ..engine.cache import module_source
 
         parts = [f"{cls.__module__}.{cls.__qualname__}"]
-        for hook in ("on_pre", "pre_spike", "on_post", "post_spike", "efficacy", "every", "on_spike",
-                     "post_drive", "on_drive"):
+        for hook in ("on_pre", "pre_spike", "before_post", "on_post", "post_spike", "efficacy", "every",
+                     "on_spike", "post_drive", "on_drive"):
             py = getattr(getattr(cls, hook, None), "py_func", None)
             if py is not None:
                 parts.append(module_source(py))   # the hook and the helper kernels beside it
