@@ -21,6 +21,10 @@ Run::
     python benchmarks/continual_mnist.py --contender spiking --seeds 0 --set n_train=500 n_test=300
     python benchmarks/continual_mnist.py --contender spiking --seeds 0 1 2 3 4
     python benchmarks/continual_mnist.py --task few-shot-digits --contender finetune --seeds 0 1 2 3 4
+    python benchmarks/continual_mnist.py --summary benchmarks/continual_mnist.jsonl
+
+``--summary FILE``: per task and contender, the seeds in FILE, each headline metric's
+mean with its 95 % Student-t interval over those seeds, and the mean CPU seconds.
 """
 from __future__ import annotations
 
@@ -45,15 +49,36 @@ def _overrides(args) -> dict:
     return out
 
 
+def summary(path: str) -> None:
+    """Print mean +- 95 % Student-t half-width per (task, contender, metric) over the seeds in ``path``."""
+    import numpy as np
+    from scipy import stats
+
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    for key in dict.fromkeys((r["task"], r["contender"]) for r in rows):
+        mine = {r["seed"]: r for r in rows if (r["task"], r["contender"]) == key}     # the last run of a seed
+        seeds = sorted(mine)
+        print(f"{key[0]} {key[1]}: seeds {seeds}, CPU s {np.mean([mine[s]['cpu_s'] for s in seeds]):.0f}")
+        for metric in mine[seeds[0]]["metrics"]:
+            v = np.array([mine[s]["metrics"][metric] for s in seeds])
+            half = stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)) if len(v) > 1 else float("nan")
+            print(f"    {metric:20s} {v.mean():.4g} +- {half:.2g}   per seed {[round(float(x), 4) for x in v]}")
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--task", default="continual-digits", choices=tuple(MNIST_SCALE))
-    p.add_argument("--contender", required=True)
+    p.add_argument("--contender")
+    p.add_argument("--summary", metavar="FILE", help="summarise FILE instead of running")
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--data", default="", help="directory of the MNIST IDX files")
     p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE")
     p.add_argument("--out", default="benchmarks/continual_mnist.jsonl")
     args = p.parse_args(argv)
+    if args.summary:
+        return summary(args.summary)
+    if not args.contender:
+        p.error("--contender is required")
     task = get_task(args.task)
     overrides = _overrides(args)
     config = task.resolve(dict(overrides, seeds=tuple(args.seeds)))
