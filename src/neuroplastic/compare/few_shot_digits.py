@@ -2,7 +2,9 @@
 k = 5 examples each -- one-shot recruitment in a growing spiking network vs gradient
 fine-tuning of an MLP vs nearest class mean on the MLP's hidden features.
 
-Data: scikit-learn's digits, the rewiring-budget split (``n_train`` / ``n_test``).
+Data: scikit-learn's digits, the rewiring-budget split (``n_train`` / ``n_test``),
+or MNIST (``--set dataset=mnist data_dir=DIR``: the first ``n_train`` / ``n_test``
+images of each file; compare/_continual_data.py).
 Base classes 0 .. ``base_classes`` - 1 are learned from all their training images;
 then, for each k in ``shots``, k training images of each remaining class (the same
 images for every contender, drawn with the seed) are all that is shown of them.
@@ -13,7 +15,7 @@ Contenders:
   ``continual-digits`` learns the base images (one pass); a copy of it is then shown
   the 2k new images: an image new for its class recruits a neuron whose input
   weights are imprinted from it (one-shot Hebbian; no gradient).
-* ``finetune``: MLP 64 -> ``mlp_hidden`` -> ``mlp_hidden`` -> 10 (tanh) trained on the
+* ``finetune``: MLP inputs (64 or 784) -> ``mlp_hidden`` -> ``mlp_hidden`` -> 10 (tanh) trained on the
   base classes (Adam, ``base_iterations`` minibatches of ``batch``), then fine-tuned
   on the 2k new images (``ft_iterations`` steps of Adam at ``ft_lr``, minibatch = all
   2k images) -- gradient descent on the few examples, every weight free.
@@ -44,7 +46,7 @@ import numpy as np
 from ..experiments.base import Target
 from ..experiments.parameters import Param, defaults_of
 from . import _continual_net as net_
-from ._digits import digits
+from ._continual_data import DATASETS, images, mnist_check
 from .base import CONNECTIONS, COST, EXAMPLES, JAX, LABELLED, Contender, Outcome, Task
 from .registry import register_task
 
@@ -52,9 +54,11 @@ __all__ = ["TASK", "PARAMETERS", "shots"]
 
 PARAMETERS = dict(
     net_.PARAMETERS,
-    n_train=Param(1000, "training images (n_train + n_test <= 1797)", ge=10),
-    n_test=Param(797, "test images", ge=10),
-    split_seed=Param(0, "seed of the shuffle that splits the digits into training and test", ge=0),
+    dataset=Param("digits", "images: scikit-learn's 8 x 8 digits or MNIST (28 x 28)", choices=DATASETS),
+    data_dir=Param("", "MNIST: directory of the IDX files (empty: $NEUROPLASTIC_MNIST)"),
+    n_train=Param(1000, "training images (digits: n_train + n_test <= 1797; MNIST: the first n_train)", ge=10),
+    n_test=Param(797, "test images (MNIST: the first n_test)", ge=10),
+    split_seed=Param(0, "digits: seed of the shuffle that splits the digits into training and test", ge=0),
     base_classes=Param(8, "classes 0 .. base_classes - 1 are learned first, from all their images", ge=1, le=9),
     shots=Param((1, 5), "k: training images of each new class", ge=1),
     seeds=Param(tuple(range(5)), "seeds; every contender runs each", ge=0),
@@ -70,11 +74,13 @@ REDUCED = dict(n_train=400, n_test=300, seeds=(0,), base_iterations=150, mlp_hid
 
 
 def _split(c, seed):
-    """(x_base, y_base, {k: (x_shot, y_shot)}, x_test, y_test, new classes)."""
-    x_tr, y_tr, x_te, y_te = digits(c)
+    """(x_base, y_base, {k: (x_shot, y_shot)}, x_test, y_test, new classes, data); pixels / full
+    are in [0, 1]."""
+    data = images(c)
+    x_tr, y_tr, x_te, y_te, _ = data
     base = y_tr < int(c["base_classes"])
     new = tuple(range(int(c["base_classes"]), 10))
-    return x_tr[base], y_tr[base], shots(c, seed, x_tr, y_tr, new), x_te, y_te, new
+    return x_tr[base], y_tr[base], shots(c, seed, x_tr, y_tr, new), x_te, y_te, new, data
 
 
 def shots(c, seed, x, y, new) -> dict:
@@ -96,8 +102,8 @@ def _scores(pred, y_te, new, k) -> dict:
 
 
 def _spiking(c: dict, seed: int) -> Outcome:
-    x_b, y_b, few, x_te, y_te, new = _split(c, seed)
-    grow = net_.GrowingNetwork(c, seed)
+    x_b, y_b, few, x_te, y_te, new, data = _split(c, seed)
+    grow = net_.GrowingNetwork(c, seed, data.n_inputs, data.full)
     order = np.random.default_rng([seed, 18]).permutation(len(y_b))
     grow.learn(x_b[order], y_b[order])
     grow.meter.update()
@@ -115,12 +121,16 @@ def _spiking(c: dict, seed: int) -> Outcome:
     return Outcome(metrics)
 
 
-def _base_mlp(c, seed, x_b, y_b):
+def _sizes(c, data) -> tuple:
+    h = int(c["mlp_hidden"])
+    return data.n_inputs, h, h, 10
+
+
+def _base_mlp(c, seed, x_b, y_b, data):
     from ..baselines.continual import train_tasks
 
-    h = int(c["mlp_hidden"])
     classes = tuple(range(int(c["base_classes"])))
-    return train_tasks(x_b / 16, y_b, (classes,), (64, h, h, 10), "sequential", 0.0, "adam", c["mlp_lr"],
+    return train_tasks(x_b / data.full, y_b, (classes,), _sizes(c, data), "sequential", 0.0, "adam", c["mlp_lr"],
                        int(c["base_iterations"]), int(c["batch"]), seed)
 
 
@@ -128,33 +138,33 @@ def _finetune(c: dict, seed: int) -> Outcome:
     from ..baselines.continual import train_tasks
     from ..baselines.mlp import mlp_predict
 
-    x_b, y_b, few, x_te, y_te, new = _split(c, seed)
-    h = int(c["mlp_hidden"])
-    base = _base_mlp(c, seed, x_b, y_b)
+    x_b, y_b, few, x_te, y_te, new, data = _split(c, seed)
+    n_in, h, _, _ = sizes = _sizes(c, data)
+    base = _base_mlp(c, seed, x_b, y_b, data)
     metrics, cost, shown = {}, base.macs, base.examples
     for k, (xs, ys) in few.items():
-        fit = train_tasks(xs / 16, ys, (new,), (64, h, h, 10), "sequential", 0.0, "adam", c["ft_lr"],
+        fit = train_tasks(xs / data.full, ys, (new,), sizes, "sequential", 0.0, "adam", c["ft_lr"],
                           int(c["ft_iterations"]), len(ys), seed, params=base.params)
         cost, shown = cost + fit.macs, shown + fit.examples
-        metrics.update(_scores(mlp_predict(fit.params, x_te / 16), y_te, new, k))
-    metrics.update({COST: cost, EXAMPLES: shown, LABELLED: shown, CONNECTIONS: 64 * h + h * h + h * 10})
+        metrics.update(_scores(mlp_predict(fit.params, x_te / data.full), y_te, new, k))
+    metrics.update({COST: cost, EXAMPLES: shown, LABELLED: shown, CONNECTIONS: n_in * h + h * h + h * 10})
     return Outcome(metrics)
 
 
 def _ncm(c: dict, seed: int) -> Outcome:
     from ..baselines.continual import hidden_features, ncm_fit, ncm_predict
 
-    x_b, y_b, few, x_te, y_te, new = _split(c, seed)
-    h = int(c["mlp_hidden"])
-    base = _base_mlp(c, seed, x_b, y_b)
-    f_b, f_te = hidden_features(base.params, x_b / 16), hidden_features(base.params, x_te / 16)
+    x_b, y_b, few, x_te, y_te, new, data = _split(c, seed)
+    n_in, h, _, _ = _sizes(c, data)
+    base = _base_mlp(c, seed, x_b, y_b, data)
+    f_b, f_te = hidden_features(base.params, x_b / data.full), hidden_features(base.params, x_te / data.full)
     old_classes, old_means = ncm_fit(f_b, y_b)
     metrics = {}
     for k, (xs, ys) in few.items():
-        new_classes, new_means = ncm_fit(hidden_features(base.params, xs / 16), ys)
+        new_classes, new_means = ncm_fit(hidden_features(base.params, xs / data.full), ys)
         model = (np.r_[old_classes, new_classes], np.vstack([old_means, new_means]))
         metrics.update(_scores(ncm_predict(model, f_te), y_te, new, k))
-    n_conn = 64 * h + h * h
+    n_conn = n_in * h + h * h
     shown = base.examples + sum(len(ys) for _, ys in few.values())
     cost = base.macs + n_conn * (len(y_b) + sum(len(ys) for _, ys in few.values()))   # the features' forward passes
     metrics.update({COST: cost, EXAMPLES: shown, LABELLED: shown, CONNECTIONS: n_conn})
@@ -165,7 +175,7 @@ CONTENDERS = (
     Contender("spiking", "plastic", "growing LIF layer (lateral inhibition, adaptive thresholds); new classes by "
               "one-shot Hebbian recruitment of new neurons, no gradient", _spiking,
               "synaptic events + periodic updates + imprints"),
-    Contender("finetune", "gradient", "MLP 64-100-100-10 (tanh), Adam on the base classes, then 20 Adam steps on "
+    Contender("finetune", "gradient", "MLP inputs-100-100-10 (tanh; defaults), Adam on the base classes, then 20 Adam steps on "
               "the k-shot images", _finetune, "multiply-accumulates", needs=JAX),
     Contender("ncm", "gradient", "the same base MLP, frozen; nearest class mean on its last hidden layer", _ncm,
               "multiply-accumulates", needs=JAX),
@@ -173,9 +183,10 @@ CONTENDERS = (
 
 TASK = register_task(Task(
     name="few-shot-digits",
-    summary="digits: learn 2 new classes from k = 1 and 5 examples after 8 -- one-shot recruitment (spiking) vs "
+    summary="digits (or MNIST): learn 2 new classes from k = 1 and 5 examples after 8 -- one-shot recruitment (spiking) vs "
             "gradient fine-tuning vs nearest class mean (MLP features)",
     contenders=CONTENDERS, defaults=DEFAULTS, parameters=PARAMETERS, reduced=REDUCED,
+    needs_data=mnist_check("few-shot-digits"),
     headline=("combined_k1", "combined_k5", "new_k1", "new_k5", "old_k1", "old_k5"),
     targets=(
         Target("spiking.new_k1", 0.3, None, "one example per new class teaches the spiking network something "
