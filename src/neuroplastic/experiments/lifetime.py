@@ -29,7 +29,9 @@ Families, all on at once (each a boolean parameter; ``false`` removes it from th
   ``prune_below`` pruned, as many grown between co-active neurons, every
   ``structural_period``);
 * ``sleep``: the off phases are sleep (no stimulus, spontaneous drive ``sleep_rate_*``, no
-  dopamine, STDP x ``sleep_stdp``); ``false``: rest with the wake drive.
+  dopamine, STDP x ``sleep_stdp``: 1/900 at full scale, 0.2 for the 30 s reduced phases, the
+  same integral; more over a 90 min sleep rewires the replaying assemblies into cliques that
+  drive the background, see docs/lifetime.md); ``false``: rest with the wake drive.
 
 Protocol (``_lifetime_protocol.py``): wake 1 (set 1 of ``n_per_set`` patterns, each shown
 ``t_on`` ms then ``t_off`` ms without, in random order, for ``t_wake``), sleep 1
