@@ -49,6 +49,22 @@ def test_timeline_is_bounded_and_consistent(reduced):
     assert n[-1] == pytest.approx(n[lesion + 1], rel=0.05)
 
 
+def test_stdp_without_stimulus_has_the_same_integral_at_both_scales():
+    # 0.2 x 30 s at reduced scale; more over a 90 min sleep rewires the assemblies (docs/lifetime.md)
+    full, reduced = EXP.resolve(), EXP.resolve(scale="reduced")
+    assert reduced["sleep_stdp"] == 0.2
+    assert full["sleep_stdp"] * full["t_sleep"] == pytest.approx(reduced["sleep_stdp"] * reduced["t_sleep"], rel=1e-12)
+    sleep = next(p for p in ln.phases(full) if p.name == "sleep")
+    assert sleep.scales["ee.TripletSTDP"] == pytest.approx(1.0 / 900.0)
+    # the rest before the lesion and the recovery (no stimulus): 1 x 40 s at reduced scale
+    spans = [(c["t_baseline"] + c["t_recover"]) for c in (full, reduced)]
+    assert reduced["rest_stdp"] == 1.0
+    assert full["rest_stdp"] * spans[0] == pytest.approx(spans[1], rel=1e-12)
+    phases = {p.name: p for p in ln.phases(full)}
+    for name in ("recover", "recover-static"):
+        assert phases[name].scales["ee.TripletSTDP"] == pytest.approx(1.0 / 105.0)
+
+
 def test_band_is_the_extreme_window_mean():
     tl = lp.Timeline()
     rates = [2.0, 4.0, 6.0, 30.0, 10.0, 12.0]          # rows at 1..6 s; windows of 2 s after the first 2 s

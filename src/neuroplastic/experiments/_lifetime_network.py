@@ -117,21 +117,25 @@ def initial_ee(c: dict) -> float:
 
 def phases(c: dict) -> list:
     """wake (as built), sleep (stimulus off, spontaneous drive, STDP at ``sleep_stdp``,
-    no dopamine), frozen (every weight-changing, structural and intrinsic rule off:
-    the recall probes and the control's recovery without structural and homeostatic
-    plasticity) and rest (the ``sleep=false`` ablation's off phase: wake drive, no stimulus)."""
+    no dopamine), frozen (every weight-changing, structural and intrinsic rule off: the
+    recall probes), rest (the ``sleep=false`` ablation's off phase: wake drive, no
+    stimulus), recover (wake drive, STDP at ``rest_stdp``: the rest before the lesion and
+    the recovery) and recover-static (recover without structural and homeostatic plasticity:
+    the control copy)."""
     wake = dict(rates={"drive_exc": c["wake_rate"], "drive_inh": c["wake_rate"]})
     sleep = dict(rates={"drive_exc": c["sleep_rate_exc"], "drive_inh": c["sleep_rate_inh"], "stimulus": 0.0},
                  levels={"dopamine": 0.0}, scales={"ee.TripletSTDP": c["sleep_stdp"]})
     frozen_scales = {"ee": 0.0} | ({"ie": 0.0} if c["inhibitory"] else {}) | ({"exc": 0.0} if c["intrinsic"] else {})
+    recover = {"ee.TripletSTDP": c["rest_stdp"]}
     return [Phase("wake", duration=1.0, **wake), Phase("sleep", duration=1.0, **sleep),
             Phase("rest", duration=1.0, **wake), Phase("frozen", duration=1.0, scales=frozen_scales, **wake),
-            Phase("recover-static", duration=1.0, scales=static_scales(c), **wake)]
+            Phase("recover", duration=1.0, scales=recover, **wake),
+            Phase("recover-static", duration=1.0, scales=static_scales(c) | recover, **wake)]
 
 
 def static_scales(c: dict) -> dict:
     """The control copy after the lesion: structural, normalisation, inhibitory and intrinsic
-    plasticity off (STDP, consolidation and dopamine as in the full network)."""
+    plasticity off (STDP, consolidation and dopamine as in the full network's recovery)."""
     out = {"ie": 0.0} if c["inhibitory"] else {}
     for name, on in (("WeightNormalization", c["homeostasis"]), ("PruneAndRegrow", c["structural"])):
         if on:

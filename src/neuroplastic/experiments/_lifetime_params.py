@@ -34,7 +34,10 @@ PARAMETERS = dict(
     stim_rate=Param(2000.0, "stimulus (and cue) rate on a shown pattern's neurons", "Hz", ge=0),
     w_stim=Param(1.0, "stimulus weight", "nS", ge=0),
     stdp_scale=Param(4.0, "triplet amplitudes: published x stdp_scale x w_ee_max", ge=0),
-    sleep_stdp=Param(0.2, "factor on the triplet rule in sleep", ge=0),
+    sleep_stdp=Param(0.2 * 30_000.0 / (90 * _MIN), "factor on the triplet rule in sleep (0.2 x 30 s / 90 min: "
+                     "the reduced scale's 0.2 integrated over its 30 s sleep)", ge=0),
+    rest_stdp=Param((10_000.0 + 30_000.0) / (70 * _MIN), "factor on the triplet rule in the rest before the "
+                    "lesion and in the recovery (no stimulus; 1 x 40 s / 70 min: the reduced scale's integral)", ge=0),
     stp_u=Param(0.5, "Tsodyks-Markram utilisation U (E->E)", gt=0, le=1),
     stp_tau_rec=Param(50.0, "Tsodyks-Markram recovery time constant (E->E)", "ms", gt=0),
     w_p=Param(2.0, "consolidation: potentiated state of w~", "nS", gt=0),
@@ -86,6 +89,7 @@ RELATIONS = (Relation("t_window", "<=", "t_recover"), Relation("t_window", "<=",
 
 #: Reduced scale for the tests: 80 + 20 neurons, minutes of biological time, one seed.
 REDUCED = dict(n_exc=80, n_inh=20, n_per_set=2, assembly_size=16, tau_cons=10_000.0, wake_rate=520.0,
-               sleep_rate_exc=520.0, sleep_rate_inh=500.0, t_wake=30_000.0,
+               sleep_rate_exc=520.0, sleep_rate_inh=500.0, sleep_stdp=0.2, rest_stdp=1.0,
+               t_wake=30_000.0,
                t_sleep=30_000.0, t_baseline=10_000.0, t_recover=30_000.0, t_window=10_000.0, band_ms=10_000.0,
                record_ms=5000.0, seeds=(0,), ablation_seeds=(0,))

@@ -29,13 +29,18 @@ Families, all on at once (each a boolean parameter; ``false`` removes it from th
   ``prune_below`` pruned, as many grown between co-active neurons, every
   ``structural_period``);
 * ``sleep``: the off phases are sleep (no stimulus, spontaneous drive ``sleep_rate_*``, no
-  dopamine, STDP x ``sleep_stdp``); ``false``: rest with the wake drive.
+  dopamine, STDP x ``sleep_stdp``: 1/900 at full scale, 0.2 for the 30 s reduced phases, the
+  same integral; more over a 90 min sleep rewires the replaying assemblies into cliques that
+  drive the background, see docs/lifetime.md); ``false``: rest with the wake drive.
 
 Protocol (``_lifetime_protocol.py``): wake 1 (set 1 of ``n_per_set`` patterns, each shown
 ``t_on`` ms then ``t_off`` ms without, in random order, for ``t_wake``), sleep 1
 (``t_sleep``), wake 2 (set 2; its first pattern rewarded), sleep 2, a rest baseline
-(``t_baseline``, wake drive, no stimulus), a lesion of ``lesion_fraction`` of the E
-neurons, recovery (``t_recover``), a final recall test. A control copy (the stored state
+(``t_baseline``, wake drive, no stimulus, STDP x ``rest_stdp``), a lesion of
+``lesion_fraction`` of the E neurons, recovery (``t_recover``, as the rest), a final recall
+test. ``rest_stdp`` is 1 for the 40 s of rest and recovery at reduced scale and 1/105 for
+the 70 min at full scale (the same integral): 60 min of spontaneous activity with full STDP
+rewire the assemblies as sleep did (docs/lifetime.md). A control copy (the stored state
 just before the lesion; same lesioned neurons) recovers with structural, normalisation,
 inhibitory and intrinsic plasticity off.
 
@@ -130,12 +135,12 @@ def _seed(c: dict, seed: int, progress: bool) -> dict:
         if progress:
             print(f"lifetime: seed {seed} {name} done at {net.t / 60000:.1f} min: recall "
                   f"{np.round(stages[name], 2)}", flush=True)
-    lp.phase(net, c, "wake", c["t_baseline"], tl)
+    lp.phase(net, c, "recover", c["t_baseline"], tl)
     rate_pre = lp.mean_rate(tl, net.t - c["t_baseline"], net.t)
     net.store("before-lesion")
     static = _recover(net, c, pats, seed, "recover-static")
     net.restore("before-lesion")
-    final = _recover(net, c, pats, seed, "wake", tl)
+    final = _recover(net, c, pats, seed, "recover", tl)
     m = _metrics(c, pats, stages, final, static, rate_pre, tl)
     m["wall_s"] = time.perf_counter() - t_start
     for part, seconds in tl.wall.items():
