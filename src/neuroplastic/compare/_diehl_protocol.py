@@ -43,18 +43,25 @@ def show(net, x, c) -> tuple[np.ndarray, int]:
         rates = rates + step
 
 
-def show_all(net, images, c, labels=None, bar=None, window: int = 0) -> tuple[np.ndarray, int]:
+def show_all(net, images, c, labels=None, bar=None, window: int = 0, start: int = 0,
+             before=None) -> tuple[np.ndarray, int]:
     """Present every image in turn; returns (counts: examples x neurons, total tries).
-    With ``labels``, ``window`` and ``bar``, the bar shows the running accuracy."""
+    With ``labels``, ``window`` and ``bar``, the bar shows the running accuracy.
+    A pass in parts shows the same: ``start`` examples were shown before these
+    (``labels`` covers them too) and ``before`` holds the counts of the last of
+    them (at least ``2 window`` rows where there are as many)."""
+    past = [] if before is None or not window else list(before[-2 * window:])
+    done = start
     rows, tries = [], 0
-    for k, x in enumerate(images):
+    for k, x in enumerate(images, start=done):
         counts, n = show(net, x, c)
         rows.append(counts)
         tries += n
         if bar is not None:
             acc = None
             if labels is not None and window and (k + 1) % window == 0 and k + 1 >= 2 * window:
-                acc = running_accuracy(np.array(rows[-2 * window:]), labels[k + 1 - 2 * window:k + 1], window)[1][-1]
+                recent = np.array((past + rows)[-2 * window:])
+                acc = running_accuracy(recent, labels[k + 1 - 2 * window:k + 1], window)[1][-1]
             bar.advance(acc)
     return np.array(rows, np.int64).reshape(len(rows), -1), tries
 
@@ -62,8 +69,9 @@ def show_all(net, images, c, labels=None, bar=None, window: int = 0) -> tuple[np
 class ExampleProgress:
     """A rich progress bar over examples (``enabled=False``: silent; ``console``: a rich Console)."""
 
-    def __init__(self, enabled: bool, total: int, label: str, console=None):
+    def __init__(self, enabled: bool, total: int, label: str, console=None, done: int = 0):
         self.enabled, self.total, self.label, self.console = enabled, total, label, console
+        self.done = done            # examples seen before (a resumed pass)
         self._bar = None
         self._accuracy = "running accuracy: -"
 
@@ -76,7 +84,8 @@ class ExampleProgress:
                                  TextColumn("examples"), TextColumn("{task.fields[acc]}"), TimeElapsedColumn(),
                                  TextColumn("{task.fields[speed]}"), console=self.console)
             self._bar.start()
-            self._task = self._bar.add_task(self.label, total=self.total, acc=self._accuracy, speed="")
+            self._task = self._bar.add_task(self.label, total=self.total, completed=self.done, acc=self._accuracy,
+                                            speed="")
         return self
 
     def advance(self, accuracy: float | None = None) -> None:
@@ -84,7 +93,7 @@ class ExampleProgress:
             return
         if accuracy is not None:
             self._accuracy = f"running accuracy {accuracy:.3f}"
-        done = self._bar.tasks[0].completed + 1
+        done = self._bar.tasks[0].completed + 1 - self.done
         wall = time.perf_counter() - self._start
         self._bar.update(self._task, advance=1, acc=self._accuracy, speed=f"{done / wall:.1f} ex/s")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 import warnings
 
 import numpy as np
@@ -25,6 +26,7 @@ from .cost import SynapticEvents
 from ._diehl_labels import assign, classify, running_accuracy
 from ._diehl_network import build, build_frozen, learned_state
 from ._diehl_protocol import ExampleProgress, show_all
+from ._diehl_resume import CheckpointFolder, Progress, config_key
 from ._diehl_som import images
 
 __all__ = ["run_spiking", "learn", "evaluate"]
@@ -38,18 +40,49 @@ def _quiet(fn, *args):
         return fn(*args)
 
 
-def learn(c: dict, seed: int, x, y=None, progress: bool = False):
-    """The learning pass; returns (network, counts per presentation, tries, events, wall s)."""
-    net = _quiet(build, c, x.shape[1], seed)
+def learn(c: dict, seed: int, x, y=None, progress: bool = False, checkpoint=None, every: int = 5000):
+    """The learning pass; returns (network, counts per presentation, tries, events, wall s).
+
+    With ``checkpoint`` (a folder) the pass saves its state every ``every``
+    examples and, when the folder holds a save of this pass, continues from it
+    with the same spikes as a pass never stopped (compare/_diehl_resume.py);
+    the wall seconds then add up every part."""
     stream = np.concatenate([x] * int(c["epochs"]))
     labels = None if y is None else np.concatenate([y] * int(c["epochs"]))
-    meter = SynapticEvents(net)
-    t0 = time.perf_counter()
-    with ExampleProgress(progress, len(stream), "learning (no labels)") as bar:
-        counts, tries = show_all(net, stream, c, labels, bar, window=int(c["running_window"]))
-    wall = time.perf_counter() - t0
-    meter.update()
-    return net, counts, tries, meter.total, wall
+    folder = None if checkpoint is None else CheckpointFolder(checkpoint, config_key(c, seed, len(stream)))
+    if folder is not None and folder.exists():
+        net, state = _quiet(folder.load)
+    else:
+        net, state = _quiet(build, c, x.shape[1], seed), Progress()
+    block = len(stream) if folder is None else max(1, int(every))
+    with ExampleProgress(progress, len(stream), "learning (no labels)", done=state.next) as bar:
+        while state.next < len(stream):
+            first, last = state.next, min(state.next + block, len(stream))
+            meter, t0, cpu0 = SynapticEvents(net), time.perf_counter(), time.process_time()
+            before = _tail(state.rows, 2 * int(c["running_window"]))
+            counts, tries = show_all(net, stream[first:last], c, labels, bar, window=int(c["running_window"]),
+                                     start=first, before=before)
+            meter.update()
+            state.next, state.tries, state.events = last, state.tries + tries, state.events + meter.total
+            state.wall_s += time.perf_counter() - t0
+            state.cpu_s += time.process_time() - cpu0
+            state.chunks.append(first)
+            state.rows.append(counts)
+            if folder is not None:
+                _quiet(folder.save, net, state)   # describing the model for the file checks it again
+    counts = np.concatenate(state.rows) if state.rows else np.zeros((0, int(c["n_neurons"])), np.int64)
+    return net, counts, state.tries, state.events, state.wall_s
+
+
+def _tail(blocks: list, n: int):
+    """The last ``n`` rows of a list of count blocks (None when there are none)."""
+    kept, have = [], 0
+    for b in reversed(blocks):
+        if have >= n:
+            break
+        kept.append(b)
+        have += len(b)
+    return np.concatenate(kept[::-1])[-n:] if kept else None
 
 
 def evaluate(c: dict, seed: int, net, x_label, y_label, x_test, progress: bool = False):
@@ -90,7 +123,9 @@ def run_spiking(c: dict, seed: int, progress: bool | None = None) -> Outcome:
     """Outcome of the spiking contender for one seed (see module doc)."""
     progress = sys.stdout.isatty() if progress is None else progress
     x_tr, y_tr, x_te, y_te = images(c)
-    net, counts, tries, learn_events, wall = learn(c, seed, x_tr, y_tr, progress)
+    folder = Path(c["checkpoint_dir"]) / f"spiking-seed{seed}" if c.get("checkpoint_dir") else None
+    net, counts, tries, learn_events, wall = learn(c, seed, x_tr, y_tr, progress, folder,
+                                                   int(c.get("checkpoint_every", 5000)))
     n_label = min(int(c["n_label"]), len(x_tr))
     predicted, f_label, f_test, test_events = evaluate(c, seed, net, x_tr[:n_label], y_tr[:n_label], x_te,
                                                        progress)

@@ -112,6 +112,9 @@ PARAMETERS = dict(
     w_ei=Param(10.4, "excitatory -> inhibitory partner", "nS", ge=0),
     w_ie=Param(17.0, "inhibitory -> every other excitatory neuron", "nS", ge=0),
     running_window=Param(10000, "examples per window of the running accuracy (learning curve)", ge=1),
+    checkpoint_dir=Param("", "spiking: save the learning pass here (one folder per seed) and continue a stopped "
+                         "pass from its last save (empty: no saves)"),
+    checkpoint_every=Param(5000, "spiking: examples between saves of the learning pass", ge=1),
     som_sigma=Param(1.5, "SOM neighbourhood width at the start", "units", gt=0),
     som_lr=Param(0.5, "SOM learning rate at the start", gt=0),
     perceptron_epochs=Param(5, "perceptron passes over the training images", ge=1),
