@@ -16,12 +16,13 @@ export NEUROPLASTIC_CACHE_DIR ?= $(CURDIR)/.cache/kernels
 # 1,051 s of tests).
 PYTEST_ARGS ?= -n auto --dist worksteal
 
-.PHONY: demo test test-quick bench bench-scaling install install-test clean help
+.PHONY: demo test test-quick test-full bench bench-scaling install install-test clean help
 
 help:
 	@echo "make demo        set up .venv and run the demonstration experiment (writes runs/...)"
-	@echo "make test        set up .venv with test extras and run the whole test suite"
+	@echo "make test        set up .venv with test extras and run the test suite (all but the full_scale marker)"
 	@echo "make test-quick  the same without the slow reproductions (-m 'not slow')"
+	@echo "make test-full   make test plus the full-scale confirmations (marker full_scale)"
 	@echo "make bench       set up .venv-bench (with Brian2 and NEST) and run the benchmarks"
 	@echo "make bench-scaling  the scaling benchmark (10^3 to 10^6 neurons; see benchmarks/scaling.py)"
 
@@ -45,10 +46,15 @@ demo: install
 	$(VENV)/bin/neuroplastic run stdp-window --out runs
 
 test: install-test
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m "not full_scale" $(PYTEST_ARGS)
 
 test-quick: install-test
-	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m "not slow and not full_scale" $(PYTEST_ARGS)
+
+# make test plus the full-scale confirmations marked full_scale (the runs of
+# `neuroplastic reproduce sleep-replay` and `... izhikevich2007`: ~5 CPU-minutes more).
+test-full: install-test
+	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 $(BENCH_VENV)/.installed: pyproject.toml benchmarks/requirements-bench.txt
 	$(PYTHON) -m venv $(BENCH_VENV)

@@ -177,6 +177,7 @@ def test_distal_reward_pairing_at_arrival_in_closed_form(lag):
 
 
 @pytest.mark.slow
+@pytest.mark.full_scale
 def test_full_scale_targets_seed0():
     """The whole protocol (1 h of biological time, about 2 min): every full-scale
     target for seed 0 (measured: rewarded late mean 3.87, others 0.61, 1.18 Hz)."""

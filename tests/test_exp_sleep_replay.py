@@ -137,6 +137,7 @@ def test_bad_configurations():
 
 
 @pytest.mark.slow
+@pytest.mark.full_scale
 def test_full_scale_sleep_protects_set1():
     """The pre-registered confirmatory test (docs/memory.md, "Sleep and replay"): seeds 10-29,
     full scale; a few minutes on two cores."""
