@@ -123,7 +123,7 @@ def run_spiking(c: dict, seed: int, progress: bool | None = None) -> Outcome:
     """Outcome of the spiking contender for one seed (see module doc)."""
     progress = sys.stdout.isatty() if progress is None else progress
     x_tr, y_tr, x_te, y_te = images(c)
-    folder = Path(c["checkpoint_dir"]) / f"spiking-seed{seed}" if c.get("checkpoint_dir") else None
+    folder = Path(c["checkpoint_dir"]).expanduser() / f"spiking-seed{seed}" if c.get("checkpoint_dir") else None
     net, counts, tries, learn_events, wall = learn(c, seed, x_tr, y_tr, progress, folder,
                                                    int(c.get("checkpoint_every", 5000)))
     n_label = min(int(c["n_label"]), len(x_tr))
