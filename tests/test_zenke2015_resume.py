@@ -35,7 +35,7 @@ def _stop_after_saves(monkeypatch, n: int, folder: str) -> list:
     def save_then_stop(self, out, at, t0):
         real(self, out, at, t0)
         if self.folder.name == folder:
-            saves.append((at.phase, out["net"].t, at.cursor is not None))
+            saves.append((at.phase, out["net"].t, None if at.cursor is None else at.cursor.current))
             if len(saves) == n:
                 raise KeyboardInterrupt
     monkeypatch.setattr(R.CheckpointFolder, "save", save_then_stop)
@@ -63,27 +63,27 @@ def _assert_same(a, b, sim_a, sim_b):
 
 
 def test_a_run_stopped_inside_phases_continues_bit_for_bit(tmp_path, monkeypatch):
-    """Reduced scale (1,024 E), phases of 3 s, saves every 1.5 s; stopped inside
-    the learn phase (at 4.5 s) and again inside the recall phase (at 7.5 s, cue
-    windows open), then
+    """Reduced scale (1,024 E), phases of 3 s, saves every second; stopped inside
+    the learn phase (at 4 s, shape 1 shown) and again inside the recall phase
+    (at 8 s, cue 2 shown, its window open), then
     continued: every number but the seconds spent is the unstopped run's."""
     c = _config(init_ms=3000.0, learn_ms=3000.0, learn_off=500.0, recall_ms=3000.0, cue_off=300.0,
-                grid_ms=500.0, block_ms=1000.0, band_bin_ms=1000.0, checkpoint_every=1500.0)
+                grid_ms=500.0, block_ms=1000.0, band_bin_ms=1000.0, checkpoint_every=1000.0)
     sims = []
     plain = _run(c, monkeypatch, sims)
     assert plain.metrics["n_cues"] >= 3 and plain.metrics["assembly_sizes"] != [0, 0, 0, 0]
     c = dict(c, checkpoint_dir=str(tmp_path))
-    for n, at in ((3, (1, 4500.0, True)), (2, (2, 7500.0, True))):   # saves at 1.5 s, 3 s (phase end), 4.5 s ...
+    for n, at in ((4, (1, 4000.0, 1)), (4, (2, 8000.0, 2))):   # saves at 1, 2, 3 (phase end), 4 s ...
         saves = _stop_after_saves(monkeypatch, n, "main")
         with pytest.raises(KeyboardInterrupt):
             _run(c, monkeypatch)
         assert saves[-1] == at
     with np.load(next((tmp_path / "main").glob("loop-*.npz"))) as f:
-        assert len(f["win_index"]) >= 1 and len(f["psth_index"]) == 0     # cue windows open at 7.5 s
+        assert len(f["win_index"]) >= 1 and len(f["psth_index"]) == 0     # cue windows open at 8 s
     monkeypatch.undo()
     resumed = _run(c, monkeypatch, sims)
     _assert_same(plain, resumed, *sims)
-    assert sorted(p.name for p in (tmp_path / "main").iterdir()) == ["loop-000006.npz", R.NETWORK]
+    assert sorted(p.name for p in (tmp_path / "main").iterdir()) == ["loop-000009.npz", R.NETWORK]
     assert resumed.metrics["cpu_s"] > 0 and set(sims[1]["cpu_s"]) == {"init", "learn", "recall"}
 
     # a finished run is read back, not run again
@@ -102,7 +102,7 @@ def test_each_ablation_continues_in_its_own_folder(tmp_path, monkeypatch):
     saves = _stop_after_saves(monkeypatch, 2, "without-transmitter")
     with pytest.raises(KeyboardInterrupt):
         _run(c, monkeypatch)
-    assert saves == [(0, 500.0, True), (0, 1000.0, True)]
+    assert [s[:2] for s in saves] == [(0, 500.0), (0, 1000.0)]
     assert {p.name for p in tmp_path.iterdir()} == {"main", "without-heterosynaptic", "without-transmitter"}
     monkeypatch.undo()
     phases_run = []
