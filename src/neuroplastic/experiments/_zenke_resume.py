@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from ..errors import ValidationError
 from ..io.atomic import atomic_save_npz
 from ._phases import Counts, Cursor, Outcome
 
-__all__ = ["Position", "CheckpointFolder", "config_key", "NETWORK"]
+__all__ = ["Position", "CheckpointFolder", "config_key", "part_folder", "check", "NETWORK"]
 
 #: Parameters that do not change a simulation (where it is saved, how often, the ablations' own settings:
 #: an ablation's length enters its configuration as ``init_ms``).
@@ -53,6 +54,19 @@ def config_key(c: dict, seed: int, phases) -> str:
     kept = {k: v for k, v in sorted(c.items()) if k not in _NOT_SIMULATED}
     text = json.dumps({"config": kept, "seed": int(seed), "phases": list(phases)}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def part_folder(c: dict, part: str) -> str | None:
+    """The checkpoint folder of one part of the run (``main``, ``without-<term>``), or None."""
+    return os.path.join(c["checkpoint_dir"], part) if c["checkpoint_dir"] else None
+
+
+def check(c: dict) -> None:
+    """Saves fall on grid boundaries: ``checkpoint_every`` is a multiple of ``grid_ms``."""
+    ratio = c["checkpoint_every"] / c["grid_ms"]
+    if c["checkpoint_dir"] and abs(ratio - round(ratio)) > 1e-9:
+        raise ValidationError(OWNER, "checkpoint_every", c["checkpoint_every"],
+                              f"must be a multiple of grid_ms ({c['grid_ms']:g} ms)")
 
 
 @dataclass

@@ -61,6 +61,17 @@ Measured (definitions fixed before the first full-scale run):
 Recordings are bounded (experiments/_phases.py): rates in 1 s bins,
 per-neuron counts in 10 s bins, selectivity sums in 10 min blocks, per-
 assembly PSTHs around cues, a sample of weights every 60 s.
+
+Stopping and continuing (experiments/_zenke_resume.py): with
+``--set checkpoint_dir=DIR`` the run saves the network and the loop's state
+(recordings, assemblies, phase and its start, stimulus shown, open cue
+windows, runaway check, outcome, seconds per phase) at every multiple of
+``checkpoint_every`` ms (a multiple of ``grid_ms``; 10 min by default) and at
+the end of each phase, in ``DIR/main`` and ``DIR/without-<term>`` for the
+ablations. The same command run again continues whichever part was running,
+with the spikes of a run never stopped, and reads back the parts that
+finished; a folder of another configuration or seed is refused. ``cpu_s`` and
+``sim_wall_s`` add up the parts, ``wall_s`` is the last part's.
 """
 from __future__ import annotations
 
@@ -72,11 +83,10 @@ import numpy as np
 from .. import (AIF, FixedProbability, Pairs, GlobalInhibitorySTDP, Model, Network, OrchestratedPlasticity,
                 PoissonInput, Population, Projection, RateMonitor, TsodyksMarkram, WeightMonitor)
 from ..plasticity.orchestrated import authors_bistability
-from ..errors import ValidationError
 from ..progress import RunProgress
 from . import _zenke_figures as figs_
-from ._phases import Counts, Outcome, Psth, run_phase
-from ._zenke_resume import CheckpointFolder, Position, config_key
+from ._phases import Counts, Outcome, Psth, _on_grid, run_phase
+from ._zenke_resume import CheckpointFolder, Position, check, config_key, part_folder
 from ._zenke_metrics import assembly_labels, assembly_rates, recall_metrics, weight_indices
 from ._stimuli import disc_fields, half_cue, patterns, schedule
 from .base import Experiment, Result, Target
@@ -251,7 +261,7 @@ def _phase(c: dict, out: dict, span, sched, progress, folder, cursor) -> None:
         out["cpu_s"][name] = spent[1] + time.process_time() - clock[1]
 
     def save_inside(net_, cur) -> None:
-        if net_.t < t1 - 1e-6 and _multiple(net_.t, c["checkpoint_every"]):
+        if net_.t < t1 - 1e-6 and _on_grid(net_.t, c["checkpoint_every"]):
             clock_in()
             folder.save(out, Position(i, cur), t0)
 
@@ -264,10 +274,6 @@ def _phase(c: dict, out: dict, span, sched, progress, folder, cursor) -> None:
         net.save(os.path.join(c["save_dir"], f"zenke2015_{name}.npz"), metadata={"phase": name})
     if folder is not None:
         folder.save(out, Position(i + 1), t0)
-
-
-def _multiple(t: float, every: float) -> bool:
-    return abs(t / every - round(t / every)) < 1e-9
 
 
 def rate_metrics(c: dict, rate_e: np.ndarray, rate_i: np.ndarray) -> dict:
@@ -302,18 +308,6 @@ def ablation(c: dict, seed: int, term: str) -> dict:
 
 
 OUTCOMES = {0: "silence", 1: "neither", 2: "runaway"}
-
-
-def part_folder(c: dict, part: str) -> str | None:
-    """The checkpoint folder of one part of the run (``main``, ``without-<term>``), or None."""
-    return os.path.join(c["checkpoint_dir"], part) if c["checkpoint_dir"] else None
-
-
-def check(c: dict) -> None:
-    """Checkpoints fall on grid boundaries: ``checkpoint_every`` is a multiple of ``grid_ms``."""
-    if c["checkpoint_dir"] and not _multiple(c["checkpoint_every"], c["grid_ms"]):
-        raise ValidationError("Experiment 'zenke2015'", "checkpoint_every", c["checkpoint_every"],
-                              f"must be a multiple of grid_ms ({c['grid_ms']:g} ms)")
 
 
 def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
