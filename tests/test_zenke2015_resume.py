@@ -12,7 +12,7 @@ from neuroplastic.experiments import zenke2015 as z
 
 #: Not the simulation: seconds spent.
 TIMES = ("cpu_s", "sim_wall_s", "wall_s", "bio_per_cpu")
-TINY = dict(n_exc=64, n_inh=16, n_inputs=256, p_rec=0.5, rf_radius=2.0, init_ms=2000.0, learn_ms=2000.0,
+TINY = dict(n_exc=64, n_inh=16, n_inputs=256, p_rec=0.5, rf_radius=4.0, w_ext=0.6, init_ms=2000.0, learn_ms=2000.0,
             learn_off=500.0, recall_ms=2000.0, cue_off=500.0, ablation_ms=2000.0, grid_ms=500.0, block_ms=1000.0,
             band_bin_ms=1000.0, n_weight_sample=50, checkpoint_every=500.0)
 
@@ -98,6 +98,7 @@ def test_each_ablation_continues_in_its_own_folder(tmp_path, monkeypatch):
     rerun reads back the main run and the first ablation and continues the second."""
     c = _config(**TINY, ablations=True)
     plain = _run(c, monkeypatch)
+    assert plain.metrics["ablation_transmitter"] == 1 and plain.metrics["ablation_transmitter_rate_last"] > 2.0
     c = dict(c, checkpoint_dir=str(tmp_path))
     saves = _stop_after_saves(monkeypatch, 2, "without-transmitter")
     with pytest.raises(KeyboardInterrupt):
@@ -130,3 +131,14 @@ def test_a_folder_of_another_run_or_a_bad_interval_is_refused(tmp_path, monkeypa
     (tmp_path / "main" / next(p.name for p in (tmp_path / "main").glob("loop-*"))).unlink()
     with pytest.raises(ValidationError, match="must hold loop-"):
         z.simulate(c, 2, checkpoint=tmp_path / "main")
+
+
+def test_a_run_stopped_as_runaway_is_read_back_as_such(tmp_path, monkeypatch):
+    """64 E driven hard, runaway above 12 Hz: the init phase stops at 0.5 s; the
+    rerun neither runs it again nor goes on to the next phase."""
+    c = _config(**dict(TINY, runaway_rate=12.0), ablations=False, checkpoint_dir=str(tmp_path))
+    first = _run(c, monkeypatch)
+    assert first.metrics["outcome"] == "runaway" and first.metrics["t_end_s"] == 0.5
+    monkeypatch.setattr(z, "run_phase", lambda *a, **k: pytest.fail("a finished run ran again"))
+    again = _run(c, monkeypatch)
+    _same_metrics(again, first)
