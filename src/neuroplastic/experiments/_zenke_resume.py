@@ -58,7 +58,7 @@ def config_key(c: dict, seed: int, phases) -> str:
 
 def part_folder(c: dict, part: str) -> str | None:
     """The checkpoint folder of one part of the run (``main``, ``without-<term>``), or None."""
-    return os.path.join(c["checkpoint_dir"], part) if c["checkpoint_dir"] else None
+    return os.path.join(os.path.expanduser(c["checkpoint_dir"]), part) if c["checkpoint_dir"] else None
 
 
 def check(c: dict) -> None:
