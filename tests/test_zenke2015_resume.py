@@ -53,7 +53,8 @@ def _assert_same(a, b, sim_a, sim_b):
     _same_metrics(a, b)
     for name in ("rates", "grid_counts", "assemblies", "weights_ee_final", "weights_ee_sample"):
         for key, x in a.recordings[name].items():
-            assert np.array_equal(x, b.recordings[name][key]), (name, key)
+            assert np.array_equal(x, b.recordings[name][key]) and np.asarray(x).dtype == \
+                np.asarray(b.recordings[name][key]).dtype, (name, key)
     for proj in ("ee", "ext", "ie"):
         assert np.array_equal(sim_a["net"].weights(proj), sim_b["net"].weights(proj)), proj
     pa, pb = sim_a["counts"].psth, sim_b["counts"].psth

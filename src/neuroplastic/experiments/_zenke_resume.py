@@ -107,7 +107,7 @@ class CheckpointFolder:
         arrays = self._loop(meta["loop"])
         out["net"] = Network.load(self.network_path)
         _counts_from(out["counts"], arrays)
-        out["labels"] = arrays["labels"].astype(np.int64)
+        out["labels"] = arrays["labels"]
         out["outcome"] = Outcome(*meta["outcome"])
         out["wall_s"], out["cpu_s"] = dict(meta["wall_s"]), dict(meta["cpu_s"])
         self.saves = int(meta["saves"])
