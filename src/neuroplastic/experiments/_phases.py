@@ -118,47 +118,75 @@ class Outcome:
     t_ms: float | None = None
 
 
+@dataclass
+class Cursor:
+    """Where a running phase stands between two cuts: its start ``t0`` (ms;
+    blocks and ``Counts.origin`` count from it), the stimulus shown
+    (``current``, -1: none), the PSTH windows still open (onset index ->
+    window) and the runaway check's accumulators since the last grid boundary
+    (``since`` ms, ``spikes``). A checkpoint keeps it; :func:`run_phase`
+    continues from it."""
+
+    t0: float
+    current: int = -1
+    windows: dict = field(default_factory=dict)
+    since: float = 0.0
+    spikes: float = 0.0
+
+
 def run_phase(net, c: dict, sched, patterns, t1: float, counts: Counts, psth: Psth | None = None,
-              progress=None) -> Outcome:
+              progress=None, cursor: Cursor | None = None, save=None) -> Outcome:
     """Run ``net`` from its current time to ``t1`` ms through ``sched`` ((start,
     stop, stimulus) in ms; stimulus k shows ``patterns[k]``). Stops early, as
     runaway activity, when the excitatory rate averaged over a grid bin
     exceeds ``c["runaway_rate"]`` (Hz; the authors' simulations stop above 20 Hz).
-    ``progress(t_ms)`` is called at every grid boundary."""
-    cuts = cut_times(sched, net.t, t1, counts.grid_ms, counts.block_ms, psth)
+    ``progress(t_ms)`` is called at every grid boundary, ``save(net, cursor)``
+    after its runaway check. ``cursor`` continues a phase stopped at a grid
+    boundary (the network loaded from a checkpoint taken there): the cuts
+    after ``net.t`` are those of the phase never stopped."""
+    n_in = int(c["n_inputs"])
+    if cursor is None:
+        cursor = Cursor(net.t)
+        net.set_rates("inp", input_rates(n_in, c["bg_rate"], c["pattern_rate"], None))
+        net.spike_counts("exc", clear=True)
+    counts.origin = cursor.t0
+    cuts = cut_times(sched, cursor.t0, t1, counts.grid_ms, counts.block_ms, psth)
     on = {round(a, 6): k for a, _, k in sched}
     off = {round(b, 6) for _, b, _ in sched}
-    onsets = np.array([a for a, _, _ in sched])
-    stimuli = [k for _, _, k in sched]
-    current, windows, since, spikes = -1, {}, 0.0, 0.0
-    n_in = int(c["n_inputs"])
-    counts.origin = net.t
-    net.set_rates("inp", input_rates(n_in, c["bg_rate"], c["pattern_rate"], None))
-    net.spike_counts("exc", clear=True)
-    for t_cut in cuts:
+    onsets, stimuli = np.array([a for a, _, _ in sched]), [k for _, _, k in sched]
+    for t_cut in cuts[cuts > net.t + 1e-9]:
         start = round(net.t, 6)
-        if start in on:
-            current = on[start]
-            net.set_rates("inp", input_rates(n_in, c["bg_rate"], c["pattern_rate"], patterns[current]))
-        elif start in off and current >= 0:
-            current = -1
-            net.set_rates("inp", input_rates(n_in, c["bg_rate"], c["pattern_rate"], None))
+        _switch(net, c, patterns, cursor, on.get(start), start in off)
         net.run(t_cut - net.t)
         x = net.spike_counts("exc", clear=True)
-        counts.add(start, net.t, current, x)
+        counts.add(start, net.t, cursor.current, x)
         if psth is not None:
-            _psth_add(psth, windows, onsets, stimuli, start, x)
-        since, spikes = since + net.t - start, spikes + x.sum()
+            _psth_add(psth, cursor.windows, onsets, stimuli, start, x)
+        cursor.since, cursor.spikes = cursor.since + net.t - start, cursor.spikes + x.sum()
         if _on_grid(net.t, counts.grid_ms):
             if progress is not None:
                 progress(net.t)
-            if spikes / (counts.n * since * 1e-3) > c["runaway_rate"]:
+            if cursor.spikes / (counts.n * cursor.since * 1e-3) > c["runaway_rate"]:
                 return Outcome("runaway", net.t)
-            since, spikes = 0.0, 0.0
+            cursor.since, cursor.spikes = 0.0, 0.0
+            if save is not None:
+                save(net, cursor)
     if psth is not None:
-        counts.psth.extend(windows[k] for k in sorted(windows))
+        counts.psth.extend(cursor.windows[k] for k in sorted(cursor.windows))
     net.set_rates("inp", input_rates(n_in, c["bg_rate"], c["pattern_rate"], None))
     return Outcome()
+
+
+def _switch(net, c: dict, patterns, cursor: Cursor, onset, offset: bool) -> None:
+    """At a cut: show the pattern whose stimulus starts (``onset``: its index, or
+    None), or go back to the background when the shown one stops."""
+    n_in = int(c["n_inputs"])
+    if onset is not None:
+        cursor.current = onset
+        net.set_rates("inp", input_rates(n_in, c["bg_rate"], c["pattern_rate"], patterns[onset]))
+    elif offset and cursor.current >= 0:
+        cursor.current = -1
+        net.set_rates("inp", input_rates(n_in, c["bg_rate"], c["pattern_rate"], None))
 
 
 def _on_grid(t: float, grid_ms: float) -> bool:

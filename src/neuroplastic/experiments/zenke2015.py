@@ -61,6 +61,17 @@ Measured (definitions fixed before the first full-scale run):
 Recordings are bounded (experiments/_phases.py): rates in 1 s bins,
 per-neuron counts in 10 s bins, selectivity sums in 10 min blocks, per-
 assembly PSTHs around cues, a sample of weights every 60 s.
+
+Stopping and continuing (experiments/_zenke_resume.py): with
+``--set checkpoint_dir=DIR`` the run saves the network and the loop's state
+(recordings, assemblies, phase and its start, stimulus shown, open cue
+windows, runaway check, outcome, seconds per phase) at every multiple of
+``checkpoint_every`` ms (a multiple of ``grid_ms``; 10 min by default) and at
+the end of each phase, in ``DIR/main`` and ``DIR/without-<term>`` for the
+ablations. The same command run again continues whichever part was running,
+with the spikes of a run never stopped, and reads back the parts that
+finished; a folder of another configuration or seed is refused. ``cpu_s`` and
+``sim_wall_s`` add up the parts, ``wall_s`` is the last part's.
 """
 from __future__ import annotations
 
@@ -74,7 +85,8 @@ from .. import (AIF, FixedProbability, Pairs, GlobalInhibitorySTDP, Model, Netwo
 from ..plasticity.orchestrated import authors_bistability
 from ..progress import RunProgress
 from . import _zenke_figures as figs_
-from ._phases import Counts, Outcome, Psth, run_phase
+from ._phases import Counts, Outcome, Psth, _on_grid, run_phase
+from ._zenke_resume import CheckpointFolder, Position, check, config_key, part_folder
 from ._zenke_metrics import assembly_labels, assembly_rates, recall_metrics, weight_indices
 from ._stimuli import disc_fields, half_cue, patterns, schedule
 from .base import Experiment, Result, Target
@@ -130,6 +142,9 @@ PARAMETERS = dict(
     psth_ms=Param(50.0, "bins of the recall PSTHs", "ms", gt=0),
     n_weight_sample=Param(2000, "E->E synapses whose weights are sampled every minute", ge=1),
     save_dir=Param("", "directory for a checkpoint of the network at the end of each phase (empty: none)"),
+    checkpoint_dir=Param("", "save the run here (DIR/main, DIR/without-<term>) and continue a stopped run from its "
+                         "last save (empty: no saves)"),
+    checkpoint_every=Param(600_000.0, "biological time between saves (a multiple of grid_ms)", "ms", gt=0),
     dt=Param(0.1, "time step", "ms", gt=0),
 )
 DEFAULTS = defaults_of(PARAMETERS)
@@ -189,44 +204,76 @@ def phase_spans(c: dict) -> list[tuple[float, float, str]]:
     return spans
 
 
-def simulate(c: dict, seed: int, phases=PHASES, progress: bool = False) -> dict:
+def simulate(c: dict, seed: int, phases=PHASES, progress: bool = False, checkpoint=None) -> dict:
     """Run ``phases`` (init, learn, recall, in order) of the protocol; the
     recall phase needs the assemblies found in the learn phase. Returns the
-    network, recordings, the assemblies, the outcome and timings."""
-    net = build(c, seed)
+    network, recordings, the assemblies, the outcome and timings. With
+    ``checkpoint`` (a folder) the run saves itself there every
+    ``checkpoint_every`` ms and at the end of each phase, and continues from
+    the folder's last save (experiments/_zenke_resume.py)."""
     n_e, n_in = int(c["n_exc"]), int(c["n_inputs"])
     pats = patterns(n_in, int(c["n_patterns"]))
-    cues = [half_cue(p, n_in) for p in pats]
-    counts = Counts(n_e, len(pats), c["grid_ms"], c["block_ms"])
-    rng = np.random.default_rng([seed, 2015])
     spans = [s for s in phase_spans(c) if s[2] in phases]
-    bar = RunProgress(enabled=progress, total_ms=spans[-1][1] if spans else 0.0, label="zenke2015")
-    out = dict(net=net, patterns=pats, cues=cues, counts=counts, labels=np.full(n_e, -1), outcome=Outcome(),
+    out = dict(net=None, patterns=pats, cues=[half_cue(p, n_in) for p in pats], labels=np.full(n_e, -1),
+               counts=Counts(n_e, len(pats), c["grid_ms"], c["block_ms"]), outcome=Outcome(),
                wall_s={}, cpu_s={}, psth=None)
+    folder = None
+    if checkpoint is not None:
+        folder = CheckpointFolder(checkpoint, config_key(c, seed, [name for _, _, name in spans]))
+    at = folder.load(out) if folder is not None and folder.exists() else Position()
+    if out["net"] is None:
+        out["net"] = build(c, seed)
+    t_now = out["net"].t
+    bar = RunProgress(enabled=progress, total_ms=(spans[-1][1] if spans else 0.0) - t_now, start_ms=t_now,
+                      label="zenke2015")
     with bar:
-        _phases(c, out, spans, rng, bar.update)
+        _phases(c, out, spans, np.random.default_rng([seed, 2015]), bar.update, folder, at)
     return out
 
 
-def _phases(c: dict, out: dict, spans, rng, progress) -> None:
-    net, pats, cues, counts = out["net"], out["patterns"], out["cues"], out["counts"]
-    for t0, t1, name in spans:
+def _phases(c: dict, out: dict, spans, rng, progress, folder=None, at: Position | None = None) -> None:
+    """The phases from ``at`` on (default: the first); the schedules of every
+    phase are drawn from ``rng`` in order (those of phases done before a resume
+    too), so that a resumed run shows the stimuli of a run never stopped."""
+    at = at or Position()
+    for i, (t0, t1, name) in enumerate(spans):
         on, off = {"init": ("init_on", "init_off"), "learn": ("learn_on", "learn_off"),
                    "recall": ("cue_on", "cue_off")}[name]
-        sched = schedule(rng, t0, t1, c[on], c[off], len(pats), c["dt"])
-        psth = None
-        if name == "recall":
-            psth = Psth(out["labels"], len(pats), c["psth_ms"], 1000.0, c["cue_on"] + 1500.0)
-            out["psth"] = psth
-        wall, cpu = time.perf_counter(), time.process_time()
-        out["outcome"] = run_phase(net, c, sched, cues if name == "recall" else pats, t1, counts, psth, progress)
-        out["wall_s"][name], out["cpu_s"][name] = time.perf_counter() - wall, time.process_time() - cpu
-        if name == "learn":
-            out["labels"] = assembly_labels(counts.responses(t0, t1)[0], len(pats))
-        if c["save_dir"]:
-            net.save(os.path.join(c["save_dir"], f"zenke2015_{name}.npz"), metadata={"phase": name})
-        if out["outcome"].status != "ok":
+        sched = schedule(rng, t0, t1, c[on], c[off], len(out["patterns"]), c["dt"])
+        if i >= at.phase and out["outcome"].status != "ok":      # stopped as runaway (or read back so)
             break
+        if name == "recall":
+            out["psth"] = Psth(out["labels"], len(out["patterns"]), c["psth_ms"], 1000.0, c["cue_on"] + 1500.0)
+        if i >= at.phase:
+            _phase(c, out, (i, t0, t1, name), sched, progress, folder, at.cursor if i == at.phase else None)
+
+
+def _phase(c: dict, out: dict, span, sched, progress, folder, cursor) -> None:
+    """One phase (``span``: index, start, stop, name), continued from ``cursor``
+    when given; wall and CPU seconds add up the parts of a resumed phase."""
+    i, t0, t1, name = span
+    net, counts, stimuli = out["net"], out["counts"], out["cues"] if name == "recall" else out["patterns"]
+    spent = (out["wall_s"].get(name, 0.0), out["cpu_s"].get(name, 0.0)) if cursor is not None else (0.0, 0.0)
+    clock = (time.perf_counter(), time.process_time())
+
+    def clock_in() -> None:
+        out["wall_s"][name] = spent[0] + time.perf_counter() - clock[0]
+        out["cpu_s"][name] = spent[1] + time.process_time() - clock[1]
+
+    def save_inside(net_, cur) -> None:
+        if net_.t < t1 - 1e-6 and _on_grid(net_.t, c["checkpoint_every"]):
+            clock_in()
+            folder.save(out, Position(i, cur), t0)
+
+    out["outcome"] = run_phase(net, c, sched, stimuli, t1, counts, out["psth"] if name == "recall" else None,
+                               progress, cursor, save_inside if folder is not None else None)
+    clock_in()
+    if name == "learn":
+        out["labels"] = assembly_labels(counts.responses(t0, t1)[0], len(out["patterns"]))
+    if c["save_dir"]:
+        net.save(os.path.join(c["save_dir"], f"zenke2015_{name}.npz"), metadata={"phase": name})
+    if folder is not None:
+        folder.save(out, Position(i + 1), t0)
 
 
 def rate_metrics(c: dict, rate_e: np.ndarray, rate_i: np.ndarray) -> dict:
@@ -251,7 +298,7 @@ def ablation(c: dict, seed: int, term: str) -> dict:
     to ``ablation_ms``: outcome 2 = runaway (E rate above ``runaway_rate``), 0 =
     silent (E rate below 0.5 Hz over the last 5 min), 1 = neither."""
     cfg = dict(c, **{term: False, "init_ms": c["ablation_ms"]})
-    sim = simulate(cfg, seed, phases=("init",))
+    sim = simulate(cfg, seed, phases=("init",), checkpoint=part_folder(c, f"without-{term}"))
     net = sim["net"]
     rate_e = net.monitor("rate_exc")["rate"]
     last = rate_e[-300:]
@@ -267,8 +314,9 @@ def run(config: dict, seed: int = 0, progress: bool = False) -> Result:
     """The three phases, the metrics and figures; with ``ablations`` the init
     phase again without each of the two terms."""
     c = config
+    check(c)
     wall = time.perf_counter()
-    sim = simulate(c, seed, progress=progress)
+    sim = simulate(c, seed, progress=progress, checkpoint=part_folder(c, "main"))
     net, counts, labels = sim["net"], sim["counts"], sim["labels"]
     k_n = len(sim["patterns"])
     rate_e, rate_i = (net.monitor(f"rate_{p}")["rate"] for p in ("exc", "inh"))
