@@ -55,3 +55,25 @@ def test_cli_threads_on_an_experiment_is_refused(tmp_path, capsys):
     assert main(["run", "stdp-window", "--threads", "2", "--out", str(tmp_path), "--no-progress"]) == EXIT_INVALID
     assert "--threads" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())   # refused before anything ran
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread here")
+def test_save_load_and_pickle_keep_the_threads_and_the_spikes(tmp_path):
+    import pickle
+    import warnings
+
+    ref = npl.Network(_model(), seed=5, threads=1)
+    ref.run(6.0)
+    net = npl.Network(_model(), seed=5, threads=2)
+    net.run(3.0)
+    path = net.save(tmp_path / "two.npz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")               # no "another compiled step loop" warning
+        again, one = npl.Network.load(path), npl.Network.load(path, threads=1)
+    copied = pickle.loads(pickle.dumps(net))
+    assert (again.threads, one.threads, copied.threads) == (2, 1, 2)
+    for continued in (again, one, copied):
+        continued.run(3.0)
+        for a, b in zip(continued.spikes("out"), ref.spikes("out")):
+            np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(continued.weights("syn"), ref.weights("syn"))

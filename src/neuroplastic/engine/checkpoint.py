@@ -32,6 +32,7 @@ import hashlib
 import warnings
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from .recorders import RateRecorder, SpikeRecorder, StateRecorder, WeightRecorder
@@ -327,14 +328,17 @@ def save(net, path, metadata=None):
         net._description = describe(net.model, net.seed)
     text, model_arrays = net._description
     snap = capture(net, copy=False)
-    manifest = {"seed": net.seed, "headroom": float(net._headroom), "dt": net.dt, "step": net.step,
+    manifest = {"seed": net.seed, "headroom": float(net._headroom), "threads": int(net.threads), "dt": net.dt,
+                "step": net.step,
                 "t_ms": net.t, "kernel_sha256": kernel_digest(net), "state": snap.meta,
                 "metadata": to_jsonable(metadata or {})}
     return write_checkpoint(path, manifest, text, {**model_arrays, **snap.arrays})
 
 
-def load(cls, path):
-    """A network of class ``cls`` continuing from a checkpoint file."""
+def load(cls, path, threads=None):
+    """A network of class ``cls`` continuing from a checkpoint file, on
+    ``threads`` threads (None: the saved number, at most the available ones;
+    any number continues with the same spikes)."""
     from .. import __version__
     from ..errors import ValidationError
     from ..io.checkpoint import read_checkpoint
@@ -343,8 +347,13 @@ def load(cls, path):
     ck = read_checkpoint(path)
     m = ck.manifest
     owner = f"checkpoint '{path}'"
-    net = cls(read_model(ck.model, ck.arrays, owner), seed=int(m["seed"]), headroom=float(m["headroom"]))
-    same_loop = m.get("kernel_sha256") == kernel_digest(net)
+    saved = int(m.get("threads", 1))
+    if threads is None:
+        threads = max(1, min(saved, numba.config.NUMBA_NUM_THREADS))
+    net = cls(read_model(ck.model, ck.arrays, owner), seed=int(m["seed"]), headroom=float(m["headroom"]),
+              threads=threads)
+    # the loop compiled for another number of threads differs by construction, not by version
+    same_loop = m.get("kernel_sha256") == kernel_digest(net) or net.threads != saved
     if not same_loop or m.get("neuroplastic_version") != __version__:
         other = "" if same_loop else " and builds another compiled step loop"
         warnings.warn(f"{owner} was written by neuroplastic {m.get('neuroplastic_version')}; this is "
@@ -358,10 +367,11 @@ def load(cls, path):
     return net
 
 
-def rebuild(model, seed, headroom, snap: Snapshot):
-    """Unpickle a network: build it from its model, then put its state back."""
+def rebuild(model, seed, headroom, snap: Snapshot, threads: int = 1):
+    """Unpickle a network: build it from its model, then put its state back
+    (on as many threads as it ran, at most the available ones)."""
     from .network import Network
 
-    net = Network(model, seed=seed, headroom=headroom)
+    net = Network(model, seed=seed, headroom=headroom, threads=max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     apply(net, snap, copy=False)
     return net

@@ -561,13 +561,15 @@ class Network:
         return checkpoint.save(self, path, metadata)
 
     @classmethod
-    def load(cls, path) -> "Network":
+    def load(cls, path, threads: int | None = None) -> "Network":
         """The network saved in a checkpoint file, ready to ``run`` on from where
-        it was saved. A corrupt or truncated file, or one of another format
-        version, raises ValidationError."""
+        it was saved, on ``threads`` threads (default: as many as it ran on, at
+        most ``numba.config.NUMBA_NUM_THREADS``; the spikes do not depend on it).
+        A corrupt or truncated file, or one of another format version, raises
+        ValidationError."""
         from . import checkpoint
 
-        return checkpoint.load(cls, path)
+        return checkpoint.load(cls, path, threads)
 
     def store(self, name: str = "default") -> None:
         """Keep a copy of the whole state (recordings included) in memory under
@@ -591,11 +593,11 @@ class Network:
         return self
 
     def __reduce__(self):
-        """Pickle as model, seed and state (views into neuron arrays and modulator
-        levels are bound again on unpickling; stored snapshots are not kept)."""
+        """Pickle as model, seed, state and threads (views into neuron arrays and
+        modulator levels are bound again on unpickling; stored snapshots are not kept)."""
         from .checkpoint import capture, rebuild
 
-        return rebuild, (self.model, self.seed, self._headroom, capture(self))
+        return rebuild, (self.model, self.seed, self._headroom, capture(self), self.threads)
 
 
 def _restore(live_states, initial_states) -> None:
