@@ -34,10 +34,14 @@ With ``--detail`` (the loss of set 1 over wake 2 and sleep 2), also after each p
 sleep 2 is run again from the state stored after wake 2, in a phase ``NAME`` = the sleep
 phase with the rule scales ``JSON`` added (``{"ee.Consolidation": 0}``: that rule off);
 ``NAME`` = ``again`` instead runs a second sleep 1 (sleep straight after sleep 1, no wake 2).
-``--branch-wake2 NAME=JSON``: wake 2 again from the state stored after sleep 1 in a phase
-``wake-NAME`` (the wake phase with the rule scales ``JSON`` added), set 2 shown in the main
-line's order, then sleep 2 as designed. Each branch reports like a phase (``phase``:
-``sleep2:NAME``, ``wake2:w2-NAME``, ``sleep2:w2-NAME``). The extra phases are added to the
+``--branch-wake2 NAME=JSON`` (after ``--phases`` through sleep1): wake 2 again from the
+state stored after sleep 1 in a phase ``wake-NAME`` (the wake phase with the rule scales
+``JSON`` added), set 2 shown in the main line's order, then sleep 2 as designed; a key
+``"gap"`` in ``JSON`` holds the scales used between presentations instead (``{"gap":
+{"ee.TripletSTDP": 0.01}}``: STDP x 0.01 while nothing is shown; entering a phase restarts
+the Poisson drive, so ``{"gap": {}}``, the same scales, is the control with the same
+statistics but other noise). Each branch reports like a phase (``phase``: ``sleep2:NAME``,
+``wake2:w2-NAME``, ``sleep2:w2-NAME``). The extra phases are added to the
 model's protocol; the main line is unchanged by them (the same spikes).
 
 Run: ``python benchmarks/lifetime_pilot.py --phases wake1,sleep1 --seed 10 --set beta_het=0.05``;
@@ -166,8 +170,15 @@ def extra_phases(c: dict, branches: dict, wake_branches: dict) -> None:
         extra = []
         for kind, table in (("sleep", branches), ("wake", wake_branches)):
             p = made[kind]
-            extra += [Phase(f"{kind}-{name}", duration=1.0, rates=p.rates, levels=p.levels,
-                            scales={**p.scales, **scales}) for name, scales in table.items() if name != "again"]
+            for name, scales in table.items():
+                if name == "again":
+                    continue
+                own = {k: v for k, v in scales.items() if k != "gap"}
+                extra.append(Phase(f"{kind}-{name}", duration=1.0, rates=p.rates, levels=p.levels,
+                                   scales={**p.scales, **own}))
+                if "gap" in scales:
+                    extra.append(Phase(f"{kind}-{name}-gap", duration=1.0, rates=p.rates, levels=p.levels,
+                                       scales={**p.scales, **own, **scales["gap"]}))
         return base(cc) + extra
 
     ln.phases = phases
@@ -235,12 +246,39 @@ def pilot(c: dict, seed: int, phases: list, detail: bool = False, repeats: int =
     for name in wake_branches:
         back(net, tl, "after-sleep1")
         order = copy.deepcopy(orders)   # the main line's order of presentations
+        gap = f"wake-{name}-gap" if "gap" in wake_branches[name] else None
         for phase, span, shown, reward, label in ((f"wake-{name}", c["t_wake"], second, 0, "wake2"),
                                                   (off, c["t_sleep"], (), -1, "sleep2")):
             cpu, t0 = time.process_time(), net.t
-            lp.phase(net, c, phase, span, tl, shown, reward, order)
+            if gap and label == "wake2":
+                gated(net, c, phase, gap, span, tl, shown, reward, order)
+            else:
+                lp.phase(net, c, phase, span, tl, shown, reward, order)
             rows.append(report(net, c, pats, tl, f"{label}:w2-{name}", t0, cpu, detail, repeats, rates))
     return rows
+
+
+def gated(net, c: dict, on: str, gap: str, duration: float, tl: lp.Timeline, shown, rewarded, rng) -> None:
+    """``_lifetime_protocol.phase`` with phase ``on`` while a pattern is shown and ``gap``
+    between the presentations (the same presentations, rewards and timeline)."""
+    t_start, end, off = net.t, net.t + duration, np.zeros(int(c["n_exc"]))
+    while net.t + c["t_on"] + c["t_off"] <= end + 1e-9:
+        for k in rng.permutation(len(shown)):
+            if net.t + c["t_on"] + c["t_off"] > end + 1e-9:
+                break
+            rates = off.copy()
+            rates[shown[k]] = c["stim_rate"]
+            net.set_phase(on)
+            net.set_rates("stimulus", rates)
+            lp.advance(net, c, c["t_on"], tl, shown[k])
+            net.set_rates("stimulus", off)
+            net.set_phase(gap)
+            if k == rewarded:
+                net.release("dopamine", c["da_release"])
+                tl.rewards.append(net.t)
+            lp.advance(net, c, c["t_off"], tl)
+    lp.advance(net, c, end - net.t, tl)
+    tl.phases.append((t_start, net.t, on))
 
 
 def back(net, tl: lp.Timeline, name: str) -> None:
@@ -265,8 +303,8 @@ def main() -> None:
     phases = args.phases.split(",")
     if tuple(phases) != ORDER[:len(phases)]:
         ap.error(f"--phases must be a prefix of {','.join(ORDER)}")
-    if (args.branch or args.branch_wake2) and len(phases) < 3:
-        ap.error("--branch and --branch-wake2 need --phases through wake2")
+    if (args.branch and len(phases) < 3) or (args.branch_wake2 and len(phases) < 2):
+        ap.error("--branch needs --phases through wake2, --branch-wake2 through sleep1")
     branches, wake_branches = {}, {}
     for table, items in ((branches, args.branch), (wake_branches, args.branch_wake2)):
         for item in items:
