@@ -16,22 +16,55 @@ sleep1, wake2, sleep2); after each phase:
   pattern (nS); ``theta_in``, ``theta_bg``: their mean threshold offsets (mV);
 * the mean E rate over the phase (Hz, stimulated neurons left out) and the CPU seconds.
 
-Run: ``python benchmarks/lifetime_pilot.py --phases wake1,sleep1 --seed 10 --set beta_het=0.05``
+With ``--detail`` (the loss of set 1 over wake 2 and sleep 2), also after each phase:
+
+* ``blocks``: groups = the assemblies in order, then ``bg`` (neurons in no pattern);
+  ``w[pre][post]``: mean E->E weight (nS), ``in[pre][post]``: mean summed weight a ``post``
+  neuron receives from the ``pre`` group (nS; a row of ``in`` sums to the 40 nS of the
+  normalisation), ``n[pre][post]``: number of synapses (pruning and growth), ``wt``: mean
+  consolidation variable w~ (nS), ``wt_hi``: share of the synapses with w~ > w_P / 2
+  (consolidated up);
+* ``hz_phase``: mean rate of each group over the phase (Hz, stimulated neurons included);
+* ``probe``: a probe like ``recall`` (same frozen phase, on a stored copy, restored away)
+  that also keeps the rates: ``spont`` per group over 1 s without cue, then every pattern
+  cued ``--repeats`` times: per pattern ``cued``, ``uncued``, ``bg`` (Hz, mean over the
+  repeats), ``others``: the other assemblies' rates, ``recall`` mean and s.d. over repeats.
+
+``--branch NAME=JSON`` (repeatable, after ``--phases`` through sleep2): after the main line,
+sleep 2 is run again from the state stored after wake 2, in a phase ``NAME`` = the sleep
+phase with the rule scales ``JSON`` added (``{"ee.Consolidation": 0}``: that rule off);
+``NAME`` = ``again`` instead runs a second sleep 1 (sleep straight after sleep 1, no wake 2).
+``--branch-wake2 NAME=JSON`` (after ``--phases`` through sleep1): wake 2 again from the
+state stored after sleep 1 in a phase ``wake-NAME`` (the wake phase with the rule scales
+``JSON`` added), set 2 shown in the main line's order, then sleep 2 as designed; a key
+``"gap"`` in ``JSON`` holds the scales used between presentations instead (``{"gap":
+{"ee.TripletSTDP": 0.01}}``: STDP x 0.01 while nothing is shown; entering a phase restarts
+the Poisson drive, so ``{"gap": {}}``, the same scales, is the control with the same
+statistics but other noise). Each branch reports like a phase (``phase``: ``sleep2:NAME``,
+``wake2:w2-NAME``, ``sleep2:w2-NAME``). The extra phases are added to the
+model's protocol; the main line is unchanged by them (the same spikes).
+
+Run: ``python benchmarks/lifetime_pilot.py --phases wake1,sleep1 --seed 10 --set beta_het=0.05``;
+``python benchmarks/lifetime_pilot.py --phases wake1,sleep1,wake2,sleep2 --seed 17 --detail
+--branch 'nocons={"ee.Consolidation": 0}' --branch again``
 (``--set key=value`` as in ``neuroplastic run``; values are JSON or strings). Results:
-docs/lifetime.md ("Why full-size assemblies were lost").
+docs/lifetime.md ("Why full-size assemblies were lost" and "Why set 1 is lost over wake 2 and
+sleep 2").
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import time
 
 import numpy as np
 
-from neuroplastic import Consolidation, Network
+from neuroplastic import Consolidation, Network, Phase
 from neuroplastic.experiments import _lifetime_network as ln
 from neuroplastic.experiments import _lifetime_protocol as lp
 from neuroplastic.experiments import get
+from neuroplastic.experiments.protocols import present
 
 ORDER = ("wake1", "sleep1", "wake2", "sleep2")
 
@@ -66,26 +99,192 @@ def weights(net, c: dict, pats: ln.Patterns) -> dict:
     return out
 
 
-def pilot(c: dict, seed: int, phases: list) -> list:
-    """The first ``phases`` of the protocol for ``seed`` (same calls as ``lifetime._seed``)."""
+def groups(c: dict, pats: ln.Patterns) -> list:
+    """The assemblies in order, then the E neurons in no pattern (index arrays)."""
+    anywhere = np.zeros(int(c["n_exc"]), bool)
+    anywhere[np.concatenate(pats.members)] = True
+    return [np.asarray(a) for a in pats.members] + [np.flatnonzero(~anywhere)]
+
+
+def blocks(net, c: dict, pats: ln.Patterns) -> dict:
+    """E->E weights between the groups (module doc: ``w``, ``in``, ``n``, ``wt``, ``wt_hi``)."""
+    pre, post = net.synapses("ee")
+    w, gs = net.weights("ee"), groups(c, pats)
+    label = np.full(int(c["n_exc"]), -1)
+    for k, g in enumerate(gs):
+        label[g] = k
+    cons = [k for k, r in enumerate(net.model.projections["ee"].rules) if isinstance(r, Consolidation)]
+    wt = net.rule_state("ee", cons[0]).syn.w_tilde[net.synapse_slots("ee")] if cons else np.full(w.size, np.nan)
+    half = 0.5 * float(c["w_p"])
+    k = len(gs)
+    out = {key: np.zeros((k, k)) for key in ("w", "in", "n", "wt", "wt_hi")}
+    for a in range(k):
+        for b in range(k):
+            sel = (label[pre] == a) & (label[post] == b)
+            n = int(sel.sum())
+            out["n"][a, b] = n
+            out["w"][a, b] = w[sel].mean() if n else 0.0
+            out["in"][a, b] = w[sel].sum() / len(gs[b])
+            out["wt"][a, b] = wt[sel].mean() if n else 0.0
+            out["wt_hi"][a, b] = (wt[sel] > half).mean() if n else 0.0
+    return {key: np.round(v, 3).tolist() for key, v in out.items()}
+
+
+def probe_detail(net, c: dict, pats: ln.Patterns, repeats: int) -> dict:
+    """Recall with its rates (module doc: ``probe``); the state is restored afterwards."""
+    gs = groups(c, pats)
+    n_e, off = int(c["n_exc"]), np.zeros(int(c["n_exc"]))
+    net.store("before-detail")
+    net.set_phase("frozen")
+    net.set_rates("stimulus", off)
+    net.run(c["t_settle"])
+    net.spike_counts("exc", clear=True)
+    net.run(1000.0)
+    hz = net.spike_counts("exc", clear=True).astype(float)
+    out = dict(spont=[round(float(hz[g].mean()), 2) for g in gs], patterns=[])
+    for x, (members, cue) in enumerate(zip(pats.members, pats.cues)):
+        unc = np.setdiff1d(members, cue)
+        rows = []
+        for _ in range(repeats):
+            rates = off.copy()
+            rates[cue] = c["stim_rate"]
+            cnt = present(net, {"stimulus": rates}, c["t_cue"], "exc", rest=c["t_gap"], rest_rates={"stimulus": off})
+            f = cnt * (1000.0 / c["t_cue"])
+            rows.append([f[cue].mean(), f[unc].mean(), f[gs[-1]].mean()] + [f[g].mean() for g in gs[:-1]])
+        r = np.asarray(rows)
+        rec = (r[:, 1] - r[:, 2]) / np.maximum(r[:, 0] - r[:, 2], 1.0)
+        m = r.mean(0)
+        out["patterns"].append(dict(cued=round(m[0], 2), uncued=round(m[1], 2), bg=round(m[2], 2),
+                                    others=[round(v, 2) for k, v in enumerate(m[3:]) if k != x],
+                                    recall=round(float(rec.mean()), 3), recall_sd=round(float(rec.std()), 3)))
+    net.restore("before-detail")
+    return out
+
+
+def extra_phases(c: dict, branches: dict, wake_branches: dict) -> None:
+    """Add a phase per branch to the model ``ln.build`` makes (module doc: ``--branch``)."""
+    base = ln.phases
+
+    def phases(cc: dict) -> list:
+        made = {p.name: p for p in base(cc)}
+        extra = []
+        for kind, table in (("sleep", branches), ("wake", wake_branches)):
+            p = made[kind]
+            for name, scales in table.items():
+                if name == "again":
+                    continue
+                own = {k: v for k, v in scales.items() if k != "gap"}
+                extra.append(Phase(f"{kind}-{name}", duration=1.0, rates=p.rates, levels=p.levels,
+                                   scales={**p.scales, **own}))
+                if "gap" in scales:
+                    extra.append(Phase(f"{kind}-{name}-gap", duration=1.0, rates=p.rates, levels=p.levels,
+                                       scales={**p.scales, **own, **scales["gap"]}))
+        return base(cc) + extra
+
+    ln.phases = phases
+
+
+class Rates:
+    """Spike counts of every E neuron over a phase, read before the timeline clears them."""
+
+    def __init__(self):
+        self.counts, self.record = None, lp._record
+
+    def __call__(self, net, step, tl, shown):
+        cnt = net.spike_counts("exc").astype(float)
+        self.counts = cnt if self.counts is None else self.counts + cnt
+        self.record(net, step, tl, shown)
+
+    def take(self, gs: list, ms: float) -> list:
+        cnt, self.counts = self.counts, None
+        return [round(float(cnt[g].mean() / (ms * 1e-3)), 2) for g in gs]
+
+
+def report(net, c, pats, tl, name, t0, cpu, detail, repeats, rates=None) -> dict:
+    """One row: recall and weights after a phase (module doc)."""
+    row = dict(phase=name, recall=[round(float(x), 3) for x in lp.probe(net, c, pats, tl)],
+               rate_exc=round(lp.mean_rate(tl, t0, net.t), 2), cpu_s=round(time.process_time() - cpu, 1))
+    row.update({k: (np.round(v, 3).tolist()) for k, v in weights(net, c, pats).items()})
+    if detail:
+        row["hz_phase"] = rates.take(groups(c, pats), net.t - t0)
+        row["blocks"] = blocks(net, c, pats)
+        row["probe"] = probe_detail(net, c, pats, repeats)
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def pilot(c: dict, seed: int, phases: list, detail: bool = False, repeats: int = 3, branches=None,
+          wake_branches=None) -> list:
+    """The first ``phases`` of the protocol for ``seed`` (same calls as ``lifetime._seed``),
+    then the ``branches`` of sleep 2 and the ``wake_branches`` of wake 2 (module doc)."""
+    branches, wake_branches = branches or {}, wake_branches or {}
+    extra_phases(c, branches, wake_branches)
     pats, tl = ln.patterns(c, seed), lp.Timeline()
     net = Network(ln.build(c), seed=seed)
     rng = np.random.default_rng([seed, 1616])
+    rates = Rates()
+    if detail:
+        lp._record = rates
     off = "sleep" if c["sleep"] else "rest"
     first, second = list(pats.members[:pats.n_first]), list(pats.members[pats.n_first:])
     plan = {"wake1": ("wake", c["t_wake"], first, -1), "sleep1": (off, c["t_sleep"], (), -1),
             "wake2": ("wake", c["t_wake"], second, 0), "sleep2": (off, c["t_sleep"], (), -1)}
-    rows = []
+    rows, orders = [], None
     for name in ORDER[:len(phases)]:
         phase, span, shown, reward = plan[name]
         cpu, t0 = time.process_time(), net.t
         lp.phase(net, c, phase, span, tl, shown, reward, rng)
-        row = dict(phase=name, recall=[round(float(x), 3) for x in lp.probe(net, c, pats, tl)],
-                   rate_exc=round(lp.mean_rate(tl, t0, net.t), 2), cpu_s=round(time.process_time() - cpu, 1))
-        row.update({k: (np.round(v, 3).tolist()) for k, v in weights(net, c, pats).items()})
-        rows.append(row)
-        print(json.dumps(row), flush=True)
+        rows.append(report(net, c, pats, tl, name, t0, cpu, detail, repeats, rates))
+        if name in ("sleep1", "wake2") and (branches or wake_branches):
+            net.store(f"after-{name}")
+            orders = copy.deepcopy(rng) if name == "sleep1" else orders
+    for name in branches:
+        back(net, tl, "after-sleep1" if name == "again" else "after-wake2")
+        cpu, t0 = time.process_time(), net.t
+        lp.phase(net, c, off if name == "again" else f"sleep-{name}", c["t_sleep"], tl, (), -1, rng)
+        rows.append(report(net, c, pats, tl, f"sleep2:{name}", t0, cpu, detail, repeats, rates))
+    for name in wake_branches:
+        back(net, tl, "after-sleep1")
+        order = copy.deepcopy(orders)   # the main line's order of presentations
+        gap = f"wake-{name}-gap" if "gap" in wake_branches[name] else None
+        for phase, span, shown, reward, label in ((f"wake-{name}", c["t_wake"], second, 0, "wake2"),
+                                                  (off, c["t_sleep"], (), -1, "sleep2")):
+            cpu, t0 = time.process_time(), net.t
+            if gap and label == "wake2":
+                gated(net, c, phase, gap, span, tl, shown, reward, order)
+            else:
+                lp.phase(net, c, phase, span, tl, shown, reward, order)
+            rows.append(report(net, c, pats, tl, f"{label}:w2-{name}", t0, cpu, detail, repeats, rates))
     return rows
+
+
+def gated(net, c: dict, on: str, gap: str, duration: float, tl: lp.Timeline, shown, rewarded, rng) -> None:
+    """``_lifetime_protocol.phase`` with phase ``on`` while a pattern is shown and ``gap``
+    between the presentations (the same presentations, rewards and timeline)."""
+    t_start, end, off = net.t, net.t + duration, np.zeros(int(c["n_exc"]))
+    while net.t + c["t_on"] + c["t_off"] <= end + 1e-9:
+        for k in rng.permutation(len(shown)):
+            if net.t + c["t_on"] + c["t_off"] > end + 1e-9:
+                break
+            rates = off.copy()
+            rates[shown[k]] = c["stim_rate"]
+            net.set_phase(on)
+            net.set_rates("stimulus", rates)
+            lp.advance(net, c, c["t_on"], tl, shown[k])
+            net.set_rates("stimulus", off)
+            net.set_phase(gap)
+            if k == rewarded:
+                net.release("dopamine", c["da_release"])
+                tl.rewards.append(net.t)
+            lp.advance(net, c, c["t_off"], tl)
+    lp.advance(net, c, end - net.t, tl)
+    tl.phases.append((t_start, net.t, on))
+
+
+def back(net, tl: lp.Timeline, name: str) -> None:
+    """Restore a stored state and drop the timeline rows after it (so phase rates stay right)."""
+    net.restore(name)
+    tl.rows = [r for r in tl.rows if r[0] <= net.t + 1e-9]
 
 
 def main() -> None:
@@ -94,10 +293,23 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=10)
     ap.add_argument("--scale", default="full", choices=("full", "reduced"))
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    ap.add_argument("--detail", action="store_true", help="weight blocks, group rates, probe rates")
+    ap.add_argument("--repeats", type=int, default=3, help="cues per pattern in the detailed probe")
+    ap.add_argument("--branch", action="append", default=[], metavar="NAME=JSON",
+                    help="sleep 2 again from after wake 2 with these rule scales ('again': a second sleep 1)")
+    ap.add_argument("--branch-wake2", action="append", default=[], metavar="NAME=JSON",
+                    help="wake 2 (then sleep 2 as in the design) again from after sleep 1 with these rule scales")
     args = ap.parse_args()
     phases = args.phases.split(",")
     if tuple(phases) != ORDER[:len(phases)]:
         ap.error(f"--phases must be a prefix of {','.join(ORDER)}")
+    if (args.branch and len(phases) < 3) or (args.branch_wake2 and len(phases) < 2):
+        ap.error("--branch needs --phases through wake2, --branch-wake2 through sleep1")
+    branches, wake_branches = {}, {}
+    for table, items in ((branches, args.branch), (wake_branches, args.branch_wake2)):
+        for item in items:
+            name, _, value = item.partition("=")
+            table[name] = json.loads(value) if value else {}
     overrides = {}
     for item in args.set:
         key, _, value = item.partition("=")
@@ -106,9 +318,10 @@ def main() -> None:
         except json.JSONDecodeError:
             overrides[key] = value
     c = get("lifetime").resolve(overrides, scale=args.scale)
-    print(json.dumps(dict(seed=args.seed, scale=args.scale, phases=phases, overrides=overrides)), flush=True)
+    print(json.dumps(dict(seed=args.seed, scale=args.scale, phases=phases, overrides=overrides,
+                          branches=branches, wake_branches=wake_branches)), flush=True)
     cpu = time.process_time()
-    pilot(c, args.seed, phases)
+    pilot(c, args.seed, phases, args.detail, args.repeats, branches, wake_branches)
     print(json.dumps(dict(cpu_total_s=round(time.process_time() - cpu, 1))), flush=True)
 
 
