@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ValidationError
-from ..io.atomic import atomic_write_bytes
+from ..io.atomic import _atomic_binary
 
 __all__ = ["Progress", "CheckpointFolder", "config_key"]
 
@@ -94,8 +94,8 @@ class CheckpointFolder:
         """Write the newest block of counts (``state.rows[-1]``, first example
         ``state.chunks[-1]``), then the network with ``state``."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"counts_{state.chunks[-1]:07d}.npy"
-        atomic_write_bytes(self.folder / name, _npy_bytes(np.asarray(state.rows[-1], np.int32)))
+        with _atomic_binary(self.folder / f"counts_{state.chunks[-1]:07d}.npy") as fh:
+            np.save(fh, np.asarray(state.rows[-1], np.int32))
         net.save(self.network_path, metadata={"key": self.key, "next": state.next, "tries": state.tries,
                                               "events": state.events, "wall_s": state.wall_s,
                                               "cpu_s": state.cpu_s, "chunks": state.chunks})
@@ -108,10 +108,3 @@ class CheckpointFolder:
             raise ValidationError("diehl-cook learning", "checkpoint_dir", str(self.folder),
                                   f"must hold {path.name}, which its checkpoint names ({err})") from None
 
-
-def _npy_bytes(a: np.ndarray) -> bytes:
-    import io
-
-    out = io.BytesIO()
-    np.save(out, a)
-    return out.getvalue()
