@@ -97,3 +97,36 @@ def test_patterns_and_layout_are_checked():
     assert len(np.unique(np.concatenate(pats.members))) == 4 * c["assembly_size"]
     with pytest.raises(ValidationError, match="n_exc"):
         EXP.run(EXP.resolve({"n_exc": 40}, scale="reduced"))
+
+
+def test_gated_wake_and_uncounted_stimulus(monkeypatch):
+    """``gap_stdp`` != 1: wake runs its presentations in phase wake (STDP x 1) and the time
+    between them in wake-gap (STDP x gap_stdp); ``istdp_counts_stimulus`` false: the shown
+    pattern's neurons are out of the inhibitory rule's population rate while it is shown,
+    back in afterwards. The defaults change nothing (no wake-gap phase, every neuron counted)."""
+    c = EXP.resolve({"gap_stdp": 0.01, "istdp_counts_stimulus": False, "t_wake": 12000.0}, scale="reduced")
+    gap = next(p for p in ln.phases(c) if p.name == "wake-gap")
+    assert gap.scales == {"ee.TripletSTDP": 0.01} and gap.rates == next(
+        p for p in ln.phases(c) if p.name == "wake").rates
+    assert "wake-gap" not in {p.name for p in ln.phases(EXP.resolve(scale="reduced"))}
+    pats = ln.patterns(c, 0)
+    net = __import__("neuroplastic").Network(ln.build(c), seed=0)
+    seen, advance = [], lp.advance
+
+    def spy(net, c, duration, tl, shown=None):
+        counted = net.rule_state("ie", 0).post.counted
+        seen.append((net.phase, duration, None if shown is None else int(shown[0]), np.flatnonzero(counted == 0)))
+        advance(net, c, duration, tl, shown)
+
+    monkeypatch.setattr(lp, "advance", spy)
+    lp.phase(net, c, "wake", c["t_wake"], lp.Timeline(), pats.members[:2], -1, np.random.default_rng(0))
+    shown = [s for s in seen if s[2] is not None]
+    assert len(shown) == 4 and all(s[0] == "wake" and s[1] == c["t_on"] for s in shown)
+    for _, _, first, off in shown:
+        k = first // c["assembly_size"]
+        assert np.array_equal(off, pats.members[k])
+    between = [s for s in seen if s[2] is None and s[1] > 0]
+    assert len(between) == 4 and all(s[0] == "wake-gap" and s[1] == c["t_off"] and s[3].size == 0 for s in between)
+    assert np.all(net.rule_state("ie", 0).post.counted == 1.0)
+    assert [e["name"] for e in net.phase_log] == ["wake", "wake-gap", "wake", "wake-gap", "wake", "wake-gap",
+                                                  "wake", "wake-gap"]

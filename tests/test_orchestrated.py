@@ -187,6 +187,34 @@ def test_population_rate_estimate_and_gate_in_closed_form():
     assert st.gate[0] == pytest.approx(float(ISTDP.gate(r(700.0))), rel=1e-12)
 
 
+def test_uncounted_neurons_leave_the_population_rate():
+    """``counted`` = 0 on neurons 1 and 2 (set after 120 ms): their spikes at 150 ms
+    do not enter r, neuron 0's at 100 and 400 ms do (1000 / (tau_hom N) each, N = 4
+    still); set back to 1 at 500 ms, neuron 1's spike at 600 ms counts again."""
+    post_t, post_i = [100.0, 150.0, 150.0, 400.0, 600.0], [0, 1, 2, 0, 1]
+    m = npl.Model(dt=0.1)
+    m.add(npl.SpikeTimes("pre", 1, np.zeros(1, np.int64), np.array([700.0])))
+    m.add(npl.SpikeTimes("post", 4, np.asarray(post_i, np.int64), np.asarray(post_t, float)))
+    m.add(npl.Projection("p", "pre", "post", npl.AllToAll(), weight=1.0, rules=[ISTDP], w_min=0.0, w_max=5.0))
+    net = npl.Network(m)
+    assert list(net.rule_state("p").post.counted) == [1.0] * 4          # the default: every spike counts
+    net.run(120.0)
+    net.rule_state("p").post.counted[[1, 2]] = 0.0
+    net.run(380.0)
+    net.rule_state("p").post.counted[:] = 1.0
+    net.run(300.0)
+
+    def r(t, spikes):
+        return ISTDP.kappa * math.exp(-t / 1000.0) + sum(0.25 * math.exp(-(t - s) / 1000.0) for s in spikes if s <= t)
+
+    st = net.rule_state("p").glob
+    assert st.excess[0] + ISTDP.kappa == pytest.approx(r(600.0, [100.0, 400.0, 600.0]), rel=1e-12)
+    assert st.gate[0] == pytest.approx(float(ISTDP.gate(r(700.0, [100.0, 400.0, 600.0]))), rel=1e-12)
+    counted_all = _pair_net(ISTDP, [700.0], post_t, w0=1.0, duration=800.0, n_post=4, post_index=post_i)
+    assert counted_all.rule_state("p").glob.excess[0] + ISTDP.kappa == pytest.approx(
+        r(600.0, post_t), rel=1e-12)
+
+
 def test_pair_weight_change_follows_the_gate():
     """pre at 300 ms, post neuron 0 at 305 ms (its only spike): dw = G(300) (0 + xi)
     at the pre spike, G(305) e^{-5/tau} at the post spike, G from r (no earlier spikes:

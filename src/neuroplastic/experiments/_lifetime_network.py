@@ -121,16 +121,24 @@ def phases(c: dict) -> list:
     recall probes), rest (the ``sleep=false`` ablation's off phase: wake drive, no
     stimulus), recover (wake drive, STDP at ``rest_stdp``: the rest before the lesion and
     the recovery) and recover-static (recover without structural and homeostatic plasticity:
-    the control copy)."""
+    the control copy); with ``gap_stdp`` != 1 also wake-gap (wake, STDP at ``gap_stdp``:
+    between presentations)."""
     wake = dict(rates={"drive_exc": c["wake_rate"], "drive_inh": c["wake_rate"]})
     sleep = dict(rates={"drive_exc": c["sleep_rate_exc"], "drive_inh": c["sleep_rate_inh"], "stimulus": 0.0},
                  levels={"dopamine": 0.0}, scales={"ee.TripletSTDP": c["sleep_stdp"]})
     frozen_scales = {"ee": 0.0} | ({"ie": 0.0} if c["inhibitory"] else {}) | ({"exc": 0.0} if c["intrinsic"] else {})
     recover = {"ee.TripletSTDP": c["rest_stdp"]}
+    gap = [Phase("wake-gap", duration=1.0, scales={"ee.TripletSTDP": c["gap_stdp"]}, **wake)] if gated(c) else []
     return [Phase("wake", duration=1.0, **wake), Phase("sleep", duration=1.0, **sleep),
             Phase("rest", duration=1.0, **wake), Phase("frozen", duration=1.0, scales=frozen_scales, **wake),
             Phase("recover", duration=1.0, scales=recover, **wake),
-            Phase("recover-static", duration=1.0, scales=static_scales(c) | recover, **wake)]
+            Phase("recover-static", duration=1.0, scales=static_scales(c) | recover, **wake)] + gap
+
+
+def gated(c: dict) -> bool:
+    """Whether wake switches to the phase wake-gap between presentations (only where the
+    factor differs: entering a phase restarts the Poisson drive)."""
+    return float(c["gap_stdp"]) != 1.0
 
 
 def static_scales(c: dict) -> dict:

@@ -38,6 +38,8 @@ PARAMETERS = dict(
                      "the reduced scale's 0.2 integrated over its 30 s sleep)", ge=0),
     rest_stdp=Param((10_000.0 + 30_000.0) / (70 * _MIN), "factor on the triplet rule in the rest before the "
                     "lesion and in the recovery (no stimulus; 1 x 40 s / 70 min: the reduced scale's integral)", ge=0),
+    gap_stdp=Param(1.0, "factor on the triplet rule in wake between presentations (1: as while a pattern is "
+                   "shown)", ge=0),
     stp_u=Param(0.5, "Tsodyks-Markram utilisation U (E->E)", gt=0, le=1),
     stp_tau_rec=Param(50.0, "Tsodyks-Markram recovery time constant (E->E)", "ms", gt=0),
     w_p=Param(2.0, "consolidation: potentiated state of w~", "nS", gt=0),
@@ -51,6 +53,8 @@ PARAMETERS = dict(
     norm_period=Param(100.0, "homeostasis: interval of the incoming E->E weight normalisation (to w_total)",
                       "ms", gt=0),
     istdp_eta=Param(0.002, "inhibitory STDP (population-rate gated) learning rate", "nS", ge=0),
+    istdp_counts_stimulus=Param(True, "inhibitory STDP: the neurons a stimulus drives count in its population "
+                                "rate while it drives them"),
     istdp_tau_hom=Param(10_000.0, "inhibitory STDP: time constant of the population rate estimate", "ms", gt=0),
     ip_eta=Param(2e-5, "intrinsic plasticity: threshold step per spike", "mV", gt=0),
     prune_below=Param(0.05, "structural: synapses below this weight are pruned", "nS", ge=0),

@@ -81,21 +81,35 @@ def phase(net, c: dict, name: str, duration: float, tl: Timeline, shown=(), rewa
     net.set_phase(name)
     n_e, end = int(c["n_exc"]), net.t + duration
     off = np.zeros(n_e)
+    gap = f"{name}-gap" if shown and name == "wake" and ln.gated(c) else name
     while shown and net.t + c["t_on"] + c["t_off"] <= end + 1e-9:
         for k in rng.permutation(len(shown)):
             if net.t + c["t_on"] + c["t_off"] > end + 1e-9:
                 break
+            if gap != name and net.phase != name:
+                net.set_phase(name)
             rates = off.copy()
             rates[shown[k]] = c["stim_rate"]
             net.set_rates("stimulus", rates)
+            _count_in_inhibitory_rate(net, c, shown[k], False)
             advance(net, c, c["t_on"], tl, shown[k])
+            _count_in_inhibitory_rate(net, c, shown[k], True)
             net.set_rates("stimulus", off)
             if k == rewarded:
                 net.release("dopamine", c["da_release"])
                 tl.rewards.append(net.t)
+            if gap != name:
+                net.set_phase(gap)
             advance(net, c, c["t_off"], tl)
     advance(net, c, end - net.t, tl)
     tl.phases.append((t_start, net.t, name))
+
+
+def _count_in_inhibitory_rate(net, c: dict, neurons, counted: bool) -> None:
+    """With ``istdp_counts_stimulus`` false, leave the stimulated ``neurons`` out of the
+    population rate of the inhibitory rule while the stimulus drives them."""
+    if c["inhibitory"] and not c["istdp_counts_stimulus"]:
+        net.rule_state("ie", 0).post.counted[neurons] = 1.0 if counted else 0.0
 
 
 def probe(net, c: dict, pats: ln.Patterns, tl: Timeline) -> np.ndarray:

@@ -138,7 +138,7 @@ def _global_post_spike(j, t, st, p):
     st.post.t_last[j] = t
     g = st.glob
     r = (g.excess[0] + p.kappa) * math.exp(-(t - g.t_last[0]) / p.tau_hom)
-    g.excess[0] = r + 1000.0 / (p.tau_hom * st.post.x.shape[0]) - p.kappa
+    g.excess[0] = r + st.post.counted[j] * 1000.0 / (p.tau_hom * st.post.x.shape[0]) - p.kappa
     g.t_last[0] = t
 
 
@@ -162,6 +162,12 @@ class GlobalInhibitorySTDP(Rule, OnPre, OnPost):
     above the mean. (Vogels et al.'s :class:`InhibitorySTDP` holds each cell at
     rho0.)
 
+    Which spikes enter r: each postsynaptic neuron's ``counted`` state (1 by
+    default: all of them) weights its spikes in the estimate, so a protocol can
+    leave out the neurons a stimulus drives while it drives them
+    (``net.rule_state(projection, k).post.counted[idx] = 0``; r stays the
+    population mean, i.e. the counted spikes divided by all neurons and time).
+
     Args:
         eta: learning rate (weight units per pairing; the authors' eta / 50 = 2e-5).
         kappa: target population rate (Hz; 4 Hz, ``--alpha 4``).
@@ -184,7 +190,7 @@ class GlobalInhibitorySTDP(Rule, OnPre, OnPost):
                    "tau_hom": dict(gt=0, unit="ms", time_constant=True),
                    "tau": dict(gt=0, unit="ms", time_constant=True), "xi": dict(ge=0)}
     pre_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
-    post_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
+    post_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"), State("counted", 1.0, "1"))
     global_state = (State("excess", 0.0, "Hz"), State("t_last", 0.0, "ms"), State("gate", 0.0, "1"),
                     State("t_read", -1.0, "ms"))
     on_pre, pre_spike, on_post, post_spike = _global_on_pre, _pre_spike, _global_on_post, _global_post_spike
