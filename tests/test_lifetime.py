@@ -103,8 +103,10 @@ def test_gated_wake_and_uncounted_stimulus(monkeypatch):
     """``gap_stdp`` != 1: wake runs its presentations in phase wake (STDP x 1) and the time
     between them in wake-gap (STDP x gap_stdp); ``istdp_counts_stimulus`` false: the shown
     pattern's neurons are out of the inhibitory rule's population rate while it is shown,
-    back in afterwards. The defaults change nothing (no wake-gap phase, every neuron counted)."""
-    c = EXP.resolve({"gap_stdp": 0.01, "istdp_counts_stimulus": False, "t_wake": 12000.0}, scale="reduced")
+    back in afterwards (the default since the third design change). Without ``gap_stdp``
+    there is no wake-gap phase."""
+    assert EXP.resolve()["istdp_counts_stimulus"] is False and EXP.resolve()["gap_stdp"] == 1.0
+    c = EXP.resolve({"gap_stdp": 0.01, "t_wake": 12000.0}, scale="reduced")
     gap = next(p for p in ln.phases(c) if p.name == "wake-gap")
     assert gap.scales == {"ee.TripletSTDP": 0.01} and gap.rates == next(
         p for p in ln.phases(c) if p.name == "wake").rates

@@ -53,8 +53,9 @@ PARAMETERS = dict(
     norm_period=Param(100.0, "homeostasis: interval of the incoming E->E weight normalisation (to w_total)",
                       "ms", gt=0),
     istdp_eta=Param(0.002, "inhibitory STDP (population-rate gated) learning rate", "nS", ge=0),
-    istdp_counts_stimulus=Param(True, "inhibitory STDP: the neurons a stimulus drives count in its population "
-                                "rate while it drives them"),
+    istdp_counts_stimulus=Param(False, "inhibitory STDP: the neurons a stimulus drives count in its population "
+                                "rate while it drives them (false: left out, so the rule holds the others at "
+                                "target_rate)"),
     istdp_tau_hom=Param(10_000.0, "inhibitory STDP: time constant of the population rate estimate", "ms", gt=0),
     ip_eta=Param(2e-5, "intrinsic plasticity: threshold step per spike", "mV", gt=0),
     prune_below=Param(0.05, "structural: synapses below this weight are pruned", "nS", ge=0),

@@ -23,7 +23,9 @@ Families, all on at once (each a boolean parameter; ``false`` removes it from th
   E->E weight to ``w_total`` every ``norm_period``;
 * ``inhibitory``: :class:`~neuroplastic.GlobalInhibitorySTDP` on I->E (the population rate held
   at ``target_rate``; Zenke et al. 2015; a per-neuron set point silences the assemblies, see
-  docs/lifetime.md);
+  docs/lifetime.md); the neurons a stimulus drives are left out of that rate while it drives
+  them (``istdp_counts_stimulus`` false; counted, they pushed the rest to ~1 Hz and built an
+  inhibition surplus onto the assemblies);
 * ``intrinsic``: :class:`~neuroplastic.ThresholdHomeostasis` of the E thresholds;
 * ``structural``: :class:`~neuroplastic.PruneAndRegrow` on E->E (synapses below
   ``prune_below`` pruned, as many grown between co-active neurons, every
@@ -42,7 +44,8 @@ test. ``rest_stdp`` is 1 for the 40 s of rest and recovery at reduced scale and 
 the 70 min at full scale (the same integral): 60 min of spontaneous activity with full STDP
 rewire the assemblies as sleep did (docs/lifetime.md). A control copy (the stored state
 just before the lesion; same lesioned neurons) recovers with structural, normalisation,
-inhibitory and intrinsic plasticity off.
+inhibitory and intrinsic plasticity off. ``gap_stdp`` != 1 (a pilot option, 1 by default)
+runs the triplet rule x ``gap_stdp`` between presentations in wake (phase wake-gap).
 
 Recall (``_lifetime_network.recall``): on a stored copy of the state with every rule off,
 the cued half of a pattern (living neurons) is driven for ``t_cue`` ms; recall =
