@@ -84,7 +84,8 @@ PARAMETERS = dict(
     dopamine=Param(True, "reward-modulated STDP on E->E"),
     consolidation=Param(True, "consolidation (bistable w~ and heterosynaptic pull) on E->E"),
     sleep=Param(True, "sleep in the off phases (false: rest with the wake drive)"),
-    seeds=Param((10, 11, 12, 13, 14), "seeds of the main run (empty: the single --seed)", ge=0),
+    seeds=Param((20, 21, 22, 23, 24), "seeds of the main run (empty: the single --seed; 20-24: the fresh seeds "
+                "of the current design)", ge=0),
     ablations=Param(False, "also run the ablation table (each family off in turn)"),
     ablation_seeds=Param((10, 11), "seeds of every ablation row", ge=0),
 )
