@@ -270,7 +270,9 @@ def gated(net, c: dict, on: str, gap: str, duration: float, tl: lp.Timeline, sho
             rates[shown[k]] = c["stim_rate"]
             net.set_phase(on)
             net.set_rates("stimulus", rates)
+            lp.count_in_inhibitory_rate(net, c, shown[k], False)
             lp.advance(net, c, c["t_on"], tl, shown[k])
+            lp.count_in_inhibitory_rate(net, c, shown[k], True)
             net.set_rates("stimulus", off)
             net.set_phase(gap)
             if k == rewarded:

@@ -91,9 +91,9 @@ def phase(net, c: dict, name: str, duration: float, tl: Timeline, shown=(), rewa
             rates = off.copy()
             rates[shown[k]] = c["stim_rate"]
             net.set_rates("stimulus", rates)
-            _count_in_inhibitory_rate(net, c, shown[k], False)
+            count_in_inhibitory_rate(net, c, shown[k], False)
             advance(net, c, c["t_on"], tl, shown[k])
-            _count_in_inhibitory_rate(net, c, shown[k], True)
+            count_in_inhibitory_rate(net, c, shown[k], True)
             net.set_rates("stimulus", off)
             if k == rewarded:
                 net.release("dopamine", c["da_release"])
@@ -105,7 +105,7 @@ def phase(net, c: dict, name: str, duration: float, tl: Timeline, shown=(), rewa
     tl.phases.append((t_start, net.t, name))
 
 
-def _count_in_inhibitory_rate(net, c: dict, neurons, counted: bool) -> None:
+def count_in_inhibitory_rate(net, c: dict, neurons, counted: bool) -> None:
     """With ``istdp_counts_stimulus`` false, leave the stimulated ``neurons`` out of the
     population rate of the inhibitory rule while the stimulus drives them."""
     if c["inhibitory"] and not c["istdp_counts_stimulus"]:
