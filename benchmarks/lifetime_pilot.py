@@ -250,37 +250,9 @@ def pilot(c: dict, seed: int, phases: list, detail: bool = False, repeats: int =
         for phase, span, shown, reward, label in ((f"wake-{name}", c["t_wake"], second, 0, "wake2"),
                                                   (off, c["t_sleep"], (), -1, "sleep2")):
             cpu, t0 = time.process_time(), net.t
-            if gap and label == "wake2":
-                gated(net, c, phase, gap, span, tl, shown, reward, order)
-            else:
-                lp.phase(net, c, phase, span, tl, shown, reward, order)
+            lp.phase(net, c, phase, span, tl, shown, reward, order, gap if label == "wake2" else None)
             rows.append(report(net, c, pats, tl, f"{label}:w2-{name}", t0, cpu, detail, repeats, rates))
     return rows
-
-
-def gated(net, c: dict, on: str, gap: str, duration: float, tl: lp.Timeline, shown, rewarded, rng) -> None:
-    """``_lifetime_protocol.phase`` with phase ``on`` while a pattern is shown and ``gap``
-    between the presentations (the same presentations, rewards and timeline)."""
-    t_start, end, off = net.t, net.t + duration, np.zeros(int(c["n_exc"]))
-    while net.t + c["t_on"] + c["t_off"] <= end + 1e-9:
-        for k in rng.permutation(len(shown)):
-            if net.t + c["t_on"] + c["t_off"] > end + 1e-9:
-                break
-            rates = off.copy()
-            rates[shown[k]] = c["stim_rate"]
-            net.set_phase(on)
-            net.set_rates("stimulus", rates)
-            lp.count_in_inhibitory_rate(net, c, shown[k], False)
-            lp.advance(net, c, c["t_on"], tl, shown[k])
-            lp.count_in_inhibitory_rate(net, c, shown[k], True)
-            net.set_rates("stimulus", off)
-            net.set_phase(gap)
-            if k == rewarded:
-                net.release("dopamine", c["da_release"])
-                tl.rewards.append(net.t)
-            lp.advance(net, c, c["t_off"], tl)
-    lp.advance(net, c, end - net.t, tl)
-    tl.phases.append((t_start, net.t, on))
 
 
 def back(net, tl: lp.Timeline, name: str) -> None:

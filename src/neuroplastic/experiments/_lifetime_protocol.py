@@ -71,17 +71,20 @@ def _record(net, step: float, tl: Timeline, shown) -> None:
                     theta.mean(), net.modulator("dopamine")))
 
 
-def phase(net, c: dict, name: str, duration: float, tl: Timeline, shown=(), rewarded=-1, rng=None) -> None:
+def phase(net, c: dict, name: str, duration: float, tl: Timeline, shown=(), rewarded=-1, rng=None,
+          gap: str | None = None) -> None:
     """Enter phase ``name`` and run it for ``duration`` ms. With patterns ``shown``
     (arrays of E neurons), presentations fill the phase: each pattern in a random order
     for ``t_on`` ms (stimulus at ``stim_rate``), then ``t_off`` ms without; after each
     presentation of pattern ``rewarded`` (an index into ``shown``), ``da_release`` of
-    dopamine is released."""
+    dopamine is released. The time between presentations runs in phase ``gap`` (default:
+    wake-gap in wake when ``gap_stdp`` != 1, else ``name`` itself)."""
     t_start = net.t
     net.set_phase(name)
     n_e, end = int(c["n_exc"]), net.t + duration
     off = np.zeros(n_e)
-    gap = f"{name}-gap" if shown and name == "wake" and ln.gated(c) else name
+    if gap is None:
+        gap = f"{name}-gap" if shown and name == "wake" and ln.gated(c) else name
     while shown and net.t + c["t_on"] + c["t_off"] <= end + 1e-9:
         for k in rng.permutation(len(shown)):
             if net.t + c["t_on"] + c["t_off"] > end + 1e-9:
