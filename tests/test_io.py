@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from neuroplastic.io import (RunDirectory, atomic_save_figure, atomic_save_npz,
+from neuroplastic.io import (RunDirectory, atomic_save_figure, atomic_save_npy, atomic_save_npz,
                              atomic_write_bytes, atomic_write_json, atomic_write_text,
                              atomic_write_toml, load_run, to_jsonable)
 from neuroplastic.io import atomic as atomic_mod
@@ -164,6 +164,19 @@ def test_npz_rejects_object_arrays(tmp_path):
     with pytest.raises(TypeError, match="object"):
         atomic_save_npz(tmp_path / "o.npz", x=np.array([{}, []], dtype=object))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_npy_round_trip_exact_path_and_rejects_objects(tmp_path):
+    target = tmp_path / "counts.bin"  # no .npy suffix must be appended
+    a = np.arange(12, dtype=np.int32).reshape(3, 4)
+    assert atomic_save_npy(target, a) == target
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.bin"]
+    back = np.load(target, allow_pickle=False)
+    np.testing.assert_array_equal(back, a)
+    assert back.dtype == np.int32
+    with pytest.raises(TypeError, match="object"):
+        atomic_save_npy(tmp_path / "o.npy", np.array([{}, []], dtype=object))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.bin"]
 
 
 def test_atomic_save_figure_writes_png(tmp_path):

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ValidationError
-from ..io.atomic import _atomic_binary
+from ..io.atomic import atomic_save_npy
 
 __all__ = ["Progress", "CheckpointFolder", "config_key"]
 
@@ -94,8 +94,7 @@ class CheckpointFolder:
         """Write the newest block of counts (``state.rows[-1]``, first example
         ``state.chunks[-1]``), then the network with ``state``."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        with _atomic_binary(self.folder / f"counts_{state.chunks[-1]:07d}.npy") as fh:
-            np.save(fh, np.asarray(state.rows[-1], np.int32))
+        atomic_save_npy(self.folder / f"counts_{state.chunks[-1]:07d}.npy", np.asarray(state.rows[-1], np.int32))
         net.save(self.network_path, metadata={"key": self.key, "next": state.next, "tries": state.tries,
                                               "events": state.events, "wall_s": state.wall_s,
                                               "cpu_s": state.cpu_s, "chunks": state.chunks})

@@ -6,7 +6,7 @@
 
 The on-disk layout is described in ``docs/run-directory.md``.
 """
-from .atomic import (atomic_save_figure, atomic_save_npz, atomic_write_bytes,
+from .atomic import (atomic_save_figure, atomic_save_npy, atomic_save_npz, atomic_write_bytes,
                      atomic_write_json, atomic_write_text, atomic_write_toml,
                      remove_stale_temp_files, stale_temp_files, to_jsonable)
 from .rundir import RunDirectory, RunRecord, load_run, sweep_stale_temp_files
@@ -16,6 +16,7 @@ __all__ = [
     "atomic_write_text",
     "atomic_write_json",
     "atomic_write_toml",
+    "atomic_save_npy",
     "atomic_save_npz",
     "atomic_save_figure",
     "to_jsonable",

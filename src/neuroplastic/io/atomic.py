@@ -294,6 +294,18 @@ def atomic_save_npz(path: PathLike, **arrays: Any) -> Path:
     return Path(path)
 
 
+def atomic_save_npy(path: PathLike, array: Any) -> Path:
+    """Atomically write one array with :func:`numpy.save` (straight into the temporary
+    file, no copy in memory). Written exactly at ``path``; object arrays are refused so
+    that the file loads with ``allow_pickle=False``."""
+    arr = np.asarray(array)
+    if arr.dtype == object:
+        raise TypeError(f"atomic_save_npy({path!s}): dtype object")
+    with _atomic_binary(path) as fh:
+        np.save(fh, arr)
+    return Path(path)
+
+
 def atomic_save_figure(fig: Any, path: PathLike, dpi: int = 120) -> Path:
     """Atomically save a matplotlib figure to ``path`` as PNG.
 
