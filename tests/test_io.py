@@ -324,3 +324,14 @@ def test_load_run_without_metrics_gives_empty_dict(tmp_path):
 def test_opening_missing_run_directory_fails(tmp_path):
     with pytest.raises(FileNotFoundError, match=re.escape(str(tmp_path / "gone"))):
         RunDirectory(tmp_path / "gone")
+
+
+def test_json_digest_is_sha256_of_sorted_json():
+    """Closed form: sha256('{"a": "x", "b": [1, 2]}') -> 5125d018f84d57c4...; key order and
+    the process do not matter; the length is checked."""
+    from neuroplastic.io import json_digest
+    assert json_digest({"b": [1, 2], "a": "x"}) == "5125d018f84d57c4"
+    assert json_digest({"a": "x", "b": [1, 2]}, 6) == "5125d0"
+    assert json_digest({"p": Path("/x")}) == json_digest({"p": "/x"})     # default=str
+    with pytest.raises(ValueError, match="length"):
+        json_digest(1, 0)

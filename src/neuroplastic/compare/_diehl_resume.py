@@ -21,8 +21,6 @@ another configuration, seed or number of examples is refused
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +28,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..io.atomic import atomic_save_npy
+from ..io.digest import json_digest
 
 __all__ = ["Progress", "CheckpointFolder", "config_key"]
 
@@ -43,8 +42,7 @@ def config_key(c: dict, seed: int, n_examples: int) -> str:
     """A digest of everything that shapes the learning pass."""
     kept = {k: v for k, v in sorted(c.items())
             if k not in _NOT_LEARNING and not k.startswith(_OTHER_CONTENDERS)}
-    text = json.dumps({"config": kept, "seed": int(seed), "examples": int(n_examples)}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return json_digest({"config": kept, "seed": int(seed), "examples": int(n_examples)}, 16)
 
 
 @dataclass

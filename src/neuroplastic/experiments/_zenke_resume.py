@@ -28,8 +28,6 @@ mixed in; a finished run is read back, not run again.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..io.atomic import atomic_save_npz
+from ..io.digest import json_digest
 from ._phases import Counts, Cursor, Outcome
 
 __all__ = ["Position", "CheckpointFolder", "config_key", "part_folder", "check", "NETWORK"]
@@ -52,8 +51,7 @@ OWNER = "Experiment 'zenke2015'"
 def config_key(c: dict, seed: int, phases) -> str:
     """A digest of everything that shapes the simulation: the configuration, seed and phases run."""
     kept = {k: v for k, v in sorted(c.items()) if k not in _NOT_SIMULATED}
-    text = json.dumps({"config": kept, "seed": int(seed), "phases": list(phases)}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return json_digest({"config": kept, "seed": int(seed), "phases": list(phases)}, 16)
 
 
 def part_folder(c: dict, part: str) -> str | None:

@@ -20,7 +20,6 @@ Two kinds of target:
 from __future__ import annotations
 
 import copy
-import hashlib
 import itertools
 import json
 import re
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ValidationError
+from ..io.digest import json_digest
 
 OWNER = "neuroplastic sweep"
 MAX_SEED = 2**63 - 1
@@ -119,13 +119,11 @@ class Grid:
 
     def fingerprint(self) -> str:
         """A short hash of everything that defines the sweep (its default directory name)."""
-        text = json.dumps([self.kind, self.name, self.scale, self.values, self.seeds, self.base],
-                          sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:8]
+        return json_digest([self.kind, self.name, self.scale, self.values, self.seeds, self.base], 8)
 
     def fixed_fingerprint(self) -> str:
         """A short hash of what every member shares (the config, or an experiment config's parameters)."""
-        return hashlib.sha256(json.dumps(self.base, sort_keys=True, default=str).encode()).hexdigest()[:8]
+        return json_digest(self.base, 8)
 
     def describe(self) -> dict:
         """The grid as ``sweep.json`` stores it."""
@@ -137,9 +135,8 @@ class Grid:
 
 def member_id(params: dict, seed: int) -> str:
     """A folder name for a member: readable where short, always unique (a hash of the values)."""
-    text = json.dumps(params, sort_keys=True, default=str)
     slug = re.sub(r"[^A-Za-z0-9_.+=-]", "_", "_".join(f"{k}={v}" for k, v in params.items()))[:60]
-    digest = hashlib.sha256(text.encode()).hexdigest()[:6]
+    digest = json_digest(params, 6)
     return f"{slug}-{digest}-s{seed}" if slug[:1].isalnum() else f"p{digest}-s{seed}"
 
 
