@@ -1,5 +1,7 @@
 """Network(threads=N): the step loop on several threads gives the spikes and
 weights of one thread, bit for bit (engine/threads.py)."""
+import dataclasses
+
 import numba
 import numpy as np
 import pytest
@@ -77,3 +79,62 @@ def test_save_load_and_pickle_keep_the_threads_and_the_spikes(tmp_path):
         for a, b in zip(continued.spikes("out"), ref.spikes("out")):
             np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(continued.weights("syn"), ref.weights("syn"))
+
+
+def _recurrent_model(delay=1.0, rule="pair"):
+    """Poisson input -> a recurrent conductance LIF population: recurrent synapses with
+    pair STDP (``rule`` "pair") or Vogels' inhibitory STDP ("vogels", here on excitatory
+    synapses: the walks do not care), delay ``delay`` ms, and input synapses with triplet
+    STDP and Tsodyks-Markram depression; every rule ``local_writes``: both walks run in blocks."""
+    m = npl.Model(dt=0.1)
+    m.add(npl.PoissonInput("inp", 200, rate=20.0))
+    lif = npl.LIF(tau_m=10, c_m=10, v_rest=-74, v_reset=-60, v_thresh=-54, t_ref=2, synapse="conductance",
+                  tau_e=5, tau_i=10, e_e=0, e_i=-80, i_bias=0)
+    n = engine_threads.MIN_NEURONS + 52
+    m.add(npl.Population("out", n, lif, initial={"v": npl.Uniform(-60, -50)}))
+    m.add(npl.Projection("syn", "inp", "out", npl.FixedProbability(0.05), weight=npl.Uniform(0, 1.5),
+                         rules=[npl.TripletSTDP(a2_plus=0.02, a3_plus=0.01, a2_minus=0.03, a3_minus=0.0),
+                                npl.TsodyksMarkram(U=0.3, tau_rec=200.0, tau_f=0.0)], w_min=0.0, w_max=3.0))
+    m.add(npl.Projection("rec", "out", "out", npl.FixedProbability(0.01), weight=npl.Uniform(0, 0.4),
+                         delay=delay, rules=[npl.PairSTDP(a_plus=0.01, a_minus=0.012, w_max=1.0) if rule == "pair"
+                                             else npl.InhibitorySTDP(eta=0.01, rho0=5.0)],
+                         w_min=0.0, w_max=1.0))
+    m.add(npl.SpikeMonitor("out"))
+    return m
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread here")
+@pytest.mark.parametrize("delay, rule", [(0.0, "pair"), (1.0, "pair"), (1.0, "vogels")])
+def test_parallel_row_and_column_walks_give_the_spikes_and_weights_of_one_thread(delay, rule):
+    runs = {}
+    for threads in (1, 2):
+        net = npl.Network(_recurrent_model(delay, rule), seed=7, threads=threads)
+        w0 = {p: net.weights(p).copy() for p in ("syn", "rec")}
+        net.run(40.0)
+        runs[threads] = (net.spikes("out"), {p: net.weights(p) for p in ("syn", "rec")}, w0, net.kernel_source)
+    (s1, w1, w0, src1), (s2, w2, _, src2) = runs[1], runs[2]
+    assert "_sb" not in src1 and "_xs" not in src1            # one thread: the sequential walks
+    assert src2.count("for blk in prange(2):") >= 5            # neurons, 2 row walks, 2 column walks
+    assert all(f"def J{k}_{walk}(" in src2 for k in (0, 1) for walk in ("rows", "columns"))
+    assert "J1_xs[s] = x" in src2
+    assert len(s1[0]) > 2000                                   # busy enough for both blocks of every walk
+    for p in ("syn", "rec"):
+        assert np.abs(w1[p] - w0[p]).max() > 1e-3              # both rules changed their weights
+        np.testing.assert_array_equal(w2[p], w1[p])
+    np.testing.assert_array_equal(s2[0], s1[0])
+    np.testing.assert_array_equal(s2[1], s1[1])
+
+
+def test_a_rule_without_local_writes_keeps_its_walks_sequential():
+    class Shared(npl.PairSTDP):
+        local_writes = False
+
+    m = npl.Model(dt=0.1)
+    m.add(npl.PoissonInput("inp", 10, rate=10.0))
+    m.add(npl.Population("out", 10, npl.LIF()))
+    m.add(npl.Projection("syn", "inp", "out", npl.AllToAll(), weight=0.5,
+                         rules=[npl.PairSTDP(), Shared()], w_min=0.0, w_max=1.0))
+    specs = [p.spec for p in npl.Network(m, seed=0)._projs]
+    assert not engine_threads.parallel_walks(specs[0], 2)
+    m.projections["syn"] = dataclasses.replace(m.projections["syn"], rules=(npl.PairSTDP(),))
+    assert engine_threads.parallel_walks([p.spec for p in npl.Network(m, seed=0)._projs][0], 2)

@@ -179,6 +179,7 @@ def hook_globals(projs, pops=(), threads: int = 1) -> dict:
     hook the loop calls."""
     out = {p.kernel_name: p.step for p in pops}
     out.update(threaded.range_globals(pops, threads))
+    out.update(threaded.state_globals(projs, threads))
     for p in pops:
         for r, rule in enumerate(p.rules):
             for hook in ("on_spike", "every"):
@@ -216,9 +217,15 @@ def generate(pops, projs, mons, mods=None, threads: int = 1) -> str:
     w(0, "from numba import njit" + (", prange" if threads > 1 else ""))
     w(0, "")
     w(0, "")
+    for j in projs:
+        if threaded.parallel_walks(j, threads):
+            _emit_block_functions(w, j)
     w(0, f"@njit(cache=True, nogil=True, error_model=\"numpy\"{threaded.parallel_option(threads)})")
     w(0, f"def advance({', '.join(argument_names(pops, projs, mons, mods))}):")
-    _emit_scratch(w, projs)
+    _emit_scratch(w, projs, threads)
+    for j in projs:
+        if threaded.parallel_walks(j, threads):
+            threaded.emit_unpack(w, j)
     blocked = [p for p in pops if threaded.blockwise(p, threads)]
     threaded.emit_block_scratch(w, blocked, threads)
     w(1, "for n in range(n0, n1):")
@@ -229,17 +236,17 @@ def generate(pops, projs, mons, mods=None, threads: int = 1) -> str:
     for p in pops:
         for j in projs:
             if j.instant and j.post == p.index:
-                _emit_pre_side(w, pops, j)
+                _emit_pre_side(w, pops, j, threads)
         _emit_population(w, p, threads)
         _emit_spike_releases(w, mods, p.index)
         _emit_neuron_rules(w, p)
     _emit_spike_records(w, pops, mons)
     for j in projs:
         if not j.instant:
-            _emit_pre_side(w, pops, j)
+            _emit_pre_side(w, pops, j, threads)
     for j in projs:
         if j.has(OnPost):
-            _emit_post_side(w, j)
+            _emit_post_side(w, j, threads)
     for p in pops:
         for c in p.buffered:
             _emit_delivery(w, p, c)
@@ -254,16 +261,21 @@ def generate(pops, projs, mons, mods=None, threads: int = 1) -> str:
     return "\n".join(w.lines) + "\n"
 
 
-def _emit_scratch(w, projs):
-    """Per projection with postsynaptic rules, room for its longest column
-    (allocated once per call: the store's layout is fixed within a call)."""
+def _emit_scratch(w, projs, threads=1):
+    """Per projection with postsynaptic rules, room for its longest column (one
+    row per block with parallel walks, engine/threads.py), and with parallel
+    walks room for each synapse's transmitted value (allocated once per call:
+    the store's layout is fixed within a call)."""
     for j in projs:
+        k = j.index
+        blocks = threaded.parallel_walks(j, threads)
         if j.has(OnPost):
-            k = j.index
             w(1, "longest = 0")
             w(1, f"for q in range(J{k}_cl.shape[0]):")
             w(2, f"longest = max(longest, J{k}_cl[q])")
-            w(1, f"J{k}_wb = np.empty(longest)")
+            w(1, f"J{k}_wb = np.empty(({threads}, longest))" if blocks else f"J{k}_wb = np.empty(longest)")
+        if blocks and j.deliver:
+            w(1, f"J{k}_xs = np.empty(J{k}_w.shape[0])")
 
 
 def _emit_monitor_checks(w, pops, mons):
@@ -376,19 +388,20 @@ def _emit_spike_records(w, pops, mons):
             w(2, f"M{k}_counts[n // M{k}_bin - M{k}_offset] += c{p}")
 
 
-def _emit_weight_update(w, depth, j, hook, weight=None):
+def _emit_weight_update(w, depth, j, hook, weight=None, sv="st"):
     """dw of the projection's rules for synapse ``s``, added to ``weight`` (the
-    weight's expression: ``J<k>_w[s]``, or a gathered copy) and clipped once."""
+    weight's expression: ``J<k>_w[s]``, or a gathered copy) and clipped once.
+    ``sv``: the rule states' name suffix (``sb``: rebuilt in a block, engine/threads.py)."""
     k = j.index
     weight = weight or f"J{k}_w[s]"
     w(depth, "dw = 0.0")
     for r, rule in enumerate(j.rules):
         if isinstance(rule, OnPre if hook == "on_pre" else OnPost):
-            call = f"J{k}R{r}_{hook}(s, i, j, t, {weight}, J{k}R{r}_st, J{k}R{r}_p)"
+            call = f"J{k}R{r}_{hook}(s, i, j, t, {weight}, J{k}R{r}_{sv}, J{k}R{r}_p)"
             if j.scaled:   # a protocol phase's factor (1.0 leaves dw exactly as it is)
                 call = f"J{k}_scale[{r}] * {call}"
             if isinstance(rule, GatedRule) and rule.gates(hook):  # plasticity/gating.py: g(M) * dw
-                st, p = f"J{k}R{r}_st", f"J{k}R{r}_p"
+                st, p = f"J{k}R{r}_{sv}", f"J{k}R{r}_p"
                 w(depth, f"g = 1.0 + {p}.gate_gain * ({st}.mod.gate_modulator[0] - {p}.gate_reference)")
                 w(depth, f"dw += max(g, 0.0) * {call}")
             else:
@@ -415,8 +428,10 @@ def _emit_block_side(w, j):
     w(2, "else:")
 
 
-def _emit_pre_side(w, pops, j):
-    if j.blockable:
+def _emit_pre_side(w, pops, j, threads=1):
+    if threaded.parallel_walks(j, threads):
+        _emit_row_walk_blocks(w, pops, j, threads)
+    elif j.blockable:
         _emit_block_side(w, j)
         with_block = _Indented(w)
         _emit_row_walk(with_block, pops, j)
@@ -440,34 +455,125 @@ def _emit_row_walk(w, pops, j):
     w(3, f"i = P{j.pre}_spk[a]")
     w(3, f"for s in range(J{k}_rs[i], J{k}_rs[i] + J{k}_rl[i]):")
     w(4, f"j = J{k}_post[s]")
+    _emit_transmitted(w, 4, j)
     if j.deliver:
-        w(4, f"x = J{k}_w[s] * P{j.pre}_act[i]" if j.graded_pre else f"x = J{k}_w[s]")
-        for r, rule in enumerate(j.rules):
-            if isinstance(rule, Transmission):
-                w(4, f"x *= J{k}R{r}_efficacy(s, i, j, t, J{k}R{r}_st, J{k}R{r}_p)")
-        if j.branched:   # the synapse's branch picks the row (engine/branches.py)
-            if j.direct:
-                w(4, f"P{j.post}_state[P{j.post}_T{j.channel}[J{k}_br[s]], j] += x")
-            else:
-                buf = f"P{j.post}_D{j.channel}"
-                w(4, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], J{k}_br[s], j] += x")
-        elif j.direct:
-            w(4, f"P{j.post}_state[{j.row}, j] += x")
-        else:
-            buf = f"P{j.post}_B{j.channel}"
-            w(4, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], j] += x")
-    else:
-        for r, rule in enumerate(j.rules):
-            if isinstance(rule, Transmission):
-                w(4, f"J{k}R{r}_efficacy(s, i, j, t, J{k}R{r}_st, J{k}R{r}_p)")
+        _emit_add(w, 4, j)
     if j.has(OnPre):
         _emit_weight_update(w, 4, j, "on_pre")
+    _emit_pre_spikes(w, 3, j)
+
+
+def _emit_row_walk_blocks(w, pops, j, threads):
+    """The row walk with its rules in ``threads`` blocks of the spike list
+    (engine/threads.py): each block calls the projection's ``J<k>_rows``, which
+    keeps each synapse's value in ``J<k>_xs``; the values are then delivered in
+    the order of the sequential walk."""
+    k = j.index
+    w(2, f"for blk in prange({threads}):")
+    threaded.emit_block_range(w, 3, f"c{j.pre}", threads)
+    w(3, f"J{k}_rows(b0, b1, t, {', '.join(_row_arguments(j, 'rebuilt'))})")
+    if j.deliver:
+        w(2, f"for a in range(c{j.pre}):")
+        w(3, f"i = P{j.pre}_spk[a]")
+        w(3, f"for s in range(J{k}_rs[i], J{k}_rs[i] + J{k}_rl[i]):")
+        w(4, f"j = J{k}_post[s]")
+        _emit_add(w, 4, j, f"J{k}_xs[s]")
+
+
+def _row_arguments(j, states="sb") -> list:
+    """Arguments of ``J<k>_rows`` after ``b0, b1, t``; ``states``: ``sb`` (the
+    parameter names) or ``rebuilt`` (the expressions that rebuild them in a block)."""
+    k = j.index
+    out = [f"P{j.pre}_spk", f"J{k}_rs", f"J{k}_rl", f"J{k}_post", f"J{k}_w", f"J{k}_bounds"]
+    out += [f"J{k}_xs"] if j.deliver else []
+    out += [f"P{j.pre}_act"] if j.deliver and j.graded_pre else []
+    return out + _walk_tail(j, states)
+
+
+def _column_arguments(j, states="sb") -> list:
+    """Arguments of ``J<k>_columns`` after ``b0, b1, t`` (``J<k>_wb``: the block's gather row)."""
+    k = j.index
+    return [f"P{j.post}_spk", f"J{k}_cs", f"J{k}_cl", f"J{k}_cx", f"J{k}_cp", f"J{k}_w", f"J{k}_bounds",
+            f"J{k}_wb" if states == "sb" else f"J{k}_wb[blk]"] + _walk_tail(j, states)
+
+
+def _walk_tail(j, states) -> list:
+    k = j.index
+    out = [f"J{k}_scale"] if j.scaled else []
+    for r in range(len(j.rules)):
+        out += ([f"J{k}R{r}_sb", f"J{k}R{r}_p"] if states == "sb"
+                else [threaded.state_rebuilt(j, r), threaded.params_rebuilt(j, r)])
+    return out
+
+
+def _emit_block_functions(w, j):
+    """``J<k>_rows`` and ``J<k>_columns``: one block of projection ``j``'s row and
+    column walks, compiled as functions of their own. Called from the parallel
+    region with the rule states rebuilt there (engine/threads.py); a hook inlined
+    into the parallel region itself loses its writes through a rebuilt named
+    tuple (numba 0.6x), a hook inlined into a called function does not."""
+    k = j.index
+    head = '@njit(cache=True, nogil=True, error_model="numpy")'
+    if j.has(OnPre) or any(isinstance(r, Transmission) for r in j.rules):
+        w(0, head)
+        w(0, f"def J{k}_rows(b0, b1, t, {', '.join(_row_arguments(j))}):")
+        w(1, "for a in range(b0, b1):")
+        w(2, f"i = P{j.pre}_spk[a]")
+        w(2, f"for s in range(J{k}_rs[i], J{k}_rs[i] + J{k}_rl[i]):")
+        w(3, f"j = J{k}_post[s]")
+        _emit_transmitted(w, 3, j, "sb")
+        if j.deliver:
+            w(3, f"J{k}_xs[s] = x")
+        if j.has(OnPre):
+            _emit_weight_update(w, 3, j, "on_pre", sv="sb")
+        _emit_pre_spikes(w, 2, j, "sb")
+        w(0, "")
+        w(0, "")
+    if j.has(OnPost):
+        w(0, head)
+        w(0, f"def J{k}_columns(b0, b1, t, {', '.join(_column_arguments(j))}):")
+        w(1, "for a in range(b0, b1):")
+        _emit_column(w, 2, j, f"J{k}_wb[q]", "sb")
+        w(0, "")
+        w(0, "")
+
+
+def _emit_transmitted(w, depth, j, sv="st"):
+    """``x``: the value synapse ``s`` transmits (its weight, times the presynaptic
+    activity for graded sources, times each Transmission rule's efficacy); the
+    efficacy hooks alone where the projection delivers nothing."""
+    k = j.index
+    if j.deliver:
+        w(depth, f"x = J{k}_w[s] * P{j.pre}_act[i]" if j.graded_pre else f"x = J{k}_w[s]")
+    for r, rule in enumerate(j.rules):
+        if isinstance(rule, Transmission):
+            call = f"J{k}R{r}_efficacy(s, i, j, t, J{k}R{r}_{sv}, J{k}R{r}_p)"
+            w(depth, f"x *= {call}" if j.deliver else call)
+
+
+def _emit_add(w, depth, j, x="x"):
+    """``x`` added to target ``j``'s input (its state row, or the delay buffer)."""
+    k = j.index
+    if j.branched:   # the synapse's branch picks the row (engine/branches.py)
+        if j.direct:
+            w(depth, f"P{j.post}_state[P{j.post}_T{j.channel}[J{k}_br[s]], j] += {x}")
+        else:
+            buf = f"P{j.post}_D{j.channel}"
+            w(depth, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], J{k}_br[s], j] += {x}")
+    elif j.direct:
+        w(depth, f"P{j.post}_state[{j.row}, j] += {x}")
+    else:
+        buf = f"P{j.post}_B{j.channel}"
+        w(depth, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], j] += {x}")
+
+
+def _emit_pre_spikes(w, depth, j, sv="st"):
     for r, rule in enumerate(j.rules):
         if isinstance(rule, OnPre):
-            w(3, f"J{k}R{r}_pre_spike(i, t, J{k}R{r}_st, J{k}R{r}_p)")
+            w(depth, f"J{j.index}R{r}_pre_spike(i, t, J{j.index}R{r}_{sv}, J{j.index}R{r}_p)")
 
 
-def _emit_post_side(w, j):
+def _emit_post_side(w, j, threads=1):
     """The column walk of a postsynaptic spike in three passes: gather the
     column's weights (scattered slots) into ``J<k>_wb``, apply the rules to the
     copies, scatter them back. Each weight is read and written once, as in one
@@ -476,27 +582,40 @@ def _emit_post_side(w, j):
     every miss waited behind the rule's exp()); the gather pass also prefetches
     the rule state that ``on_post`` reads per synapse (engine/prefetch.py). Rules that define
     ``before_post`` (plasticity/rule.py) compute what the column's synapses
-    share once, before the walk."""
+    share once, before the walk. With parallel walks (engine/threads.py) the
+    spike list goes in ``threads`` blocks, each calling ``J<k>_columns`` with its
+    own row of ``J<k>_wb``."""
     k = j.index
-    w(2, f"for a in range(c{j.post}):")
-    w(3, f"j = P{j.post}_spk[a]")
+    if threaded.parallel_walks(j, threads):
+        w(2, f"for blk in prange({threads}):")
+        threaded.emit_block_range(w, 3, f"c{j.post}", threads)
+        w(3, f"J{k}_columns(b0, b1, t, {', '.join(_column_arguments(j, 'rebuilt'))})")
+    else:
+        w(2, f"for a in range(c{j.post}):")
+        _emit_column(w, 3, j, f"J{k}_wb[q]", "st")
+
+
+def _emit_column(w, d, j, slot, sv):
+    """Spike ``a``'s column walk; ``slot``: the gather scratch element of synapse ``q``."""
+    k = j.index
+    w(d, f"j = P{j.post}_spk[a]")
     for r, rule in enumerate(j.rules):
         if isinstance(rule, OnPost) and type(rule).before_post is not OnPost.before_post:
-            w(3, f"J{k}R{r}_before_post(j, t, J{k}R{r}_st, J{k}R{r}_p)")
-    w(3, f"col0 = J{k}_cs[j]")
-    w(3, f"for q in range(J{k}_cl[j]):")
-    w(4, f"J{k}_wb[q] = J{k}_w[J{k}_cx[col0 + q]]")
+            w(d, f"J{k}R{r}_before_post(j, t, J{k}R{r}_{sv}, J{k}R{r}_p)")
+    w(d, f"col0 = J{k}_cs[j]")
+    w(d, f"for q in range(J{k}_cl[j]):")
+    w(d + 1, f"{slot} = J{k}_w[J{k}_cx[col0 + q]]")
     for r, name in _prefetched(j):
-        w(4, f"prefetch(J{k}R{r}_st.syn.{name}, J{k}_cx[col0 + q])")
-    w(3, f"for q in range(J{k}_cl[j]):")
-    w(4, f"s = J{k}_cx[col0 + q]")
-    w(4, f"i = J{k}_cp[col0 + q]")
-    _emit_weight_update(w, 4, j, "on_post", weight=f"J{k}_wb[q]")
-    w(3, f"for q in range(J{k}_cl[j]):")
-    w(4, f"J{k}_w[J{k}_cx[col0 + q]] = J{k}_wb[q]")
+        w(d + 1, f"prefetch(J{k}R{r}_{sv}.syn.{name}, J{k}_cx[col0 + q])")
+    w(d, f"for q in range(J{k}_cl[j]):")
+    w(d + 1, f"s = J{k}_cx[col0 + q]")
+    w(d + 1, f"i = J{k}_cp[col0 + q]")
+    _emit_weight_update(w, d + 1, j, "on_post", weight=slot, sv=sv)
+    w(d, f"for q in range(J{k}_cl[j]):")
+    w(d + 1, f"J{k}_w[J{k}_cx[col0 + q]] = {slot}")
     for r, rule in enumerate(j.rules):
         if isinstance(rule, OnPost):
-            w(3, f"J{k}R{r}_post_spike(j, t, J{k}R{r}_st, J{k}R{r}_p)")
+            w(d, f"J{k}R{r}_post_spike(j, t, J{k}R{r}_{sv}, J{k}R{r}_p)")
 
 
 def _emit_delivery(w, p, c):

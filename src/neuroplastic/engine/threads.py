@@ -11,13 +11,28 @@ spikes into its part of the spike list and its count into a scratch array.
 The blocks' spikes are then joined in block order, so the list is the one the
 sequential kernel writes, index for index.
 
+Only kernels that advance every neuron independently of the others and draw
+no random numbers are split, and only those with a range form
+(:data:`BLOCKWISE`): for now the conductance-based LIF. Other kinds, and
+populations smaller than :data:`MIN_NEURONS`, run whole.
+
+The spike-triggered rules of a projection whose rules all declare
+``local_writes`` (plasticity/rule.py: each hook writes only its synapse's and
+its spiking neuron's state) also run in blocks (:func:`parallel_walks`): the
+rows of the spiking presynaptic neurons (``on_pre``, ``efficacy``,
+``pre_spike``) in ``threads`` blocks of the spike list, each synapse's
+transmitted value kept in a scratch array, then delivered sequentially in the
+order of one thread; the columns of the spiking postsynaptic neurons
+(``on_post``) in blocks of their spike list, each block with its own gather
+row. Rows of different neurons are disjoint, and so are columns, so each
+weight sees the same operations in the same order as on one thread. A rule's
+state is a named tuple, which numba's parallel region cannot take as a whole:
+the loop unpacks it into its arrays before the step loop (:func:`emit_unpack`)
+and rebuilds it inside each block (:func:`state_rebuilt`).
+
 Everything else stays sequential: whatever draws random numbers (Poisson
-inputs, noise), propagation (several sources add into one target, and the
-order of those additions must not change), rules, monitors. Only kernels that
-advance every neuron independently of the others and draw no random numbers
-are split, and only those with a range form (:data:`BLOCKWISE`): for now the
-conductance-based LIF. Other kinds, and populations smaller than
-:data:`MIN_NEURONS`, run whole.
+inputs, noise), the delivery of spikes (several sources add into one target,
+and the order of those additions must not change), other rules, monitors.
 
 Where a kernel finds a non-finite state, the first failing block in order
 reports its first failing neuron: the same neuron the sequential kernel
@@ -58,6 +73,71 @@ def blockwise(p, threads: int) -> bool:
     """Whether population ``p`` (a PopSpec) is updated in blocks."""
     return (threads > 1 and isinstance(p.kind, NeuronKind) and p.kind.call == NeuronKind.CALL
             and any(p.step is k for k in BLOCKWISE))
+
+
+def parallel_walks(j, threads: int) -> bool:
+    """Whether projection ``j`` (a ProjSpec) walks its spiking rows and columns
+    in blocks: two or more threads, spike-triggered rules, and every rule
+    declaring ``local_writes`` (block projections, which carry no rules, never)."""
+    from ..plasticity.rule import OnPost, OnPre
+
+    return (threads > 1 and not j.blockable and any(isinstance(r, (OnPre, OnPost)) for r in j.rules)
+            and all(getattr(type(r), "local_writes", False) for r in j.rules))
+
+
+def _layout(rule) -> list:
+    """(field, its named tuple class, its leaf names) of a rule's state, in order."""
+    cls = type(rule)
+    parts = (("syn", cls._synapse_state_type), ("pre", cls._pre_state_type), ("post", cls._post_state_type),
+             ("glob", cls._global_state_type), ("src", cls._src_type), ("dst", cls._dst_type),
+             ("mod", cls._mod_type))
+    return [(name, nt, nt._fields) for name, nt in parts]
+
+
+def state_globals(projs, threads: int) -> dict:
+    """Global names -> the named tuple classes the blocks rebuild rule states with."""
+    out = {}
+    for j in projs:
+        if parallel_walks(j, threads):
+            for r, rule in enumerate(j.rules):
+                out[f"J{j.index}R{r}_T"] = type(rule)._state_type
+                out[f"J{j.index}R{r}_TP"] = type(rule).Params
+                out.update({f"J{j.index}R{r}_T{name}": nt for name, nt, _ in _layout(rule)})
+    return out
+
+
+def emit_unpack(w, j) -> None:
+    """Each rule state of projection ``j`` unpacked into named arrays, and its
+    parameters into numbers (before the step loop). The parameters too: numba
+    rebuilds a named tuple that enters a parallel region by its class name, and
+    every rule's parameter class is called ``Params``."""
+    for r, rule in enumerate(j.rules):
+        for name, _, leaves in _layout(rule):
+            for leaf in leaves:
+                w(1, f"J{j.index}R{r}_{name}_{leaf} = J{j.index}R{r}_st.{name}.{leaf}")
+        for field in type(rule).Params._fields:
+            w(1, f"J{j.index}R{r}_p_{field} = J{j.index}R{r}_p.{field}")
+
+
+def state_rebuilt(j, r: int) -> str:
+    """The expression that rebuilds rule ``r``'s state of projection ``j`` from its arrays."""
+    k = j.index
+    parts = [f"J{k}R{r}_T{name}({', '.join(f'J{k}R{r}_{name}_{leaf}' for leaf in leaves)})"
+             for name, _, leaves in _layout(j.rules[r])]
+    return f"J{k}R{r}_T({', '.join(parts)})"
+
+
+def params_rebuilt(j, r: int) -> str:
+    """The expression that rebuilds rule ``r``'s parameters of projection ``j`` from its numbers."""
+    k = j.index
+    fields = type(j.rules[r]).Params._fields
+    return f"J{k}R{r}_TP({', '.join(f'J{k}R{r}_p_{field}' for field in fields)})"
+
+
+def emit_block_range(w, depth: int, count: str, threads: int) -> None:
+    """Block ``blk``'s part ``[b0, b1)`` of ``count`` items (in a ``prange`` body)."""
+    w(depth, f"b0 = blk * {count} // {threads}")
+    w(depth, f"b1 = (blk + 1) * {count} // {threads}")
 
 
 def range_name(p) -> str:

@@ -85,6 +85,7 @@ class InhibitorySTDP(Rule, OnPre, OnPost):
     constraints = {"eta": dict(ge=0), "rho0": dict(ge=0, unit="Hz"), "tau": dict(gt=0, unit="ms", time_constant=True)}
     pre_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     post_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
+    local_writes = True   # hooks write their own synapse's / spiking neuron's state (engine/threads.py)
     on_pre, pre_spike, on_post, post_spike = _on_pre, _pre_spike, _on_post, _post_spike
 
     @property

@@ -213,6 +213,13 @@ class Rule:
         prefetch_on_post: names of ``synapse_state`` fields that ``on_post``
             reads at its synapse ``s``; the column walk prefetches them
             (engine/prefetch.py; the values are unchanged).
+        local_writes: True when ``on_pre`` and ``efficacy`` write only synapse
+            ``s``'s state, ``pre_spike`` only neuron ``i``'s presynaptic state,
+            ``before_post`` / ``post_spike`` only neuron ``j``'s postsynaptic
+            state and ``on_post`` only synapse ``s``'s, and no hook reads state
+            that another hook of the same side writes for another synapse or
+            neuron; with several threads the engine may then walk the spiking
+            neurons' rows and columns in blocks (engine/threads.py). Default False.
     """
 
     constraints: ClassVar[dict] = {}
@@ -224,6 +231,7 @@ class Rule:
     post_reads: ClassVar[tuple] = ()
     modulated_by: ClassVar[tuple] = ()
     prefetch_on_post: ClassVar[tuple] = ()
+    local_writes: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

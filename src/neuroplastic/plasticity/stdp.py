@@ -79,6 +79,7 @@ class PairSTDP(Rule, OnPre, OnPost):
     pre_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     post_state = (State("x", 0.0, "1"), State("t_last", 0.0, "ms"))
     on_pre, pre_spike, on_post, post_spike = _on_pre, _pre_spike, _on_post, _post_spike
+    local_writes = True   # hooks write their own synapse's / spiking neuron's state (engine/threads.py)
 
     def weight_ceiling(self):
         """``w_max`` for the multiplicative form (its soft bound); None for the additive one."""

@@ -59,6 +59,7 @@ class TsodyksMarkram(Rule, Transmission):
 
     constraints = {"U": dict(gt=0, le=1), "tau_rec": dict(gt=0, unit="ms", time_constant=True), "tau_f": dict(ge=0, unit="ms", time_constant=True)}
     synapse_state = (State("x", 1.0), State("u", 0.0), State("t_last", -1.0, "ms"), State("release", 0.0))
+    local_writes = True   # hooks write their own synapse's / spiking neuron's state (engine/threads.py)
     efficacy = _efficacy
 
     @classmethod

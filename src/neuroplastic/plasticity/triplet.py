@@ -83,6 +83,7 @@ class TripletSTDP(Rule, OnPre, OnPost):
     }
     pre_state = (State("r1"), State("r2"), State("t_last", 0.0, "ms"))
     post_state = (State("o1"), State("o2"), State("t_last", 0.0, "ms"))
+    local_writes = True   # hooks write their own synapse's / spiking neuron's state (engine/threads.py)
     on_pre, pre_spike, on_post, post_spike = _on_pre, _pre_spike, _on_post, _post_spike
 
     @classmethod
