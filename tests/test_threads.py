@@ -5,6 +5,7 @@ import dataclasses
 import numba
 import numpy as np
 import pytest
+from numba import njit
 
 import neuroplastic as npl
 from neuroplastic.engine import threads as engine_threads
@@ -138,3 +139,39 @@ def test_a_rule_without_local_writes_keeps_its_walks_sequential():
     assert not engine_threads.parallel_walks(specs[0], 2)
     m.projections["syn"] = dataclasses.replace(m.projections["syn"], rules=(npl.PairSTDP(),))
     assert engine_threads.parallel_walks([p.spec for p in npl.Network(m, seed=0)._projs][0], 2)
+
+
+@njit(cache=False)
+def _post_only_on_post(s, i, j, t, w, st, p):
+    return p.a
+
+
+@njit(cache=False)
+def _post_only_post_spike(j, t, st, p):
+    st.post.n[j] += 1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class _PostOnly(npl.Rule, npl.OnPost):
+    """A user's rule with a postsynaptic side only: + a per postsynaptic spike, counted."""
+
+    a: float = 0.01
+    post_state = (npl.State("n", 0.0),)
+    local_writes = True
+    on_post, post_spike = _post_only_on_post, _post_only_post_spike
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread here")
+def test_a_rule_with_only_a_postsynaptic_side_walks_its_columns_in_blocks():
+    runs = {}
+    for threads in (1, 2):
+        m = _model()
+        m.projections["syn"] = dataclasses.replace(m.projections["syn"], rules=(_PostOnly(),))
+        net = npl.Network(m, seed=4, threads=threads)
+        net.run(10.0)
+        runs[threads] = (net.weights("syn"), net.rule_state("syn", 0).post.n.copy(), net.kernel_source)
+    (w1, n1, _), (w2, n2, src2) = runs[1], runs[2]
+    assert "def J0_columns(" in src2 and "def J0_rows(" not in src2
+    assert n1.sum() > 1000                     # many postsynaptic spikes, counted once each
+    np.testing.assert_array_equal(n2, n1)
+    np.testing.assert_array_equal(w2, w1)

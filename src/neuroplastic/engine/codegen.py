@@ -274,7 +274,7 @@ def _emit_scratch(w, projs, threads=1):
             w(1, f"for q in range(J{k}_cl.shape[0]):")
             w(2, f"longest = max(longest, J{k}_cl[q])")
             w(1, f"J{k}_wb = np.empty(({threads}, longest))" if blocks else f"J{k}_wb = np.empty(longest)")
-        if blocks and j.deliver:
+        if blocks and j.deliver and _row_rules(j):
             w(1, f"J{k}_xs = np.empty(J{k}_w.shape[0])")
 
 
@@ -428,8 +428,13 @@ def _emit_block_side(w, j):
     w(2, "else:")
 
 
+def _row_rules(j) -> bool:
+    """Whether the projection's row walk calls rule hooks (``on_pre``, ``efficacy``)."""
+    return j.has(OnPre) or j.has(Transmission)
+
+
 def _emit_pre_side(w, pops, j, threads=1):
-    if threaded.parallel_walks(j, threads):
+    if threaded.parallel_walks(j, threads) and _row_rules(j):
         _emit_row_walk_blocks(w, pops, j, threads)
     elif j.blockable:
         _emit_block_side(w, j)
@@ -514,7 +519,7 @@ def _emit_block_functions(w, j):
     tuple (numba 0.6x), a hook inlined into a called function does not."""
     k = j.index
     head = '@njit(cache=True, nogil=True, error_model="numpy")'
-    if j.has(OnPre) or any(isinstance(r, Transmission) for r in j.rules):
+    if _row_rules(j):
         w(0, head)
         w(0, f"def J{k}_rows(b0, b1, t, {', '.join(_row_arguments(j))}):")
         w(1, "for a in range(b0, b1):")
