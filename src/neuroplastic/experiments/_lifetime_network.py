@@ -7,6 +7,8 @@ Units: ms, mV, nS, pF, pA, Hz. Weights are conductances (nS).
 """
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,8 +88,7 @@ def build(c: dict) -> Model:
     n_e, n_i = int(c["n_exc"]), int(c["n_inh"])
     m = Model(dt=c["dt"], max_rate=c["max_rate"])
     start = {"v": Uniform(c["e_l"], c["v_t"])}
-    rules = [ThresholdHomeostasis(eta=c["ip_eta"], target_rate=c["target_rate"], period=100.0)] \
-        if c["intrinsic"] else []
+    rules = intrinsic_rules(c)
     m.add(Population("exc", n_e, cell(c), initial=start, rules=rules))
     m.add(Population("inh", n_i, cell(c), initial=start))
     for name, n in (("drive_exc", n_e), ("drive_inh", n_i), ("stimulus", n_e)):
@@ -110,6 +111,33 @@ def build(c: dict) -> Model:
     return m
 
 
+def intrinsic_rules(c: dict) -> list:
+    """The E cells' threshold homeostasis; with ``sleep_ip`` > 0 a second one, ``sleep_ip``
+    times as fast, which only sleep switches on (:func:`phases`; design (d): the assemblies'
+    threshold and inhibition surplus from wake is evened out while the network sleeps)."""
+    if not c["intrinsic"]:
+        return []
+    rules = [ThresholdHomeostasis(eta=c["ip_eta"], target_rate=c["target_rate"], period=100.0)]
+    if c["sleep_ip"] > 0:
+        rules.append(ThresholdHomeostasis(eta=c["sleep_ip"] * c["ip_eta"], target_rate=c["target_rate"],
+                                          period=100.0))
+    return rules
+
+
+def design_scales(c: dict, name: str) -> dict:
+    """Scales design (d) adds to phase ``name``: the normalisation's step ``norm_step`` in the
+    plastic phases (wake, sleep, rest, recover, wake-gap; 1 leaves it hard) and the sleep-only
+    threshold rule (``exc.1``) on in sleep, off in every other phase that leaves the E cells'
+    rules on."""
+    out = {}
+    plastic = name in ("wake", "sleep", "rest", "recover", "wake-gap")
+    if plastic and c["homeostasis"] and c["norm_step"] != 1.0:
+        out["ee.WeightNormalization"] = c["norm_step"]
+    if c["intrinsic"] and c["sleep_ip"] > 0 and (plastic or name == "recover-static"):
+        out["exc.1"] = 1.0 if name == "sleep" else 0.0
+    return out
+
+
 def initial_ee(c: dict) -> float:
     """The initial E->E weight (nS): ``w_total`` spread over the expected in-degree."""
     return c["w_total"] / (c["p_ee"] * max(int(c["n_exc"]) - 1, 1))
@@ -129,10 +157,11 @@ def phases(c: dict) -> list:
     frozen_scales = {"ee": 0.0} | ({"ie": 0.0} if c["inhibitory"] else {}) | ({"exc": 0.0} if c["intrinsic"] else {})
     recover = {"ee.TripletSTDP": c["rest_stdp"]}
     gap = [Phase("wake-gap", duration=1.0, scales={"ee.TripletSTDP": c["gap_stdp"]}, **wake)] if gated(c) else []
-    return [Phase("wake", duration=1.0, **wake), Phase("sleep", duration=1.0, **sleep),
-            Phase("rest", duration=1.0, **wake), Phase("frozen", duration=1.0, scales=frozen_scales, **wake),
-            Phase("recover", duration=1.0, scales=recover, **wake),
-            Phase("recover-static", duration=1.0, scales=static_scales(c) | recover, **wake)] + gap
+    out = [Phase("wake", duration=1.0, **wake), Phase("sleep", duration=1.0, **sleep),
+           Phase("rest", duration=1.0, **wake), Phase("frozen", duration=1.0, scales=frozen_scales, **wake),
+           Phase("recover", duration=1.0, scales=recover, **wake),
+           Phase("recover-static", duration=1.0, scales=static_scales(c) | recover, **wake)] + gap
+    return [dataclasses.replace(ph, scales=dict(ph.scales) | design_scales(c, ph.name)) for ph in out]
 
 
 def gated(c: dict) -> bool:

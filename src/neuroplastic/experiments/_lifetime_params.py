@@ -52,13 +52,17 @@ PARAMETERS = dict(
     target_rate=Param(5.0, "set point of inhibitory and intrinsic plasticity", "Hz", gt=0),
     norm_period=Param(100.0, "homeostasis: interval of the incoming E->E weight normalisation (to w_total)",
                       "ms", gt=0),
+    norm_step=Param(0.01, "homeostasis: fraction of the way to w_total moved at each normalisation (1: hard; "
+                    "0.01: a soft normalisation, time constant ~ norm_period / norm_step; design (d))", ge=0, le=1),
     istdp_eta=Param(0.002, "inhibitory STDP (population-rate gated) learning rate", "nS", ge=0),
     istdp_counts_stimulus=Param(False, "inhibitory STDP: the neurons a stimulus drives count in its population "
                                 "rate while it drives them (false: left out, so the rule holds the others at "
                                 "target_rate)"),
     istdp_tau_hom=Param(10_000.0, "inhibitory STDP: time constant of the population rate estimate", "ms", gt=0),
     ip_eta=Param(2e-5, "intrinsic plasticity: threshold step per spike", "mV", gt=0),
-    prune_below=Param(0.05, "structural: synapses below this weight are pruned", "nS", ge=0),
+    sleep_ip=Param(10.0, "intrinsic plasticity in sleep: a second threshold homeostasis, sleep_ip x ip_eta, on only "
+                   "in sleep (0: none; design (d))", ge=0),
+    prune_below=Param(0.01, "structural: synapses below this weight are pruned (0.05 before design (d))", "nS", ge=0),
     prune_fraction=Param(0.2, "structural: fraction of the weak synapses pruned per update", gt=0, le=1),
     structural_period=Param(10_000.0, "structural update interval", "ms", gt=0),
     w_grow=Param(0.3, "weight of a new synapse", "nS", ge=0),
@@ -95,6 +99,7 @@ RELATIONS = (Relation("t_window", "<=", "t_recover"), Relation("t_window", "<=",
 
 #: Reduced scale for the tests: 80 + 20 neurons, minutes of biological time, one seed.
 REDUCED = dict(n_exc=80, n_inh=20, n_per_set=2, assembly_size=16, tau_cons=10_000.0, wake_rate=520.0,
+               norm_step=1.0, sleep_ip=0.0, prune_below=0.05,   # design (d) is full scale only
                sleep_rate_exc=520.0, sleep_rate_inh=500.0, sleep_stdp=0.2, rest_stdp=1.0,
                t_wake=30_000.0,
                t_sleep=30_000.0, t_baseline=10_000.0, t_recover=30_000.0, t_window=10_000.0, band_ms=10_000.0,

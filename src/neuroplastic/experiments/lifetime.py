@@ -20,13 +20,17 @@ Families, all on at once (each a boolean parameter; ``false`` removes it from th
   dopamine modulator (tau ``da_tau``) released after each presentation of the rewarded
   pattern (``da_release``);
 * ``homeostasis``: :class:`~neuroplastic.WeightNormalization` of every E neuron's incoming
-  E->E weight to ``w_total`` every ``norm_period``;
+  E->E weight towards ``w_total`` every ``norm_period``, the fraction ``norm_step`` of the way
+  (design (d), full scale: 0.01, a soft normalisation with a time constant of about 10 s; the
+  hard one handed the unshown assemblies' input to the background, docs/lifetime.md);
 * ``inhibitory``: :class:`~neuroplastic.GlobalInhibitorySTDP` on I->E (the population rate held
   at ``target_rate``; Zenke et al. 2015; a per-neuron set point silences the assemblies, see
   docs/lifetime.md); the neurons a stimulus drives are left out of that rate while it drives
   them (``istdp_counts_stimulus`` false; counted, they pushed the rest to ~1 Hz and built an
   inhibition surplus onto the assemblies);
-* ``intrinsic``: :class:`~neuroplastic.ThresholdHomeostasis` of the E thresholds;
+* ``intrinsic``: :class:`~neuroplastic.ThresholdHomeostasis` of the E thresholds, and in
+  sleep a second one ``sleep_ip`` times as fast (design (d), full scale: 10; it evens out the
+  threshold and inhibition surplus the assemblies gain in wake);
 * ``structural``: :class:`~neuroplastic.PruneAndRegrow` on E->E (synapses below
   ``prune_below`` pruned, as many grown between co-active neurons, every
   ``structural_period``);
