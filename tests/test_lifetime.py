@@ -132,3 +132,44 @@ def test_gated_wake_and_uncounted_stimulus(monkeypatch):
     assert np.all(net.rule_state("ie", 0).post.counted == 1.0)
     assert [e["name"] for e in net.phase_log] == ["wake", "wake-gap", "wake", "wake-gap", "wake", "wake-gap",
                                                   "wake", "wake-gap"]
+
+
+def test_design_d_is_full_scale_only_and_switches_its_rules_by_phase():
+    """Design (d): soft normalisation (``norm_step``) in the plastic phases and a second,
+    ``sleep_ip`` times faster threshold homeostasis on only in sleep; the reduced scale keeps
+    the hard normalisation, one threshold rule and ``prune_below`` 0.05."""
+    full, reduced = EXP.resolve(), EXP.resolve(scale="reduced")
+    assert (full["norm_step"], full["sleep_ip"], full["prune_below"]) == (0.01, 10.0, 0.01)
+    assert (reduced["norm_step"], reduced["sleep_ip"], reduced["prune_below"]) == (1.0, 0.0, 0.05)
+    phases = {p.name: p.scales for p in ln.phases(full)}
+    for name in ("wake", "sleep", "rest", "recover"):
+        assert phases[name]["ee.WeightNormalization"] == 0.01
+        assert phases[name]["exc.1"] == (1.0 if name == "sleep" else 0.0)
+    assert phases["recover-static"]["ee.WeightNormalization"] == 0.0 and phases["recover-static"]["exc"] == 0.0
+    assert "exc.1" not in phases["frozen"] and phases["frozen"]["exc"] == 0.0
+    etas = [r.eta for r in ln.build(full).populations["exc"].rules]
+    assert etas == [pytest.approx(full["ip_eta"]), pytest.approx(10.0 * full["ip_eta"])]
+    assert all(not set(p.scales) & {"exc.1", "ee.WeightNormalization"} for p in ln.phases(reduced)
+               if p.name in ("wake", "sleep", "rest", "recover"))
+    assert len(ln.build(reduced).populations["exc"].rules) == 1
+    off = dict(full, intrinsic=False, homeostasis=False)
+    assert all(not set(p.scales) & {"exc.1", "ee.WeightNormalization"} for p in ln.phases(off)
+               if p.name != "recover-static")
+
+
+def test_sleep_only_threshold_rule_moves_thresholds_eleven_times_as_fast_in_sleep():
+    """Closed form of the two threshold rules over whole periods of 100 ms: each spike adds
+    eta, each period takes eta x target x 0.1 s; in sleep both rules act (eta (1 + sleep_ip)),
+    in wake only the first."""
+    import neuroplastic as npl
+
+    c = EXP.resolve({"sleep_ip": 10.0}, scale="reduced")
+    net = npl.Network(ln.build(c), seed=1)
+    for phase, factor in (("sleep", 11.0), ("wake", 1.0)):
+        net.set_phase(phase)
+        theta0, _ = net.state("exc", "theta").copy(), net.spike_counts("exc", clear=True)
+        net.run(1000.0)
+        spikes = net.spike_counts("exc", clear=True)
+        expected = factor * c["ip_eta"] * (spikes - c["target_rate"] * 1.0)
+        assert spikes.sum() > 100
+        np.testing.assert_allclose(net.state("exc", "theta") - theta0, expected, rtol=1e-9, atol=1e-12)
