@@ -107,22 +107,23 @@ def state_globals(projs, threads: int) -> dict:
 
 
 def emit_unpack(w, j) -> None:
-    """Each rule state of projection ``j`` unpacked into named arrays, and its
+    """Each rule state of projection ``j`` unpacked into named arrays (``J<k>R<r>u_...``:
+    apart from the hooks' names such as ``J<k>R<r>_pre_spike``), and its
     parameters into numbers (before the step loop). The parameters too: numba
     rebuilds a named tuple that enters a parallel region by its class name, and
     every rule's parameter class is called ``Params``."""
     for r, rule in enumerate(j.rules):
         for name, _, leaves in _layout(rule):
             for leaf in leaves:
-                w(1, f"J{j.index}R{r}_{name}_{leaf} = J{j.index}R{r}_st.{name}.{leaf}")
+                w(1, f"J{j.index}R{r}u_{name}_{leaf} = J{j.index}R{r}_st.{name}.{leaf}")
         for field in type(rule).Params._fields:
-            w(1, f"J{j.index}R{r}_p_{field} = J{j.index}R{r}_p.{field}")
+            w(1, f"J{j.index}R{r}u_p_{field} = J{j.index}R{r}_p.{field}")
 
 
 def state_rebuilt(j, r: int) -> str:
     """The expression that rebuilds rule ``r``'s state of projection ``j`` from its arrays."""
     k = j.index
-    parts = [f"J{k}R{r}_T{name}({', '.join(f'J{k}R{r}_{name}_{leaf}' for leaf in leaves)})"
+    parts = [f"J{k}R{r}_T{name}({', '.join(f'J{k}R{r}u_{name}_{leaf}' for leaf in leaves)})"
              for name, _, leaves in _layout(j.rules[r])]
     return f"J{k}R{r}_T({', '.join(parts)})"
 
@@ -131,7 +132,7 @@ def params_rebuilt(j, r: int) -> str:
     """The expression that rebuilds rule ``r``'s parameters of projection ``j`` from its numbers."""
     k = j.index
     fields = type(j.rules[r]).Params._fields
-    return f"J{k}R{r}_TP({', '.join(f'J{k}R{r}_p_{field}' for field in fields)})"
+    return f"J{k}R{r}_TP({', '.join(f'J{k}R{r}u_p_{field}' for field in fields)})"
 
 
 def emit_block_range(w, depth: int, count: str, threads: int) -> None:
