@@ -516,7 +516,7 @@ def _emit_block_functions(w, j):
     column walks, compiled as functions of their own. Called from the parallel
     region with the rule states rebuilt there (engine/threads.py); a hook inlined
     into the parallel region itself loses its writes through a rebuilt named
-    tuple (numba 0.6x), a hook inlined into a called function does not."""
+    tuple (numba 0.68), a hook inlined into a called function does not."""
     k = j.index
     head = '@njit(cache=True, nogil=True, error_model="numpy")'
     if _row_rules(j):
