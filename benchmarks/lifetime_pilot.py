@@ -48,10 +48,11 @@ Run: ``python benchmarks/lifetime_pilot.py --phases wake1,sleep1 --seed 10 --set
 ``python benchmarks/lifetime_pilot.py --phases wake1,sleep1,wake2,sleep2 --seed 17 --detail
 --branch 'nocons={"ee.Consolidation": 0}' --branch again``
 (``--set key=value`` as in ``neuroplastic run``; values are JSON or strings).
-Exploratory design changes (this process only, see :func:`patch_design`): ``--phase-scales
-PHASE=JSON`` adds rule scales to a phase (``'*={"ee.WeightNormalization": 0.01}'``: the
-normalisation moves 1 % of the way per step in every plastic phase, a soft normalisation);
-``--sleep-ip K``: a second threshold homeostasis, K x as fast, on only in sleep. Results:
+Exploratory rule scales (this process only, see :func:`patch_design`): ``--phase-scales
+PHASE=JSON`` adds them to a phase (``'rest={"exc.1": 1}'``: design (d)'s sleep-time threshold
+rule on in the rest too). The pilots of design (d) ran with ``--phase-scales`` for the soft
+normalisation and a ``--sleep-ip`` option for the sleep-time rule, both parameters of the
+experiment since (``norm_step``, ``sleep_ip``; docs/lifetime.md). Results:
 docs/lifetime.md ("Why full-size assemblies were lost" and "Why set 1 is lost over wake 2 and
 sleep 2").
 """
@@ -265,42 +266,23 @@ def back(net, tl: lp.Timeline, name: str) -> None:
     tl.rows = [r for r in tl.rows if r[0] <= net.t + 1e-9]
 
 
-PLASTIC = ("wake", "sleep", "rest", "recover", "wake-gap")
-
-
-def patch_design(phase_scales: dict, sleep_ip: float) -> None:
-    """Exploratory changes to the design, for this process only (the experiment is unchanged).
-
-    ``phase_scales``: phase name -> rule scales added to that phase (``"*"``: every plastic
-    phase, i.e. wake, sleep, rest, recover and wake-gap; a named phase's scales win).
-    ``sleep_ip`` > 0: a second :class:`~neuroplastic.ThresholdHomeostasis` on the E cells,
-    ``sleep_ip`` times as fast as the first (same set point), on only in sleep (scale
-    ``exc.1``): the threshold offsets move towards the set point ``sleep_ip + 1`` times as fast
-    while the network sleeps."""
+def patch_design(phase_scales: dict) -> None:
+    """Exploratory rule scales added to the design's phases, for this process only (the
+    experiment is unchanged): phase name -> scales (``"*"``: every plastic phase,
+    ``_lifetime_network.PLASTIC_PHASES``; a named phase's scales win)."""
     import dataclasses
 
-    from neuroplastic import ThresholdHomeostasis
-
-    base_phases, base_population = ln.phases, ln.Population
-
-    def population(name, n, model, initial=None, rules=()):
-        if name == "exc" and rules and sleep_ip > 0:
-            first = rules[0]
-            rules = list(rules) + [ThresholdHomeostasis(eta=sleep_ip * first.eta, target_rate=first.target_rate,
-                                                        period=first.period)]
-        return base_population(name, n, model, initial=initial, rules=rules)
+    base_phases = ln.phases
 
     def phases(c):
         out = []
         for ph in base_phases(c):
-            extra = dict(phase_scales.get("*", {})) if ph.name in PLASTIC else {}
+            extra = dict(phase_scales.get("*", {})) if ph.name in ln.PLASTIC_PHASES else {}
             extra |= phase_scales.get(ph.name, {})
-            if sleep_ip > 0 and c["intrinsic"] and (ph.name in PLASTIC or ph.name == "recover-static"):
-                extra["exc.1"] = 1.0 if ph.name == "sleep" else 0.0
             out.append(dataclasses.replace(ph, scales=dict(ph.scales) | extra) if extra else ph)
         return out
 
-    ln.phases, ln.Population = phases, population
+    ln.phases = phases
 
 
 def main() -> None:
@@ -318,8 +300,6 @@ def main() -> None:
     ap.add_argument("--phase-scales", action="append", default=[], metavar="PHASE=JSON",
                     help="exploratory: rule scales added to a phase ('*': every plastic phase), e.g. "
                          "'*={\"ee.WeightNormalization\": 0.01}'")
-    ap.add_argument("--sleep-ip", type=float, default=0.0, metavar="K",
-                    help="exploratory: a second threshold homeostasis, K x as fast, on only in sleep")
     args = ap.parse_args()
     phases = args.phases.split(",")
     if tuple(phases) != ORDER[:len(phases)]:
@@ -342,12 +322,12 @@ def main() -> None:
     for item in args.phase_scales:
         name, _, value = item.partition("=")
         phase_scales[name] = json.loads(value)
-    if phase_scales or args.sleep_ip:
-        patch_design(phase_scales, args.sleep_ip)
+    if phase_scales:
+        patch_design(phase_scales)
     c = get("lifetime").resolve(overrides, scale=args.scale)
     print(json.dumps(dict(seed=args.seed, scale=args.scale, phases=phases, overrides=overrides,
-                          branches=branches, wake_branches=wake_branches, phase_scales=phase_scales,
-                          sleep_ip=args.sleep_ip)), flush=True)
+                          branches=branches, wake_branches=wake_branches, phase_scales=phase_scales)),
+          flush=True)
     cpu = time.process_time()
     pilot(c, args.seed, phases, args.detail, args.repeats, branches, wake_branches)
     print(json.dumps(dict(cpu_total_s=round(time.process_time() - cpu, 1))), flush=True)

@@ -7,9 +7,7 @@ Units: ms, mV, nS, pF, pA, Hz. Weights are conductances (nS).
 """
 from __future__ import annotations
 
-import dataclasses
-
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -124,13 +122,18 @@ def intrinsic_rules(c: dict) -> list:
     return rules
 
 
+#: The phases in which plasticity runs (the probes' ``frozen`` and the control copy's
+#: ``recover-static`` are not among them).
+PLASTIC_PHASES = ("wake", "sleep", "rest", "recover", "wake-gap")
+
+
 def design_scales(c: dict, name: str) -> dict:
     """Scales design (d) adds to phase ``name``: the normalisation's step ``norm_step`` in the
     plastic phases (wake, sleep, rest, recover, wake-gap; 1 leaves it hard) and the sleep-only
     threshold rule (``exc.1``) on in sleep, off in every other phase that leaves the E cells'
     rules on."""
     out = {}
-    plastic = name in ("wake", "sleep", "rest", "recover", "wake-gap")
+    plastic = name in PLASTIC_PHASES
     if plastic and c["homeostasis"] and c["norm_step"] != 1.0:
         out["ee.WeightNormalization"] = c["norm_step"]
     if c["intrinsic"] and c["sleep_ip"] > 0 and (plastic or name == "recover-static"):
@@ -161,7 +164,7 @@ def phases(c: dict) -> list:
            Phase("rest", duration=1.0, **wake), Phase("frozen", duration=1.0, scales=frozen_scales, **wake),
            Phase("recover", duration=1.0, scales=recover, **wake),
            Phase("recover-static", duration=1.0, scales=static_scales(c) | recover, **wake)] + gap
-    return [dataclasses.replace(ph, scales=dict(ph.scales) | design_scales(c, ph.name)) for ph in out]
+    return [replace(ph, scales=dict(ph.scales) | design_scales(c, ph.name)) for ph in out]
 
 
 def gated(c: dict) -> bool:
