@@ -106,7 +106,8 @@ def _recurrent_model(delay=1.0, rule="pair"):
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread here")
 @pytest.mark.parametrize("delay, rule", [(0.0, "pair"), (1.0, "vogels")])
-def test_parallel_row_and_column_walks_give_the_spikes_and_weights_of_one_thread(delay, rule):
+def test_parallel_row_and_column_walks_give_the_spikes_and_weights_of_one_thread(delay, rule, monkeypatch):
+    monkeypatch.setattr(engine_threads, "MIN_WALK", 0)   # every step's walks in blocks (the other tests: the default)
     runs = {}
     for threads in (1, 2):
         net = npl.Network(_recurrent_model(delay, rule), seed=7, threads=threads)

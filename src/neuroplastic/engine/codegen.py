@@ -474,9 +474,12 @@ def _emit_row_walk_blocks(w, pops, j, threads):
     keeps each synapse's value in ``J<k>_xs``; the values are then delivered in
     the order of the sequential walk."""
     k = j.index
-    w(2, f"for blk in prange({threads}):")
-    threaded.emit_block_range(w, 3, f"c{j.pre}", threads)
-    w(3, f"J{k}_rows(b0, b1, t, {', '.join(_row_arguments(j, 'rebuilt'))})")
+    threaded.emit_walk_size(w, f"c{j.pre}", f"J{k}_rl[P{j.pre}_spk[a]]")
+    w(3, f"J{k}_rows(0, c{j.pre}, t, {', '.join(_row_arguments(j, 'st'))})")
+    w(2, "else:")
+    w(3, f"for blk in prange({threads}):")
+    threaded.emit_block_range(w, 4, f"c{j.pre}", threads)
+    w(4, f"J{k}_rows(b0, b1, t, {', '.join(_row_arguments(j, 'rebuilt'))})")
     if j.deliver:
         w(2, f"for a in range(c{j.pre}):")
         w(3, f"i = P{j.pre}_spk[a]")
@@ -487,7 +490,8 @@ def _emit_row_walk_blocks(w, pops, j, threads):
 
 def _row_arguments(j, states="sb") -> list:
     """Arguments of ``J<k>_rows`` after ``b0, b1, t``; ``states``: ``sb`` (the
-    parameter names) or ``rebuilt`` (the expressions that rebuild them in a block)."""
+    parameter names), ``st`` (the loop's own states: the call outside the parallel
+    region) or ``rebuilt`` (the expressions that rebuild them in a block)."""
     k = j.index
     out = [f"P{j.pre}_spk", f"J{k}_rs", f"J{k}_rl", f"J{k}_post", f"J{k}_w", f"J{k}_bounds"]
     out += [f"J{k}_xs"] if j.deliver else []
@@ -499,14 +503,14 @@ def _column_arguments(j, states="sb") -> list:
     """Arguments of ``J<k>_columns`` after ``b0, b1, t`` (``J<k>_wb``: the block's gather row)."""
     k = j.index
     return [f"P{j.post}_spk", f"J{k}_cs", f"J{k}_cl", f"J{k}_cx", f"J{k}_cp", f"J{k}_w", f"J{k}_bounds",
-            f"J{k}_wb" if states == "sb" else f"J{k}_wb[blk]"] + _walk_tail(j, states)
+            {"sb": f"J{k}_wb", "st": f"J{k}_wb[0]"}.get(states, f"J{k}_wb[blk]")] + _walk_tail(j, states)
 
 
 def _walk_tail(j, states) -> list:
     k = j.index
     out = [f"J{k}_scale"] if j.scaled else []
     for r in range(len(j.rules)):
-        out += ([f"J{k}R{r}_sb", f"J{k}R{r}_p"] if states == "sb"
+        out += ([f"J{k}R{r}_{states}", f"J{k}R{r}_p"] if states in ("sb", "st")
                 else [threaded.state_rebuilt(j, r), threaded.params_rebuilt(j, r)])
     return out
 
@@ -592,9 +596,12 @@ def _emit_post_side(w, j, threads=1):
     own row of ``J<k>_wb``."""
     k = j.index
     if threaded.parallel_walks(j, threads):
-        w(2, f"for blk in prange({threads}):")
-        threaded.emit_block_range(w, 3, f"c{j.post}", threads)
-        w(3, f"J{k}_columns(b0, b1, t, {', '.join(_column_arguments(j, 'rebuilt'))})")
+        threaded.emit_walk_size(w, f"c{j.post}", f"J{k}_cl[P{j.post}_spk[a]]")
+        w(3, f"J{k}_columns(0, c{j.post}, t, {', '.join(_column_arguments(j, 'st'))})")
+        w(2, "else:")
+        w(3, f"for blk in prange({threads}):")
+        threaded.emit_block_range(w, 4, f"c{j.post}", threads)
+        w(4, f"J{k}_columns(b0, b1, t, {', '.join(_column_arguments(j, 'rebuilt'))})")
     else:
         w(2, f"for a in range(c{j.post}):")
         _emit_column(w, 3, j, f"J{k}_wb[q]", "st")

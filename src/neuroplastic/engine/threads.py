@@ -58,6 +58,12 @@ BLOCKWISE = {lif_conductance_step: lif_conductance_range}
 #: per neuron; the threshold is not tuned: it was set on a loaded machine).
 MIN_NEURONS = 4096
 
+#: A step's row or column walk in blocks only when it visits at least this many
+#: synapses: entering a parallel region costs about 2 us on two cores, about the
+#: cost of 200-400 STDP updates (measured: W2's 1,000 one-synapse rows per step
+#: took 3.2 s on two threads in blocks against 0.17 s whole).
+MIN_WALK = 512
+
 #: numba's ``parallel`` option: explicit ``prange`` loops only.
 _PARALLEL = ('{"prange": True, "comprehension": False, "reduction": False, "inplace_binop": False, '
              '"setitem": False, "numpy": False, "stencil": False, "fusion": False}')
@@ -133,6 +139,16 @@ def params_rebuilt(j, r: int) -> str:
     k = j.index
     fields = type(j.rules[r]).Params._fields
     return f"J{k}R{r}_TP({', '.join(f'J{k}R{r}u_p_{field}' for field in fields)})"
+
+
+def emit_walk_size(w, count: str, length: str) -> None:
+    """``nw``: the synapses this step's walk visits (``length`` per spike ``a`` of
+    ``count``), and the test that walks them in one call when they are fewer than
+    :data:`MIN_WALK` (the caller writes that call, then the ``else`` branch)."""
+    w(2, "nw = 0")
+    w(2, f"for a in range({count}):")
+    w(3, f"nw += {length}")
+    w(2, f"if nw < {MIN_WALK}:")
 
 
 def emit_block_range(w, depth: int, count: str, threads: int) -> None:
