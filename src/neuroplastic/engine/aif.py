@@ -29,6 +29,7 @@ import numpy as np
 from numba import njit
 
 from .kinds import coefficient_rows, register_neuron_kind
+from .threads import register_blockwise
 from .neurons import EXP_RANGE, FASTMATH, exp_reduced
 from ..model.aif import AIF
 
@@ -78,20 +79,36 @@ def _decay(state, par):
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def aif_step(state, par, ref, work, spk, bad):
-    """One step of every AIF neuron (rows v, g_ampa, g_nmda, g_gaba, g_adapt,
-    theta); returns the number of spikes, or -1 when v became NaN/inf."""
-    n = state.shape[1]
+def _decay_range(state, par, ulo, uhi):
+    """:func:`_decay` for neurons ``ulo .. uhi - 1`` (unsigned bounds, so that the
+    loops vectorise as the whole-array ones do)."""
     shared = par.shape[0] == 1
-    if shared:   # a fixed coefficient row and few memory streams per loop: they vectorise
-        for i in range(n):
-            _candidate(state, par, work, i, 0)
+    nmda, ampa = state[2], state[1]
+    if shared:
+        a, b = par[0, 9], par[0, 10]
+        for u in range(ulo, uhi):
+            nmda[u] = nmda[u] * a + ampa[u] * b
     else:
-        for i in range(n):
-            _candidate(state, par, work, i, i)
-    _decay(state, par)
-    k = 0
-    for i in range(n):
+        for u in range(ulo, uhi):
+            nmda[u] = nmda[u] * par[u, 9] + ampa[u] * par[u, 10]
+    for row, col in ((1, 8), (3, 11), (4, 12), (5, 13)):
+        x = state[row]
+        if shared:
+            f = par[0, col]
+            for u in range(ulo, uhi):
+                x[u] *= f
+        else:
+            for u in range(ulo, uhi):
+                x[u] *= par[u, col]
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
+def _settle(state, par, work, spk, bad, lo, hi, k):
+    """Thresholds and resets of neurons ``lo .. hi - 1`` from their candidates in
+    ``work``; spikes from ``spk[k]`` on; returns the next free slot, or -1 (with
+    the neuron in ``bad[0]``) when v became NaN/inf."""
+    shared = par.shape[0] == 1
+    for i in range(lo, hi):
         c = 0 if shared else i
         v_new = work[0, i]
         if v_new < par[c, 1] + state[5, i] and abs(work[1, i]) <= EXP_RANGE:   # the common case
@@ -110,6 +127,40 @@ def aif_step(state, par, ref, work, spk, bad):
             k += 1
         state[0, i] = v_new
     return k
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def aif_step(state, par, ref, work, spk, bad):
+    """One step of every AIF neuron (rows v, g_ampa, g_nmda, g_gaba, g_adapt,
+    theta); returns the number of spikes, or -1 when v became NaN/inf."""
+    n = state.shape[1]
+    shared = par.shape[0] == 1
+    if shared:   # a fixed coefficient row and few memory streams per loop: they vectorise
+        for i in range(n):
+            _candidate(state, par, work, i, 0)
+    else:
+        for i in range(n):
+            _candidate(state, par, work, i, i)
+    _decay(state, par)
+    return _settle(state, par, work, spk, bad, 0, n, 0)
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def aif_range(state, par, ref, work, spk, bad, lo, hi):
+    """:func:`aif_step` for neurons ``lo .. hi - 1`` of the whole arrays (a block
+    of the loop on several threads, engine/threads.py): the same arithmetic per
+    neuron; spikes (global indices) go to ``spk[lo:]``, a non-finite neuron's
+    index to ``bad[0]``; returns the block's count, or -1."""
+    ulo, uhi = np.uint64(lo), np.uint64(hi)
+    if par.shape[0] == 1:
+        for u in range(ulo, uhi):
+            _candidate(state, par, work, u, 0)
+    else:
+        for u in range(ulo, uhi):
+            _candidate(state, par, work, u, u)
+    _decay_range(state, par, ulo, uhi)
+    k = _settle(state, par, work, spk, bad, lo, hi, lo)
+    return k if k < 0 else k - lo
 
 
 def _transfer(tau_a, tau_n, dt):
@@ -142,3 +193,4 @@ def pack(m: AIF, n: int, dt: float) -> np.ndarray:
 
 
 register_neuron_kind(AIF, aif_step, pack, coefficients=len(COLUMNS), refractory=None)
+register_blockwise(aif_step, aif_range)

@@ -13,8 +13,9 @@ sequential kernel writes, index for index.
 
 Only kernels that advance every neuron independently of the others and draw
 no random numbers are split, and only those with a range form
-(:data:`BLOCKWISE`): for now the conductance-based LIF. Other kinds, and
-populations smaller than :data:`MIN_NEURONS`, run whole.
+(:data:`BLOCKWISE`, :func:`register_blockwise`): the conductance-based LIF and
+:class:`~neuroplastic.model.aif.AIF`. Other kinds, and populations smaller than
+:data:`MIN_NEURONS`, run whole.
 
 The spike-triggered rules of a projection whose rules all declare
 ``local_writes`` (plasticity/rule.py: each hook writes only its synapse's and
@@ -53,6 +54,14 @@ from .kinds import NeuronKind
 #: ``state[:, lo:hi]`` is typed non-contiguous and its kernel does not vectorise).
 BLOCKWISE = {lif_conductance_step: lif_conductance_range}
 
+
+def register_blockwise(step, range_step) -> None:
+    """Declare ``range_step(state, par, ref, work, spk, bad, lo, hi) -> count`` the
+    range form of neuron kernel ``step`` (module doc: the same arithmetic per
+    neuron, spikes of block ``lo .. hi - 1`` into ``spk[lo:]``); a population whose
+    kernel has one is updated in blocks on several threads."""
+    BLOCKWISE[step] = range_step
+
 #: Populations with fewer neurons run whole: starting a parallel region costs
 #: a few microseconds, the update of 4,096 neurons takes about nine (2.3 ns
 #: per neuron; the threshold is not tuned: it was set on a loaded machine).
@@ -89,6 +98,16 @@ def parallel_walks(j, threads: int) -> bool:
 
     return (threads > 1 and not j.blockable and any(isinstance(r, (OnPre, OnPost)) for r in j.rules)
             and all(getattr(type(r), "local_writes", False) for r in j.rules))
+
+
+def effective(pops, projs, threads: int) -> int:
+    """The threads the loop is generated for: ``threads`` where a population can
+    be updated in blocks or a projection can walk in blocks, else 1 (the
+    sequential loop; a loop compiled ``parallel`` without a ``prange`` only gets
+    numba's warning that nothing was parallelised). The spikes are the same either way."""
+    if threads > 1 and (any(blockwise(p, threads) for p in pops) or any(parallel_walks(j, threads) for j in projs)):
+        return threads
+    return 1
 
 
 def _layout(rule) -> list:

@@ -162,6 +162,7 @@ class OrchestratedPlasticity(Rule, OnPre, OnPost, Periodic):
     }
     synapse_state = (State("w_tilde", 0.0, "weight"),)
     prefetch_on_post = ("w_tilde",)   # the heterosynaptic term's w~ at scattered synapses
+    local_writes = True   # hooks write their own synapse's / spiking neuron's state (engine/threads.py)
     pre_state = (State("z"), State("t_last", 0.0, "ms"))
     post_state = (State("z"), State("z_slow"), State("t_last", 0.0, "ms"), State("z_now"), State("slow_now"))
     global_state = (State("t_last", 0.0, "ms"),)
