@@ -18,6 +18,7 @@ from . import arguments as arg
 from . import branches, build, codegen, inputs, kinds, memory, runaway, topology
 from .modulation import build_modulators
 from .protocol import Phases
+from . import threads as threaded
 from .threads import using as using_threads
 from .cache import compile_once, kernel_sources, load_kernel, watch_compile
 from .inputs import rate_tables
@@ -129,9 +130,10 @@ class Network:
         mons = [r.spec for r in self._recorders]
         mods = codegen.ModSpec(self._mods.count, [q is not None for q in self._mods.schedules],
                                [(k, pop) for k, pop, _ in self._mods.sources])
-        self.kernel_source = codegen.generate(pops, projs, mons, mods, self.threads)
+        threads = threaded.effective(pops, projs, self.threads)
+        self.kernel_source = codegen.generate(pops, projs, mons, mods, threads)
         self._advance = load_kernel(self.kernel_source, kernel_sources(self),
-                                    codegen.hook_globals(projs, pops, self.threads))
+                                    codegen.hook_globals(projs, pops, threads))
 
     def _mutable(self):
         """Everything ``reset`` must restore (arrays are copied by deepcopy)."""
