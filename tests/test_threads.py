@@ -176,3 +176,51 @@ def test_a_rule_with_only_a_postsynaptic_side_walks_its_columns_in_blocks():
     assert n1.sum() > 1000                     # many postsynaptic spikes, counted once each
     np.testing.assert_array_equal(n2, n1)
     np.testing.assert_array_equal(w2, w1)
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread here")
+def test_the_zenke_network_on_two_threads_gives_the_spikes_and_weights_of_one(monkeypatch):
+    """zenke2015's network, small: AIF populations in blocks (their range kernel) and
+    the orchestrated rule's walks with Tsodyks-Markram in blocks (both ``local_writes``;
+    the inhibitory rule writes a global rate estimate and stays sequential)."""
+    from neuroplastic.experiments import get
+    from neuroplastic.experiments import zenke2015 as z
+
+    monkeypatch.setattr(engine_threads, "MIN_WALK", 0)
+    monkeypatch.setattr(engine_threads, "MIN_NEURONS", 64)   # the 256 E and 64 I cells in blocks
+    c = get("zenke2015").resolve(dict(n_exc=256, n_inh=64, p_rec=0.4, w_ee=0.3), scale="reduced")
+    runs = {}
+    for threads in (1, 2):
+        net = npl.Network(z.build(c, seed=2).model, seed=2, threads=threads)
+        w0 = {p: net.weights(p).copy() for p in ("ext", "ee", "ie")}
+        net.run(1000.0)
+        runs[threads] = ({p: net.weights(p) for p in ("ext", "ee", "ie")}, w0, net.kernel_source,
+                         net.spike_counts("exc").copy(), net.spike_counts("inh").copy())
+    (w1, w0, src1, e1, i1), (w2, _, src2, e2, i2) = runs[1], runs[2]
+    assert "prange" not in src1
+    assert src2.count("_range(P") == 2                              # both AIF populations in blocks
+    assert all(f"def J{k}_columns(" in src2 for k in (0, 1))        # ext and ee walk in blocks
+    assert "def J4_columns(" not in src2                            # ie: global state, sequential
+    assert e1.sum() > 300 and i1.sum() > 100                        # both populations active
+    for p in ("ext", "ee", "ie"):
+        assert np.abs(w1[p] - w0[p]).max() > 1e-4                  # every rule changed weights
+        np.testing.assert_array_equal(w2[p], w1[p])
+    np.testing.assert_array_equal(e2, e1)
+    np.testing.assert_array_equal(i2, i1)
+
+
+def test_nothing_to_split_compiles_the_sequential_loop_without_a_warning():
+    """Threads where no population has a range kernel and no projection's rules are
+    local: the sequential loop (numba would warn that nothing was parallelised)."""
+    import warnings
+
+    m = npl.Model(dt=0.1)
+    m.add(npl.PoissonInput("inp", 50, rate=20.0))
+    m.add(npl.Population("out", 20, npl.Izhikevich()))
+    m.add(npl.Projection("syn", "inp", "out", npl.AllToAll(), weight=2.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net = npl.Network(m, seed=1, threads=2)
+        net.run(5.0)
+    one = npl.Network(m, seed=1)
+    assert net.threads == 2 and net.kernel_source == one.kernel_source and "prange" not in net.kernel_source
