@@ -41,7 +41,13 @@ state stored after sleep 1 in a phase ``wake-NAME`` (the wake phase with the rul
 {"ee.TripletSTDP": 0.01}}``: STDP x 0.01 while nothing is shown; entering a phase restarts
 the Poisson drive, so ``{"gap": {}}``, the same scales, is the control with the same
 statistics but other noise). Each branch reports like a phase (``phase``: ``sleep2:NAME``,
-``wake2:w2-NAME``, ``sleep2:w2-NAME``). The extra phases are added to the
+``wake2:w2-NAME``, ``sleep2:w2-NAME``). ``--branch-recover NAME=JSON`` (after ``--phases``
+through sleep2): the end of the protocol as ``lifetime`` runs it (the rest before the lesion,
+the lesion, the static copy's and the plastic network's recovery, ``lifetime._recover``),
+rows ``end:static`` and ``end:recover``, then the recovery again from the state before the
+lesion in a phase ``recover-NAME`` (the recovery with the rule scales ``JSON`` added; the same
+neurons lesioned), row ``end:NAME``; each end row has ``lesion_advantage`` (its mean recall
+minus the static copy's) and ``rate_recovery``. The extra phases are added to the
 model's protocol; the main line is unchanged by them (the same spikes).
 
 Run: ``python benchmarks/lifetime_pilot.py --phases wake1,sleep1 --seed 10 --set beta_het=0.05``;
@@ -166,14 +172,14 @@ def probe_detail(net, c: dict, pats: ln.Patterns, repeats: int) -> dict:
     return out
 
 
-def extra_phases(c: dict, branches: dict, wake_branches: dict) -> None:
+def extra_phases(c: dict, branches: dict, wake_branches: dict, recover_branches: dict | None = None) -> None:
     """Add a phase per branch to the model ``ln.build`` makes (module doc: ``--branch``)."""
     base = ln.phases
 
     def phases(cc: dict) -> list:
         made = {p.name: p for p in base(cc)}
         extra = []
-        for kind, table in (("sleep", branches), ("wake", wake_branches)):
+        for kind, table in (("sleep", branches), ("wake", wake_branches), ("recover", recover_branches or {})):
             p = made[kind]
             for name, scales in table.items():
                 if name == "again":
@@ -219,11 +225,12 @@ def report(net, c, pats, tl, name, t0, cpu, detail, repeats, rates=None) -> dict
 
 
 def pilot(c: dict, seed: int, phases: list, detail: bool = False, repeats: int = 3, branches=None,
-          wake_branches=None) -> list:
+          wake_branches=None, recover_branches=None) -> list:
     """The first ``phases`` of the protocol for ``seed`` (same calls as ``lifetime._seed``),
-    then the ``branches`` of sleep 2 and the ``wake_branches`` of wake 2 (module doc)."""
-    branches, wake_branches = branches or {}, wake_branches or {}
-    extra_phases(c, branches, wake_branches)
+    then the ``branches`` of sleep 2, the ``wake_branches`` of wake 2 and the
+    ``recover_branches`` of the recovery (module doc)."""
+    branches, wake_branches, recover_branches = branches or {}, wake_branches or {}, recover_branches or {}
+    extra_phases(c, branches, wake_branches, recover_branches)
     pats, tl = ln.patterns(c, seed), lp.Timeline()
     net = Network(ln.build(c), seed=seed)
     rng = np.random.default_rng([seed, 1616])
@@ -257,6 +264,33 @@ def pilot(c: dict, seed: int, phases: list, detail: bool = False, repeats: int =
             cpu, t0 = time.process_time(), net.t
             lp.phase(net, c, phase, span, tl, shown, reward, order, gap if label == "wake2" else None)
             rows.append(report(net, c, pats, tl, f"{label}:w2-{name}", t0, cpu, detail, repeats, rates))
+    if recover_branches:
+        rows += end_branches(net, c, pats, seed, tl, recover_branches)
+    return rows
+
+
+def end_branches(net, c: dict, pats: ln.Patterns, seed: int, tl: lp.Timeline, recover_branches: dict) -> list:
+    """The rest, the lesion and the recoveries as ``lifetime._seed`` runs them, then each
+    recovery branch from the state before the lesion (module doc: ``--branch-recover``)."""
+    from neuroplastic.experiments.lifetime import _recover
+
+    lp.phase(net, c, "recover", c["t_baseline"], tl)
+    rate_pre = lp.mean_rate(tl, net.t - c["t_baseline"], net.t)
+    net.store("before-lesion")
+    rows, static = [], None
+    for name, phase in [("static", "recover-static"), ("recover", "recover")] + \
+            [(name, f"recover-{name}") for name in recover_branches]:
+        net.restore("before-lesion")
+        cpu = time.process_time()
+        out = _recover(net, c, pats, seed, phase)
+        static = out["recall"] if name == "static" else static
+        row = dict(phase=f"end:{name}", recall=[round(float(x), 3) for x in out["recall"]],
+                   lesion_advantage=round(float(out["recall"].mean() - static.mean()), 3),
+                   rate_recovery=round(out["rate_post"] / rate_pre, 3) if rate_pre > 0 else 0.0,
+                   rate_pre=round(rate_pre, 2), cpu_s=round(time.process_time() - cpu, 1))
+        row.update({k: (np.round(v, 3).tolist()) for k, v in weights(net, c, pats).items()})
+        print(json.dumps(row), flush=True)
+        rows.append(row)
     return rows
 
 
@@ -297,6 +331,8 @@ def main() -> None:
                     help="sleep 2 again from after wake 2 with these rule scales ('again': a second sleep 1)")
     ap.add_argument("--branch-wake2", action="append", default=[], metavar="NAME=JSON",
                     help="wake 2 (then sleep 2 as in the design) again from after sleep 1 with these rule scales")
+    ap.add_argument("--branch-recover", action="append", default=[], metavar="NAME=JSON",
+                    help="the recovery again from before the lesion with these rule scales")
     ap.add_argument("--phase-scales", action="append", default=[], metavar="PHASE=JSON",
                     help="exploratory: rule scales added to a phase ('*': every plastic phase), e.g. "
                          "'*={\"ee.WeightNormalization\": 0.01}'")
@@ -306,8 +342,11 @@ def main() -> None:
         ap.error(f"--phases must be a prefix of {','.join(ORDER)}")
     if (args.branch and len(phases) < 3) or (args.branch_wake2 and len(phases) < 2):
         ap.error("--branch needs --phases through wake2, --branch-wake2 through sleep1")
-    branches, wake_branches = {}, {}
-    for table, items in ((branches, args.branch), (wake_branches, args.branch_wake2)):
+    if args.branch_recover and len(phases) < 4:
+        ap.error("--branch-recover needs --phases through sleep2")
+    branches, wake_branches, recover_branches = {}, {}, {}
+    for table, items in ((branches, args.branch), (wake_branches, args.branch_wake2),
+                         (recover_branches, args.branch_recover)):
         for item in items:
             name, _, value = item.partition("=")
             table[name] = json.loads(value) if value else {}
@@ -326,10 +365,11 @@ def main() -> None:
         patch_design(phase_scales)
     c = get("lifetime").resolve(overrides, scale=args.scale)
     print(json.dumps(dict(seed=args.seed, scale=args.scale, phases=phases, overrides=overrides,
-                          branches=branches, wake_branches=wake_branches, phase_scales=phase_scales)),
+                          branches=branches, wake_branches=wake_branches, recover_branches=recover_branches,
+                          phase_scales=phase_scales)),
           flush=True)
     cpu = time.process_time()
-    pilot(c, args.seed, phases, args.detail, args.repeats, branches, wake_branches)
+    pilot(c, args.seed, phases, args.detail, args.repeats, branches, wake_branches, recover_branches)
     print(json.dumps(dict(cpu_total_s=round(time.process_time() - cpu, 1))), flush=True)
 
 
