@@ -205,10 +205,11 @@ def test_tm_steady_state_is_the_fixed_point(U, tau_rec, tau_f, period):
     assert a[-1] == pytest.approx(a_ss, rel=1e-9)
 
 
-def test_tm_closed_form_matches_engine_on_irregular_train():
+@pytest.mark.parametrize("cls", [npl.TsodyksMarkram, npl.PresynapticTsodyksMarkram])
+def test_tm_closed_form_matches_engine_on_irregular_train(cls):
     """Engine amplitudes equal the closed form for irregular (on-grid) spike times."""
     times = [5.0, 12.0, 20.0, 45.0, 47.0, 90.0, 93.5, 150.0, 152.0, 154.0]
-    rule = npl.TsodyksMarkram(U=0.03, tau_rec=130.0, tau_f=530.0)
+    rule = cls(U=0.03, tau_rec=130.0, tau_f=530.0)
     m = npl.Model(dt=0.1)
     m.add(npl.SpikeTimes("pre", 1, np.zeros(len(times), int), times))
     m.add(npl.Population("post", 1, npl.LIF(tau_e=1e12, v_thresh=1e9)))
@@ -218,3 +219,40 @@ def test_tm_closed_form_matches_engine_on_irregular_train():
     jumps = np.diff(net.monitor("state_post")["ie"][:, 0])
     amps = jumps[jumps > 1e-9]
     np.testing.assert_allclose(amps, 2.0 * tm_amplitudes(times, 0.03, 130.0, 530.0), rtol=0, atol=1e-10)
+
+
+def _stp_network(cls):
+    """Poisson input -> recurrent conductance LIF: facilitating STP on the input synapses,
+    depressing STP with pair STDP on the recurrent ones (1 ms delay)."""
+    m = npl.Model(dt=0.1)
+    m.add(npl.PoissonInput("inp", 100, rate=20.0))
+    m.add(npl.Population("out", 200, npl.LIF(tau_m=10, c_m=10, v_rest=-74, v_reset=-60, v_thresh=-54, t_ref=2,
+                                             synapse="conductance", tau_e=5, tau_i=10, e_e=0, e_i=-80),
+                         initial={"v": npl.Uniform(-60, -50)}))
+    m.add(npl.Projection("in", "inp", "out", npl.FixedProbability(0.2), weight=npl.Uniform(0, 4.0),
+                         rules=[cls(U=0.1, tau_rec=100.0, tau_f=300.0)]))
+    m.add(npl.Projection("rec", "out", "out", npl.FixedProbability(0.1), weight=npl.Uniform(0, 2.0), delay=1.0,
+                         rules=[cls(U=0.5, tau_rec=400.0), npl.PairSTDP(a_plus=0.02, a_minus=0.021, w_max=2.0)],
+                         w_min=0.0, w_max=2.0))
+    m.add(npl.SpikeMonitor("out"))
+    return m
+
+
+def test_presynaptic_tm_gives_the_spikes_and_weights_of_per_synapse_tm():
+    """One (x, u) per presynaptic neuron is the per-synapse model's state, bit for bit:
+    every synapse of a neuron sees its spike train and starts from the same state."""
+    runs = {}
+    for cls in (npl.TsodyksMarkram, npl.PresynapticTsodyksMarkram):
+        net = npl.Network(_stp_network(cls), seed=4).run(500.0)
+        runs[cls] = net.spikes("out") + (net.weights("rec"), net)
+    (i1, t1, w1, per_syn), (i2, t2, w2, per_pre) = runs.values()
+    assert len(i1) > 2000
+    np.testing.assert_array_equal(i2, i1)
+    np.testing.assert_array_equal(t2, t1)
+    np.testing.assert_array_equal(w2, w1)
+    pre, _ = per_syn.synapses("rec")
+    x_syn, x_pre = per_syn.rule_state("rec", 0).syn.x, per_pre.rule_state("rec", 0).pre.x
+    slots = per_syn.synapse_slots("rec")
+    np.testing.assert_array_equal(x_syn[slots], x_pre[pre])   # each synapse's state is its neuron's
+    assert x_pre.min() < 0.9                                       # depressed: the check has teeth
+    assert x_pre.shape == (200,)                                   # one state per neuron, not per synapse

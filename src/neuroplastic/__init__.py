@@ -15,7 +15,7 @@ from .plasticity import (BCM, AdaptiveThreshold, BranchClustering, BranchPercept
                          CascadeSynapse, ClopathSTDP, Consolidation, Continuous, DiscreteSTDP, Gated, GatedSTDP,
                          GlobalInhibitorySTDP, Heterosynaptic, InhibitorySTDP, ModulatedGain, ModulatedThreshold,
                          NeuronRule, Oja, OnPost, OnPre, OnSpike, OrchestratedPlasticity, PairSTDP, Periodic,
-                         PhaseAware, PruneAndRegrow, RandomRewire, ReducedNearestSTDP, RewardModulatedSTDP, Rule, State, Structural,
+                         PhaseAware, PresynapticTsodyksMarkram, PruneAndRegrow, RandomRewire, ReducedNearestSTDP, RewardModulatedSTDP, Rule, State, Structural,
                          SynapticScaling, TaggingCapture, ThresholdHomeostasis, Transmission, TrieschIP,
                          TripletSTDP, TsodyksMarkram, UrbanczikSenn, WeightNormalization)
 from .sweeps import sweep   # imports Dask only when a sweep runs
@@ -36,7 +36,7 @@ __all__ = [
     "Rule", "NeuronRule", "State", "OnPre", "OnPost", "OnSpike", "Periodic", "PhaseAware", "Transmission",
     "Structural", "Continuous", "Gated",
     # rules: synaptic, homeostatic, intrinsic, structural, neuromodulated, memory, orchestrated, dendritic
-    "PairSTDP", "ReducedNearestSTDP", "TripletSTDP", "TsodyksMarkram", "Oja", "BCM", "DiscreteSTDP", "ClopathSTDP",
+    "PairSTDP", "ReducedNearestSTDP", "TripletSTDP", "TsodyksMarkram", "PresynapticTsodyksMarkram", "Oja", "BCM", "DiscreteSTDP", "ClopathSTDP",
     "SynapticScaling", "WeightNormalization", "Heterosynaptic", "InhibitorySTDP", "GlobalInhibitorySTDP",
     "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP",
     "PruneAndRegrow", "RandomRewire",

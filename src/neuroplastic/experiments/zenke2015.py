@@ -81,7 +81,7 @@ import time
 import numpy as np
 
 from .. import (AIF, FixedProbability, Pairs, GlobalInhibitorySTDP, Model, Network, OrchestratedPlasticity,
-                PoissonInput, Population, Projection, RateMonitor, TsodyksMarkram, WeightMonitor)
+                PoissonInput, Population, PresynapticTsodyksMarkram, Projection, RateMonitor, WeightMonitor)
 from ..plasticity.orchestrated import authors_bistability
 from ..progress import RunProgress
 from . import _zenke_figures as figs_
@@ -173,7 +173,9 @@ def build(c: dict, seed: int = 0) -> Network:
     model.add(PoissonInput("inp", int(c["n_inputs"]), rate=c["bg_rate"]))
     model.add(Population("exc", n_e, AIF()))
     model.add(Population("inh", n_i, AIF(ampa_nmda_ratio=0.3, adapt_jump=0.0)))
-    stp = TsodyksMarkram(U=c["stp_u"], tau_rec=c["tau_d"], tau_f=c["tau_f"])
+    # x and u per presynaptic neuron, as the authors' simulator keeps them (Auryn's STPConnection); the
+    # per-synapse TsodyksMarkram gives the same spikes bit for bit at one exp per synapse instead of per spike
+    stp = PresynapticTsodyksMarkram(U=c["stp_u"], tau_rec=c["tau_d"], tau_f=c["tau_f"])
     rule = excitatory_rule(c)
     rec, d, w_max = FixedProbability(c["p_rec"]), c["delay"], c["w_max"]
     pre, post = disc_fields(n_e, int(c["n_inputs"]), c["rf_radius"])

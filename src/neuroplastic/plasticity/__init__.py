@@ -17,7 +17,7 @@ from .orchestrated import OrchestratedPlasticity
 from .rule import NeuronRule, OnPost, OnPre, OnSpike, Periodic, PhaseAware, Rule, State, Structural, Transmission
 from .structural import PruneAndRegrow, RandomRewire
 from .stdp import PairSTDP
-from .stp import TsodyksMarkram
+from .stp import PresynapticTsodyksMarkram, TsodyksMarkram
 from .tagging import TaggingCapture
 from .triplet import PRESETS as TRIPLET_PRESETS
 from .triplet import TripletSTDP
@@ -29,6 +29,7 @@ RULES = {c.__name__: c for c in (PairSTDP, TripletSTDP, TsodyksMarkram, Synaptic
                                   WeightNormalization, Heterosynaptic, InhibitorySTDP, Oja, BCM,
                                   DiscreteSTDP, PruneAndRegrow, RandomRewire, RewardModulatedSTDP, GatedSTDP)}
 RULES.update({c.__name__: c for c in (CascadeSynapse, Consolidation)})
+RULES["PresynapticTsodyksMarkram"] = PresynapticTsodyksMarkram
 RULES["TaggingCapture"] = TaggingCapture
 RULES.update({c.__name__: c for c in (ClopathSTDP, ReducedNearestSTDP)})
 RULES.update({c.__name__: c for c in (UrbanczikSenn, BranchPerceptron, BranchSTDP, BranchClustering)})
@@ -42,7 +43,7 @@ __all__ = ["OnPost", "OnPre", "Periodic", "PhaseAware", "Rule", "State", "Transm
            "NeuronRule", "OnSpike", "AdaptiveThreshold", "ThresholdHomeostasis", "TrieschIP", "NEURON_RULES",
            "Structural", "PruneAndRegrow", "RandomRewire", "RewardModulatedSTDP",
            "Gated", "GatedRule", "GatedSTDP", "ModulatedGain", "ModulatedThreshold", "Calcium", "MSPGrowth"]
-__all__ += ["CascadeSynapse", "Consolidation"]
+__all__ += ["CascadeSynapse", "Consolidation", "PresynapticTsodyksMarkram"]
 RULES.update({c.__name__: c for c in (OrchestratedPlasticity, GlobalInhibitorySTDP)})
 __all__ += ["OrchestratedPlasticity", "GlobalInhibitorySTDP"]
 __all__ += ["TaggingCapture"]

@@ -71,6 +71,45 @@ class TsodyksMarkram(Rule, Transmission):
         return cls(U=0.03, tau_rec=130.0, tau_f=530.0)
 
 
+@njit(cache=True, inline="always")
+def _presynaptic_efficacy(s, i, j, t, st, p):
+    pre = st.pre
+    if pre.t_last[i] != t:   # the first synapse of this spike: advance the neuron's state once
+        if pre.t_last[i] >= 0.0:
+            gap = t - pre.t_last[i]
+            pre.x[i] = 1.0 - (1.0 - pre.x[i]) * math.exp(-gap / p.tau_rec)
+            pre.u[i] = pre.u[i] * math.exp(-gap / p.tau_f) if p.tau_f > 0.0 else 0.0
+        u = pre.u[i] + p.U * (1.0 - pre.u[i]) if p.tau_f > 0.0 else p.U
+        release = u * pre.x[i]
+        pre.u[i] = u
+        pre.x[i] -= release
+        pre.t_last[i] = t
+        pre.release[i] = release
+    return pre.release[i]
+
+
+@dataclass(frozen=True)
+class PresynapticTsodyksMarkram(TsodyksMarkram):
+    """:class:`TsodyksMarkram` with one state (x, u) per presynaptic neuron instead of
+    per synapse: the equations of the module doc, advanced once per spike by the
+    neuron's first synapse and shared by all its synapses of the projection.
+
+    Every synapse of a neuron sees the same spike train, so per-synapse states that
+    start equal stay equal: the same arithmetic gives the same release bit for bit
+    (tests/test_exp_triplet_stp.py), at one exp per spike instead of one per synapse
+    and 32 bytes per neuron instead of per synapse. This is how Zenke et al. 2015's
+    simulator keeps short-term plasticity (Auryn's ``STPConnection``: x and u per
+    presynaptic neuron). Where synapses are born during a run (structural rules) a
+    new synapse shares its neuron's state, where :class:`TsodyksMarkram` would start
+    it rested (x = 1): use that one there.
+    """
+
+    synapse_state = ()
+    pre_state = (State("x", 1.0), State("u", 0.0), State("t_last", -1.0, "ms"), State("release", 0.0))
+    local_writes = True   # efficacy writes only its spiking neuron's state (rows of different neurons are disjoint)
+    efficacy = _presynaptic_efficacy
+
+
 def steady_state_depression(U: float, tau_rec: float, interval: float) -> float:
     """Closed-form steady-state resources x_ss for a regular train (no facilitation)."""
     e = math.exp(-interval / tau_rec)
