@@ -456,6 +456,8 @@ class _Indented:
 
 def _emit_row_walk(w, pops, j):
     k = j.index
+    if j.deliver:
+        _emit_slot_base(w, 2, j)
     w(2, f"for a in range(c{j.pre}):")
     w(3, f"i = P{j.pre}_spk[a]")
     w(3, f"for s in range(J{k}_rs[i], J{k}_rs[i] + J{k}_rl[i]):")
@@ -481,6 +483,7 @@ def _emit_row_walk_blocks(w, pops, j, threads):
     threaded.emit_block_range(w, 4, f"c{j.pre}", threads)
     w(4, f"J{k}_rows(b0, b1, t, {', '.join(_row_arguments(j, 'rebuilt'))})")
     if j.deliver:
+        _emit_slot_base(w, 2, j)
         w(2, f"for a in range(c{j.pre}):")
         w(3, f"i = P{j.pre}_spk[a]")
         w(3, f"for s in range(J{k}_rs[i], J{k}_rs[i] + J{k}_rl[i]):")
@@ -560,20 +563,38 @@ def _emit_transmitted(w, depth, j, sv="st"):
             w(depth, f"x *= {call}" if j.deliver else call)
 
 
+def _delay_buffer(j) -> str:
+    """The delay buffer projection ``j`` adds into (a branched target's has a branch axis)."""
+    return f"P{j.post}_D{j.channel}" if j.branched else f"P{j.post}_B{j.channel}"
+
+
+def _emit_slot_base(w, depth, j):
+    """``nb<k>``: this step's slot of the delay buffer, once per step and projection; a
+    synapse of delay d adds into slot (nb<k> + d) mod L, which :func:`_emit_add` reduces
+    by one conditional subtraction (d < L, engine/structure.py): the same slot as
+    (n + d) % L without an integer division per synapse."""
+    if not j.direct:
+        w(depth, f"nb{j.index} = n % {_delay_buffer(j)}.shape[0]")
+
+
 def _emit_add(w, depth, j, x="x"):
-    """``x`` added to target ``j``'s input (its state row, or the delay buffer)."""
+    """``x`` added to target ``j``'s input (its state row, or the delay buffer slot of the
+    synapse's delay, from ``nb<k>`` of :func:`_emit_slot_base`)."""
     k = j.index
-    if j.branched:   # the synapse's branch picks the row (engine/branches.py)
-        if j.direct:
+    if j.direct:
+        if j.branched:   # the synapse's branch picks the row (engine/branches.py)
             w(depth, f"P{j.post}_state[P{j.post}_T{j.channel}[J{k}_br[s]], j] += {x}")
         else:
-            buf = f"P{j.post}_D{j.channel}"
-            w(depth, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], J{k}_br[s], j] += {x}")
-    elif j.direct:
-        w(depth, f"P{j.post}_state[{j.row}, j] += {x}")
+            w(depth, f"P{j.post}_state[{j.row}, j] += {x}")
+        return
+    buf = _delay_buffer(j)
+    w(depth, f"slot_s = nb{k} + J{k}_d[s]")
+    w(depth, f"if slot_s >= {buf}.shape[0]:")
+    w(depth + 1, f"slot_s -= {buf}.shape[0]")
+    if j.branched:
+        w(depth, f"{buf}[slot_s, J{k}_br[s], j] += {x}")
     else:
-        buf = f"P{j.post}_B{j.channel}"
-        w(depth, f"{buf}[(n + J{k}_d[s]) % {buf}.shape[0], j] += {x}")
+        w(depth, f"{buf}[slot_s, j] += {x}")
 
 
 def _emit_pre_spikes(w, depth, j, sv="st"):
