@@ -144,3 +144,19 @@ def test_izhikevich_half_step_scheme_matches_reference_update():
     u = u + 0.02 * (0.2 * v - u)
     np.testing.assert_allclose(net.state("n", "v"), v, rtol=1e-14)
     np.testing.assert_allclose(net.state("n", "u"), u, rtol=1e-14)
+
+
+def test_trace_reads_far_from_the_last_update_are_exactly_zero_without_exp():
+    """traces.decay skips exp() below its underflow bound and returns what exp() returns there."""
+    import math
+
+    from neuroplastic.plasticity import traces
+
+    for gap in (745.0 * 20.0, 745.3 * 20.0, 1e6, 1e12):
+        a = -gap / 20.0
+        expected = math.exp(a) if a > -746 else 0.0
+        assert traces.decay(0.0, gap, 20.0) == expected
+        assert traces.read(3.5, 0.0, gap, 20.0) == 3.5 * math.exp(a)
+    assert traces.decay(0.0, 745.2 * 20.0 + 1.0, 20.0) == 0.0 == math.exp(-(745.2 * 20.0 + 1.0) / 20.0)
+    assert traces.decay(0.0, 744.0 * 20.0, 20.0) == math.exp(-744.0) > 0.0    # subnormal, still exp()'s
+    assert traces.bump(2.0, 0.0, 1e9, 20.0, 0.0) == 1.0
