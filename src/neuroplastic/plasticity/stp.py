@@ -34,19 +34,25 @@ from .rule import Rule, State, Transmission
 
 
 @njit(cache=True, inline="always")
+def _spike(x, u, t_last, t, p):
+    """(x, u, release) after a presynaptic spike at t, from (x, u) as left by the spike
+    at ``t_last`` (negative: none yet): recovery over the gap, then the jump of u, the
+    release u x and its loss from x (module doc)."""
+    if t_last >= 0.0:
+        gap = t - t_last
+        x = 1.0 - (1.0 - x) * math.exp(-gap / p.tau_rec)
+        u = u * math.exp(-gap / p.tau_f) if p.tau_f > 0.0 else 0.0
+    u = u + p.U * (1.0 - u) if p.tau_f > 0.0 else p.U
+    release = u * x
+    return x - release, u, release
+
+
+@njit(cache=True, inline="always")
 def _efficacy(s, i, j, t, st, p):
     syn = st.syn
-    if syn.t_last[s] >= 0.0:
-        gap = t - syn.t_last[s]
-        syn.x[s] = 1.0 - (1.0 - syn.x[s]) * math.exp(-gap / p.tau_rec)
-        syn.u[s] = syn.u[s] * math.exp(-gap / p.tau_f) if p.tau_f > 0.0 else 0.0
-    u = syn.u[s] + p.U * (1.0 - syn.u[s]) if p.tau_f > 0.0 else p.U
-    release = u * syn.x[s]
-    syn.u[s] = u
-    syn.x[s] -= release
+    syn.x[s], syn.u[s], syn.release[s] = _spike(syn.x[s], syn.u[s], syn.t_last[s], t, p)
     syn.t_last[s] = t
-    syn.release[s] = release
-    return release
+    return syn.release[s]
 
 
 @dataclass(frozen=True)
@@ -75,16 +81,8 @@ class TsodyksMarkram(Rule, Transmission):
 def _presynaptic_efficacy(s, i, j, t, st, p):
     pre = st.pre
     if pre.t_last[i] != t:   # the first synapse of this spike: advance the neuron's state once
-        if pre.t_last[i] >= 0.0:
-            gap = t - pre.t_last[i]
-            pre.x[i] = 1.0 - (1.0 - pre.x[i]) * math.exp(-gap / p.tau_rec)
-            pre.u[i] = pre.u[i] * math.exp(-gap / p.tau_f) if p.tau_f > 0.0 else 0.0
-        u = pre.u[i] + p.U * (1.0 - pre.u[i]) if p.tau_f > 0.0 else p.U
-        release = u * pre.x[i]
-        pre.u[i] = u
-        pre.x[i] -= release
+        pre.x[i], pre.u[i], pre.release[i] = _spike(pre.x[i], pre.u[i], pre.t_last[i], t, p)
         pre.t_last[i] = t
-        pre.release[i] = release
     return pre.release[i]
 
 
