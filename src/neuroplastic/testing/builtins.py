@@ -41,6 +41,7 @@ EXAMPLES: tuple[Case, ...] = (
     # short-term plasticity
     Case(pl.TsodyksMarkram.facilitating(), name="TsodyksMarkram.facilitating()"),
     Case(pl.TsodyksMarkram.depressing(), name="TsodyksMarkram.depressing()"),
+    Case(pl.PresynapticTsodyksMarkram.facilitating(), name="PresynapticTsodyksMarkram.facilitating()"),
     # homeostasis
     Case(pl.Heterosynaptic(beta=0.5, w_ref=100.0)),
     Case(pl.SynapticScaling(target_rate=0.0, beta=0.05, tau_a=1000.0, period=50.0)),
