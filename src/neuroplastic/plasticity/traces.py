@@ -14,9 +14,9 @@ from numba import njit
 #: Below this exponent exp() is exactly 0.0 in double precision (e^-745.13 is half the
 #: smallest subnormal and rounds to 0). A trace read that far from its last update
 #: (745 time constants: 15 s at 20 ms) returns 0 without the libm call, whose
-#: underflow path (errno and the error wrapper) cost as much as the reads themselves
-#: in zenke2015's network, where many inputs and neurons stay silent for seconds. The
-#: value is the same bit for bit.
+#: underflow path (errno and the error wrapper) showed in a profile of zenke2015's
+#: network, where some inputs and neurons stay silent for seconds
+#: (benchmarks/MEASURED.md). The value is the same bit for bit.
 UNDERFLOW = -745.2
 
 
