@@ -476,12 +476,8 @@ def _emit_row_walk_blocks(w, pops, j, threads):
     keeps each synapse's value in ``J<k>_xs``; the values are then delivered in
     the order of the sequential walk."""
     k = j.index
-    threaded.emit_walk_size(w, f"c{j.pre}", f"J{k}_rl[P{j.pre}_spk[a]]")
-    w(3, f"J{k}_rows(0, c{j.pre}, t, {', '.join(_row_arguments(j, 'st'))})")
-    w(2, "else:")
-    w(3, f"for blk in prange({threads}):")
-    threaded.emit_block_range(w, 4, f"c{j.pre}", threads)
-    w(4, f"J{k}_rows(b0, b1, t, {', '.join(_row_arguments(j, 'rebuilt'))})")
+    _emit_walk_in_blocks(w, threads, f"c{j.pre}", f"J{k}_rl[P{j.pre}_spk[a]]", f"J{k}_rows",
+                         lambda states: _row_arguments(j, states))
     if j.deliver:
         _emit_slot_base(w, 2, j)
         w(2, f"for a in range(c{j.pre}):")
@@ -489,6 +485,18 @@ def _emit_row_walk_blocks(w, pops, j, threads):
         w(3, f"for s in range(J{k}_rs[i], J{k}_rs[i] + J{k}_rl[i]):")
         w(4, f"j = J{k}_post[s]")
         _emit_add(w, 4, j, f"J{k}_xs[s]")
+
+
+def _emit_walk_in_blocks(w, threads, count, length, func, arguments):
+    """A step's walk over ``count`` spikes (``length``: the synapses of spike ``a``):
+    one call of ``func`` below :data:`threads.MIN_WALK` synapses, else one call per
+    block in a parallel region; ``arguments(states)`` names what follows ``b0, b1, t``."""
+    threaded.emit_walk_size(w, count, length)
+    w(3, f"{func}(0, {count}, t, {', '.join(arguments('st'))})")
+    w(2, "else:")
+    w(3, f"for blk in prange({threads}):")
+    threaded.emit_block_range(w, 4, count, threads)
+    w(4, f"{func}(b0, b1, t, {', '.join(arguments('rebuilt'))})")
 
 
 def _row_arguments(j, states="sb") -> list:
@@ -617,12 +625,8 @@ def _emit_post_side(w, j, threads=1):
     own row of ``J<k>_wb``."""
     k = j.index
     if threaded.parallel_walks(j, threads):
-        threaded.emit_walk_size(w, f"c{j.post}", f"J{k}_cl[P{j.post}_spk[a]]")
-        w(3, f"J{k}_columns(0, c{j.post}, t, {', '.join(_column_arguments(j, 'st'))})")
-        w(2, "else:")
-        w(3, f"for blk in prange({threads}):")
-        threaded.emit_block_range(w, 4, f"c{j.post}", threads)
-        w(4, f"J{k}_columns(b0, b1, t, {', '.join(_column_arguments(j, 'rebuilt'))})")
+        _emit_walk_in_blocks(w, threads, f"c{j.post}", f"J{k}_cl[P{j.post}_spk[a]]", f"J{k}_columns",
+                             lambda states: _column_arguments(j, states))
     else:
         w(2, f"for a in range(c{j.post}):")
         _emit_column(w, 3, j, f"J{k}_wb[q]", "st")
