@@ -160,3 +160,26 @@ def test_trace_reads_far_from_the_last_update_are_exactly_zero_without_exp():
     assert traces.decay(0.0, 745.2 * 20.0 + 1.0, 20.0) == 0.0 == math.exp(-(745.2 * 20.0 + 1.0) / 20.0)
     assert traces.decay(0.0, 744.0 * 20.0, 20.0) == math.exp(-744.0) > 0.0    # subnormal, still exp()'s
     assert traces.bump(2.0, 0.0, 1e9, 20.0, 0.0) == 1.0
+
+
+def test_epoch_trace_equals_the_sum_of_exponentials():
+    """An epoch trace (traces.epoch_bump / epoch_read, one decay factor per read time
+    shared by every trace of the epoch) equals sum_k exp(-(t - t_k) / tau) over the
+    spikes before t, to rounding: 1,000 spikes over 60 s (six 10 s epochs at tau =
+    20 ms, bursts and silences of up to 12 s), read at 400 times."""
+    tau, length = 20.0, traces.EPOCH_TAUS * 20.0
+    rng = np.random.default_rng(5)
+    spikes = np.sort(np.concatenate([rng.uniform(0, 20_000, 600), rng.uniform(32_000, 33_000, 300),
+                                     rng.uniform(45_000, 60_000, 100)]).round(1))
+    reads = np.sort(rng.uniform(0, 61_000, 400).round(1))
+    x, e, k = 0.0, 0.0, 0
+    for t in reads:
+        while k < len(spikes) and spikes[k] <= t:
+            ec = traces.epoch_end(spikes[k], length)
+            x, e = traces.epoch_bump(x, e, spikes[k], ec, tau), ec
+            k += 1
+        ec = traces.epoch_end(t, length)
+        got = traces.epoch_read(x, e, t, ec, math.exp((ec - t) / tau), tau)
+        exact = math.fsum(math.exp(-(t - s) / tau) for s in spikes[:k])
+        assert got == pytest.approx(exact, rel=2e-13, abs=1e-300)
+    assert traces.epoch_end(19_999.9, length) == 20_000.0 and traces.epoch_end(20_000.0, length) == 30_000.0

@@ -276,28 +276,62 @@ class _PerSynapseTraces(npl.OrchestratedPlasticity):
     """The rule without ``before_post`` and without the column walk's prefetch."""
 
     prefetch_on_post = ()
+    pre_state = (npl.State("z"), npl.State("t_last", 0.0, "ms"))
+    post_state = (npl.State("z"), npl.State("z_slow"), npl.State("t_last", 0.0, "ms"))
+    before_pre = npl.OnPre.before_pre
     before_post = npl.OnPost.before_post
     on_pre, pre_spike, on_post, post_spike, every = (_ref_on_pre, _ref_pre_spike, _ref_on_post, _ref_post_spike,
                                                      _ref_every)
 
 
-def test_per_spike_traces_and_prefetch_change_no_bits():
-    """The column walk's before_post (z_j, z_j^slow once per spike) and prefetch of
-    w~ give the same weights, bit for bit, as reading the traces at every synapse;
-    30 Poisson-like sources onto 12 bursting neurons, consolidation every 50 ms."""
-    rng = np.random.default_rng(7)
+def _two_rules(pre_t, pre_i, post_t, post_i, n_pre, n_post, duration, **kw):
+    """The rule and the per-synapse-exp reference side by side on the same spike trains."""
     m = npl.Model(dt=0.1)
-    pre_t = np.sort(rng.uniform(0.0, 300.0, 600)).round(1)
-    post_t = np.sort(rng.uniform(0.0, 300.0, 300)).round(1)
-    m.add(npl.SpikeTimes("pre", 30, rng.integers(0, 30, 600), pre_t))
-    m.add(npl.SpikeTimes("post", 12, rng.integers(0, 12, 300), post_t))
-    kw = dict(eta=5e-3, beta=0.05, delta=1e-3, period=50.0, tau_cons=5e4)
+    m.add(npl.SpikeTimes("pre", n_pre, pre_i, pre_t))
+    m.add(npl.SpikeTimes("post", n_post, post_i, post_t))
     rules = {"new": npl.OrchestratedPlasticity(**kw), "old": _PerSynapseTraces(**kw)}
     for name, rule in rules.items():
         m.add(npl.Projection(name, "pre", "post", npl.AllToAll(), weight=W0, rules=[rule], w_min=0.0, w_max=5.0))
-    net = npl.Network(m, seed=3).run(310.0)
+    return npl.Network(m, seed=3).run(duration)
+
+
+def test_epoch_traces_match_per_synapse_exact_reads():
+    """The row and column walks' per-spike work (before_pre, before_post: epoch and
+    decay factors, z_j and z_j^slow) and the prefetch of w~ give the weights of
+    reading every trace exactly at every synapse, to rounding (epoch traces,
+    plasticity/traces.py); 30 Poisson-like sources onto 12 bursting neurons,
+    consolidation every 50 ms."""
+    rng = np.random.default_rng(7)
+    pre_t = np.sort(rng.uniform(0.0, 300.0, 600)).round(1)
+    post_t = np.sort(rng.uniform(0.0, 300.0, 300)).round(1)
+    net = _two_rules(pre_t, rng.integers(0, 30, 600), post_t, rng.integers(0, 12, 300), 30, 12, 310.0,
+                     eta=5e-3, beta=0.05, delta=1e-3, period=50.0, tau_cons=5e4)
     src = net.kernel_source
-    assert src.count("_before_post(j, t") == 1 and src.count("prefetch(") == 1
+    assert src.count("_before_post(j, t") == 1 and src.count("_before_pre(i, t") == 1
+    assert src.count("prefetch(") == 1
     new, old = net.weights("new"), net.weights("old")
-    assert np.array_equal(new, old) and np.abs(new - W0).max() > 1e-3
-    assert np.array_equal(net.rule_state("new", 0).syn.w_tilde, net.rule_state("old", 0).syn.w_tilde)
+    assert np.abs(new - W0).max() > 1e-3
+    np.testing.assert_allclose(new, old, rtol=0, atol=1e-12)    # weights moved by ~0.3
+    np.testing.assert_allclose(net.rule_state("new", 0).syn.w_tilde, net.rule_state("old", 0).syn.w_tilde,
+                               rtol=0, atol=1e-12)
+
+
+def test_epoch_traces_across_epochs_and_long_silences():
+    """Over 45 s, four epochs of 10 s (500 x tau_plus): bursts that straddle the
+    epoch boundaries, a neuron silent for 12 s (its trace carried over from an
+    earlier epoch, read through the exact path) and one silent for 30 s (read as
+    0): the weights are those of exact per-synapse reads to rounding."""
+    rng = np.random.default_rng(11)
+    starts = np.array([9_950.0, 19_900.0, 29_980.0, 44_000.0])    # bursts across 10, 20, 30 s
+    pre_t = np.concatenate([s + np.sort(rng.uniform(0, 120, 40)) for s in starts] + [[100.0, 12_500.0]]).round(1)
+    pre_i = np.concatenate([rng.integers(0, 6, 160), [7, 7]])          # neuron 7: silent 12 s, then 32 s
+    post_t = np.concatenate([s + np.sort(rng.uniform(20, 140, 25)) for s in starts]).round(1)
+    order = np.argsort(pre_t, kind="stable")
+    net = _two_rules(pre_t[order], pre_i[order], np.sort(post_t), rng.integers(0, 4, 100), 8, 4, 45_000.0,
+                     eta=5e-3, beta=0.05, delta=1e-3, period=50.0, tau_cons=5e4)
+    new, old = net.weights("new"), net.weights("old")
+    assert np.abs(new - W0).max() > 1e-3
+    np.testing.assert_allclose(new, old, rtol=0, atol=1e-12)    # weights moved by ~0.3
+    st = net.rule_state("new", 0)
+    assert set(np.unique(st.pre.epoch[:6])) <= {50_000.0}        # the last bursts are in the epoch 40-50 s
+    assert st.pre.epoch[6] == 0.0 and st.pre.zx[6] == 0.0        # never spiked

@@ -188,7 +188,7 @@ def hook_globals(projs, pops=(), threads: int = 1) -> dict:
                     out[f"P{p.index}R{r}_{hook}"] = fn
     for j in projs:
         for r, rule in enumerate(j.rules):
-            for hook in ("on_pre", "pre_spike", "before_post", "on_post", "post_spike", "efficacy", "every",
+            for hook in ("before_pre", "on_pre", "pre_spike", "before_post", "on_post", "post_spike", "efficacy", "every",
                          "post_drive", "on_drive"):
                 fn = getattr(type(rule), hook, None)
                 if fn is not None and hasattr(fn, "py_func"):
@@ -460,6 +460,7 @@ def _emit_row_walk(w, pops, j):
         _emit_slot_base(w, 2, j)
     w(2, f"for a in range(c{j.pre}):")
     w(3, f"i = P{j.pre}_spk[a]")
+    _emit_before_pre(w, 3, j)
     w(3, f"for s in range(J{k}_rs[i], J{k}_rs[i] + J{k}_rl[i]):")
     w(4, f"j = J{k}_post[s]")
     _emit_transmitted(w, 4, j)
@@ -539,6 +540,7 @@ def _emit_block_functions(w, j):
         w(0, f"def J{k}_rows(b0, b1, t, {', '.join(_row_arguments(j))}):")
         w(1, "for a in range(b0, b1):")
         w(2, f"i = P{j.pre}_spk[a]")
+        _emit_before_pre(w, 2, j, "sb")
         w(2, f"for s in range(J{k}_rs[i], J{k}_rs[i] + J{k}_rl[i]):")
         w(3, f"j = J{k}_post[s]")
         _emit_transmitted(w, 3, j, "sb")
@@ -603,6 +605,14 @@ def _emit_add(w, depth, j, x="x"):
         w(depth, f"{buf}[slot_s, J{k}_br[s], j] += {x}")
     else:
         w(depth, f"{buf}[slot_s, j] += {x}")
+
+
+def _emit_before_pre(w, depth, j, sv="st"):
+    """``before_pre`` of the rules that define it (plasticity/rule.py), once per
+    presynaptic spike before its row: what the row's synapses share."""
+    for r, rule in enumerate(j.rules):
+        if isinstance(rule, OnPre) and type(rule).before_pre is not OnPre.before_pre:
+            w(depth, f"J{j.index}R{r}_before_pre(i, t, J{j.index}R{r}_{sv}, J{j.index}R{r}_p)")
 
 
 def _emit_pre_spikes(w, depth, j, sv="st"):

@@ -38,7 +38,13 @@ scattered synapses, and those cache misses were the walk's largest cost
 [TripletSTDP(a2_plus=0, a3_minus=0, ...), Consolidation(...)] gives the same
 weights when delta = 0 and w~ starts at w (tests/test_orchestrated.py).
 
-Numerics. Traces are event-driven (exact). w~ starts at 0 (the authors'
+Numerics. Traces are event-driven and exact up to rounding. They are epoch
+traces (plasticity/traces.py): the per-synapse reads of z_i (column walk) and
+z_j (row walk) multiply by one decay factor per spike (``before_pre``,
+``before_post``) instead of calling exp() at every synapse, the largest cost of
+the full-scale network's plasticity (benchmarks/MEASURED.md); the weights are
+those of per-synapse exact reads to about 1e-15 relative (tests/test_orchestrated.py),
+not bit for bit. w~ starts at 0 (the authors'
 ``weight_a``, the lower stable state) and is advanced every ``period`` ms
 over the elapsed time h by the exponential-Euler step of
 :class:`~neuroplastic.plasticity.consolidation.Consolidation` (exact for the
@@ -83,38 +89,62 @@ def authors_bistability(w_p: float = 0.5, strength: float = 0.1) -> float:
 
 
 @njit(cache=True, inline="always")
+def _epoch(t, p):
+    """The end of the epoch of t shared by the rule's traces (plasticity/traces.py, epoch traces)."""
+    return traces.epoch_end(t, traces.EPOCH_TAUS * min(p.tau_plus, p.tau_minus, p.tau_slow))
+
+
+@njit(cache=True, inline="always")
+def _before_pre(i, t, st, p):
+    """The epoch of t and its decay factor for z_j (tau_minus), once per presynaptic
+    spike: every synapse of the row reads its z_j with them."""
+    ec = _epoch(t, p)
+    st.pre.ec_now[i] = ec
+    st.pre.f_now[i] = math.exp((ec - t) / p.tau_minus)
+
+
+@njit(cache=True, inline="always")
 def _on_pre(s, i, j, t, w, st, p):
-    return p.delta - p.eta * traces.read(st.post.z[j], st.post.t_last[j], t, p.tau_minus)
+    pre, post = st.pre, st.post
+    return p.delta - p.eta * traces.epoch_read(post.zx[j], post.epoch[j], t, pre.ec_now[i], pre.f_now[i],
+                                               p.tau_minus)
 
 
 @njit(cache=True, inline="always")
 def _pre_spike(i, t, st, p):
-    st.pre.z[i] = traces.bump(st.pre.z[i], st.pre.t_last[i], t, p.tau_plus, 0.0)
-    st.pre.t_last[i] = t
+    ec = _epoch(t, p)
+    st.pre.zx[i] = traces.epoch_bump(st.pre.zx[i], st.pre.epoch[i], t, ec, p.tau_plus)
+    st.pre.epoch[i] = ec
 
 
 @njit(cache=True, inline="always")
 def _before_post(j, t, st, p):
-    """z_j and z_j^slow at this postsynaptic spike, once per spike (the column walk's
-    ``before_post``): every synapse onto j reads the same two values."""
+    """z_j and z_j^slow at this postsynaptic spike, and the epoch of t with its decay
+    factor for z_i (tau_plus), once per spike (the column walk's ``before_post``):
+    every synapse onto j reads the same values."""
     post = st.post
-    post.z_now[j] = traces.read(post.z[j], post.t_last[j], t, p.tau_minus)
-    post.slow_now[j] = traces.read(post.z_slow[j], post.t_last[j], t, p.tau_slow)
+    ec = _epoch(t, p)
+    post.z_now[j] = post.zx[j] * traces.decay(post.epoch[j], t, p.tau_minus)
+    post.slow_now[j] = post.slowx[j] * traces.decay(post.epoch[j], t, p.tau_slow)
+    post.ec_now[j] = ec
+    post.f_now[j] = math.exp((ec - t) / p.tau_plus)
 
 
 @njit(cache=True, inline="always")
 def _on_post(s, i, j, t, w, st, p):
-    z = st.post.z_now[j]
-    ltp = p.eta * traces.read(st.pre.z[i], st.pre.t_last[i], t, p.tau_plus) * st.post.slow_now[j]
-    return ltp - p.beta * (w - st.syn.w_tilde[s]) * z * z * z
+    pre, post = st.pre, st.post
+    z = post.z_now[j]
+    z_i = traces.epoch_read(pre.zx[i], pre.epoch[i], t, post.ec_now[j], post.f_now[j], p.tau_plus)
+    return p.eta * z_i * post.slow_now[j] - p.beta * (w - st.syn.w_tilde[s]) * z * z * z
 
 
 @njit(cache=True, inline="always")
 def _post_spike(j, t, st, p):
     post = st.post
-    post.z[j] = traces.bump(post.z[j], post.t_last[j], t, p.tau_minus, 0.0)
-    post.z_slow[j] = traces.bump(post.z_slow[j], post.t_last[j], t, p.tau_slow, 0.0)
-    post.t_last[j] = t
+    ec = _epoch(t, p)
+    post.zx[j] = traces.epoch_bump(post.zx[j], post.epoch[j], t, ec, p.tau_minus)
+    post.slowx[j] = traces.epoch_bump(post.slowx[j], post.epoch[j], t, ec, p.tau_slow)
+    post.epoch[j] = ec
 
 
 @njit(cache=True)
@@ -163,11 +193,14 @@ class OrchestratedPlasticity(Rule, OnPre, OnPost, Periodic):
     synapse_state = (State("w_tilde", 0.0, "weight"),)
     prefetch_on_post = ("w_tilde",)   # the heterosynaptic term's w~ at scattered synapses
     local_writes = True   # hooks write their own synapse's / spiking neuron's state (engine/threads.py)
-    pre_state = (State("z"), State("t_last", 0.0, "ms"))
-    post_state = (State("z"), State("z_slow"), State("t_last", 0.0, "ms"), State("z_now"), State("slow_now"))
+    # epoch traces (plasticity/traces.py): zx = z_i, slowx = z_j^slow carried to their ``epoch``'s end;
+    # ec_now, f_now: the epoch and decay factor of the current spike (before_pre, before_post)
+    pre_state = (State("zx"), State("epoch", 0.0, "ms"), State("ec_now", 0.0, "ms"), State("f_now"))
+    post_state = (State("zx"), State("slowx"), State("epoch", 0.0, "ms"), State("z_now"), State("slow_now"),
+                  State("ec_now", 0.0, "ms"), State("f_now"))
     global_state = (State("t_last", 0.0, "ms"),)
     on_pre, pre_spike, on_post, post_spike, every = _on_pre, _pre_spike, _on_post, _post_spike, _every
-    before_post = _before_post
+    before_pre, before_post = _before_pre, _before_post
 
     def __post_init__(self):
         super().__post_init__()

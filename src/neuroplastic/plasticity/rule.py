@@ -9,7 +9,9 @@ capability        hooks (numba ``@njit`` functions, stored as class attributes)
 ================  ===========================================================
 :class:`OnPre`    ``on_pre(s, i, j, t, w, st, p) -> dw`` for every synapse ``s``
                   of a spiking presynaptic neuron ``i`` (post neuron ``j``), then
-                  ``pre_spike(i, t, st, p)`` once for the neuron.
+                  ``pre_spike(i, t, st, p)`` once for the neuron. Optionally
+                  ``before_pre(i, t, st, p)`` once before the synapses (as
+                  ``before_post``: what every synapse of the spike reads).
 :class:`OnPost`   ``on_post(s, i, j, t, w, st, p) -> dw`` for every synapse onto
                   a spiking postsynaptic neuron ``j``, then
                   ``post_spike(j, t, st, p)`` once. Optionally
@@ -118,8 +120,10 @@ def _no_neuron_update(k, t, st, p):
 
 
 class OnPre:
-    """The rule reacts to presynaptic spikes (``on_pre`` and/or ``pre_spike``)."""
+    """The rule reacts to presynaptic spikes (``on_pre`` and/or ``pre_spike``;
+    ``before_pre`` runs first, once per spike)."""
 
+    before_pre = _no_neuron_update
     on_pre = _no_synapse_change
     pre_spike = _no_neuron_update
 
@@ -214,7 +218,7 @@ class Rule:
             reads at its synapse ``s``; the column walk prefetches them
             (engine/prefetch.py; the values are unchanged).
         local_writes: True when ``on_pre`` and ``efficacy`` write only synapse
-            ``s``'s state, ``pre_spike`` only neuron ``i``'s presynaptic state,
+            ``s``'s state, ``before_pre`` / ``pre_spike`` only neuron ``i``'s presynaptic state,
             ``before_post`` / ``post_spike`` only neuron ``j``'s postsynaptic
             state and ``on_post`` only synapse ``s``'s, and no hook reads state
             that another hook of the same side writes for another synapse or
@@ -295,7 +299,7 @@ class Rule:
         from ..engine.cache import module_source
 
         parts = [f"{cls.__module__}.{cls.__qualname__}"]
-        for hook in ("on_pre", "pre_spike", "before_post", "on_post", "post_spike", "efficacy", "every",
+        for hook in ("before_pre", "on_pre", "pre_spike", "before_post", "on_post", "post_spike", "efficacy", "every",
                      "on_spike", "post_drive", "on_drive"):
             py = getattr(getattr(cls, hook, None), "py_func", None)
             if py is not None:

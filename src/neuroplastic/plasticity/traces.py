@@ -61,3 +61,45 @@ def post_trace_spike(j, t, st, p):
     """``post_spike`` hook: bump the postsynaptic trace y (tau_minus)."""
     st.post.y[j] = bump(st.post.y[j], st.post.t_last[j], t, p.tau_minus, 0.0)
     st.post.t_last[j] = t
+
+
+# Epoch traces: the per-synapse read without exp().
+#
+# A rule whose hooks read a neuron's trace at every synapse of a spike pays one
+# exp() per synapse for the decay since that neuron's last update. An epoch trace
+# is stored instead as X = x(t) exp(-(e - t) / tau): its value carried forward to
+# the END e of an epoch of fixed length (:data:`EPOCH_TAUS` time constants), so
+# that e^-500 <= X / x <= 1 stays inside double range. Every trace last updated in
+# the current epoch (end ec) is then read at t as X f with ONE factor f =
+# exp((ec - t) / tau) shared by all of them (computed once per spike, e.g. in
+# ``before_pre`` / ``before_post``); a trace last updated in an earlier epoch is
+# read through exp() as before. A spike at t first carries X over to the current
+# epoch (one exp, only when the epoch changed), then adds exp(-(ec - t) / tau).
+# The values are those of :func:`read` / :func:`bump` up to rounding (about
+# 1e-13 relative, as exact reads are to 4e-14; tests/test_closed_form.py), not bit for bit.
+
+#: Epoch length in units of the shortest time constant of the traces that share it.
+EPOCH_TAUS = 500.0
+
+
+@njit(cache=True, inline="always")
+def epoch_end(t, length):
+    """End (ms) of the epoch of length ``length`` (ms) that contains t."""
+    return (math.floor(t / length) + 1.0) * length
+
+
+@njit(cache=True, inline="always")
+def epoch_read(x, e, t, ec, f, tau):
+    """Value at t of the epoch trace (x, e); ``ec`` the end of t's epoch and
+    ``f = exp((ec - t) / tau)``."""
+    if e == ec:
+        return x * f
+    return x * decay(e, t, tau)
+
+
+@njit(cache=True, inline="always")
+def epoch_bump(x, e, t, ec, tau):
+    """Stored value (at ``ec``, the end of t's epoch) after a spike at t: + 1."""
+    if e != ec:
+        x = x * decay(e, ec, tau)
+    return x + math.exp(-(ec - t) / tau)
