@@ -180,7 +180,7 @@ def extra_phases(c: dict, branches: dict, wake_branches: dict, recover_branches:
         made = {p.name: p for p in base(cc)}
         extra = []
         for kind, table in (("sleep", branches), ("wake", wake_branches), ("recover", recover_branches or {})):
-            p = made[kind]
+            p = made["recovery" if kind == "recover" else kind]   # a recovery branch adds to the design's recovery
             for name, scales in table.items():
                 if name == "again":
                     continue
@@ -278,7 +278,7 @@ def end_branches(net, c: dict, pats: ln.Patterns, seed: int, tl: lp.Timeline, re
     rate_pre = lp.mean_rate(tl, net.t - c["t_baseline"], net.t)
     net.store("before-lesion")
     rows, static = [], None
-    for name, phase in [("static", "recover-static"), ("recover", "recover")] + \
+    for name, phase in [("static", "recover-static"), ("recover", "recovery")] + \
             [(name, f"recover-{name}") for name in recover_branches]:
         net.restore("before-lesion")
         cpu = time.process_time()

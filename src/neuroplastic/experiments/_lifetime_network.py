@@ -124,7 +124,7 @@ def intrinsic_rules(c: dict) -> list:
 
 #: The phases in which plasticity runs (the probes' ``frozen`` and the control copy's
 #: ``recover-static`` are not among them).
-PLASTIC_PHASES = ("wake", "sleep", "rest", "recover", "wake-gap")
+PLASTIC_PHASES = ("wake", "sleep", "rest", "recover", "recovery", "wake-gap")
 
 
 def design_scales(c: dict, name: str) -> dict:
@@ -150,8 +150,9 @@ def phases(c: dict) -> list:
     """wake (as built), sleep (stimulus off, spontaneous drive, STDP at ``sleep_stdp``,
     no dopamine), frozen (every weight-changing, structural and intrinsic rule off: the
     recall probes), rest (the ``sleep=false`` ablation's off phase: wake drive, no
-    stimulus), recover (wake drive, STDP at ``rest_stdp``: the rest before the lesion and
-    the recovery) and recover-static (recover without structural and homeostatic plasticity:
+    stimulus), recover (wake drive, STDP at ``rest_stdp``: the rest before the lesion),
+    recovery (recover with the normalisation's step x ``recovery_norm``: after the lesion;
+    design (e)) and recover-static (recover without structural and homeostatic plasticity:
     the control copy); with ``gap_stdp`` != 1 also wake-gap (wake, STDP at ``gap_stdp``:
     between presentations)."""
     wake = dict(rates={"drive_exc": c["wake_rate"], "drive_inh": c["wake_rate"]})
@@ -164,7 +165,11 @@ def phases(c: dict) -> list:
            Phase("rest", duration=1.0, **wake), Phase("frozen", duration=1.0, scales=frozen_scales, **wake),
            Phase("recover", duration=1.0, scales=recover, **wake),
            Phase("recover-static", duration=1.0, scales=static_scales(c) | recover, **wake)] + gap
-    return [replace(ph, scales=dict(ph.scales) | design_scales(c, ph.name)) for ph in out]
+    out = [replace(ph, scales=dict(ph.scales) | design_scales(c, ph.name)) for ph in out]
+    rest = next(ph for ph in out if ph.name == "recover")
+    norm = {"ee.WeightNormalization": c["recovery_norm"] * rest.scales.get("ee.WeightNormalization", 1.0)} \
+        if c["homeostasis"] and c["recovery_norm"] != 1.0 else {}
+    return out + [replace(rest, name="recovery", scales=dict(rest.scales) | norm)]
 
 
 def gated(c: dict) -> bool:

@@ -65,7 +65,10 @@ PARAMETERS = dict(
     prune_below=Param(0.01, "structural: synapses below this weight are pruned (0.05 before design (d))", "nS", ge=0),
     prune_fraction=Param(0.2, "structural: fraction of the weak synapses pruned per update", gt=0, le=1),
     structural_period=Param(10_000.0, "structural update interval", "ms", gt=0),
-    w_grow=Param(0.3, "weight of a new synapse", "nS", ge=0),
+    w_grow=Param(0.05, "weight of a new synapse (0.3 before design (e): a new synapse as strong as an average one)",
+                 "nS", ge=0),
+    recovery_norm=Param(0.0, "the incoming normalisation in the recovery after the lesion, as a factor on its step "
+                        "(0: off, design (e); 1: as in the other plastic phases)", ge=0),
     t_wake=Param(60 * _MIN, "each wake phase", "ms", gt=0),
     t_sleep=Param(90 * _MIN, "each sleep (or rest) phase", "ms", gt=0),
     t_baseline=Param(10 * _MIN, "rest before the lesion (the pre-lesion rate)", "ms", gt=0),
@@ -99,7 +102,8 @@ RELATIONS = (Relation("t_window", "<=", "t_recover"), Relation("t_window", "<=",
 
 #: Reduced scale for the tests: 80 + 20 neurons, minutes of biological time, one seed.
 REDUCED = dict(n_exc=80, n_inh=20, n_per_set=2, assembly_size=16, tau_cons=10_000.0, wake_rate=520.0,
-               norm_step=1.0, sleep_ip=0.0, prune_below=0.05,   # design (d) is full scale only
+               norm_step=1.0, sleep_ip=0.0, prune_below=0.05,   # designs (d) and (e) are full scale only
+               w_grow=0.3, recovery_norm=1.0,
                sleep_rate_exc=520.0, sleep_rate_inh=500.0, sleep_stdp=0.2, rest_stdp=1.0,
                t_wake=30_000.0,
                t_sleep=30_000.0, t_baseline=10_000.0, t_recover=30_000.0, t_window=10_000.0, band_ms=10_000.0,

@@ -43,8 +43,8 @@ Protocol (``_lifetime_protocol.py``): wake 1 (set 1 of ``n_per_set`` patterns, e
 ``t_on`` ms then ``t_off`` ms without, in random order, for ``t_wake``), sleep 1
 (``t_sleep``), wake 2 (set 2; its first pattern rewarded), sleep 2, a rest baseline
 (``t_baseline``, wake drive, no stimulus, STDP x ``rest_stdp``), a lesion of
-``lesion_fraction`` of the E neurons, recovery (``t_recover``, as the rest), a final recall
-test. ``rest_stdp`` is 1 for the 40 s of rest and recovery at reduced scale and 1/105 for
+``lesion_fraction`` of the E neurons, recovery (``t_recover``, as the rest, with the incoming
+normalisation's step x ``recovery_norm``: 0 at full scale, design (e)), a final recall test. ``rest_stdp`` is 1 for the 40 s of rest and recovery at reduced scale and 1/105 for
 the 70 min at full scale (the same integral): 60 min of spontaneous activity with full STDP
 rewire the assemblies as sleep did (docs/lifetime.md). A control copy (the stored state
 just before the lesion; same lesioned neurons) recovers with structural, normalisation,
@@ -147,7 +147,7 @@ def _seed(c: dict, seed: int, progress: bool) -> dict:
     net.store("before-lesion")
     static = _recover(net, c, pats, seed, "recover-static")
     net.restore("before-lesion")
-    final = _recover(net, c, pats, seed, "recover", tl)
+    final = _recover(net, c, pats, seed, "recovery", tl)
     m = _metrics(c, pats, stages, final, static, rate_pre, tl)
     m["wall_s"] = time.perf_counter() - t_start
     for part, seconds in tl.wall.items():
