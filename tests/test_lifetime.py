@@ -157,6 +157,27 @@ def test_design_d_is_full_scale_only_and_switches_its_rules_by_phase():
                if p.name != "recover-static")
 
 
+def test_design_e_grows_weak_synapses_and_recovers_without_the_normalisation():
+    """Design (e), full scale only: new synapses at ``w_grow`` 0.05 nS and the recovery after
+    the lesion (phase ``recovery``) as the rest before it (``recover``) but with the
+    normalisation off; the reduced scale keeps 0.3 nS and the same scales in both phases;
+    ``recovery_norm`` 1 gives the rest's normalisation back."""
+    full, reduced = EXP.resolve(), EXP.resolve(scale="reduced")
+    assert (full["w_grow"], full["recovery_norm"], reduced["w_grow"], reduced["recovery_norm"]) == (0.05, 0.0, 0.3, 1.0)
+    grow = [r for r in ln.build(full).projections["ee"].rules if type(r).__name__ == "PruneAndRegrow"]
+    assert len(grow) == 1 and grow[0].w_init == 0.05
+    phases = {p.name: p for p in ln.phases(full)}
+    rest, after = phases["recover"].scales, phases["recovery"].scales
+    assert after == rest | {"ee.WeightNormalization": 0.0} and rest["ee.WeightNormalization"] == 0.01
+    assert phases["recovery"].rates == phases["recover"].rates and "recovery" in ln.PLASTIC_PHASES
+    small = {p.name: p.scales for p in ln.phases(reduced)}
+    assert small["recovery"] == small["recover"]
+    half = {p.name: p.scales for p in ln.phases(dict(full, recovery_norm=0.5))}
+    assert half["recovery"]["ee.WeightNormalization"] == pytest.approx(0.005)
+    off = {p.name: p.scales for p in ln.phases(dict(full, homeostasis=False))}
+    assert off["recovery"] == off["recover"]
+
+
 def test_sleep_only_threshold_rule_moves_thresholds_eleven_times_as_fast_in_sleep():
     """Closed form of the two threshold rules over whole periods of 100 ms: each spike adds
     eta, each period takes eta x target x 0.1 s; in sleep both rules act (eta (1 + sleep_ip)),
