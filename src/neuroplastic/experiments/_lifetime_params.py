@@ -91,8 +91,8 @@ PARAMETERS = dict(
     dopamine=Param(True, "reward-modulated STDP on E->E"),
     consolidation=Param(True, "consolidation (bistable w~ and heterosynaptic pull) on E->E"),
     sleep=Param(True, "sleep in the off phases (false: rest with the wake drive)"),
-    seeds=Param((20, 21, 22, 23, 24), "seeds of the main run (empty: the single --seed; 20-24: the fresh seeds "
-                "of the current design)", ge=0),
+    seeds=Param((30, 31, 32, 33, 34), "seeds of the main run (empty: the single --seed; 30-34: the fresh seeds "
+                "of the current design (e))", ge=0),
     ablations=Param(False, "also run the ablation table (each family off in turn)"),
     ablation_seeds=Param((10, 11), "seeds of every ablation row", ge=0),
 )
