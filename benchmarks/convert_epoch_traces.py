@@ -38,13 +38,12 @@ _OWN = ("format", "format_version", "neuroplastic_version", "created", "arrays")
 
 
 def _carried(z, t_last, end, tau) -> np.ndarray:
-    """z(t_last) carried forward to ``end`` (0 below exp()'s underflow bound)."""
-    a = -(end - t_last) / tau
-    return np.where(a > traces.UNDERFLOW, z * np.exp(np.maximum(a, traces.UNDERFLOW)), 0.0)
+    """z(t_last) carried forward to ``end``, with the engine's own decay (traces.decay)."""
+    return z * np.array([traces.decay(t0, end, tau) for t0 in t_last.tolist()])
 
 
-def convert(arrays: dict, prefix: str, rule: OrchestratedPlasticity, t: float) -> int:
-    """Rewrite one rule's neuron state in ``arrays`` (in place); returns the arrays changed."""
+def convert(arrays: dict, prefix: str, rule: OrchestratedPlasticity, t: float) -> None:
+    """Rewrite one rule's neuron state in ``arrays`` (in place)."""
     end = traces.epoch_end(t, traces.EPOCH_TAUS * min(rule.tau_plus, rule.tau_minus, rule.tau_slow))
     pre_t, post_t = arrays.pop(f"{prefix}/pre/t_last"), arrays.pop(f"{prefix}/post/t_last")
     arrays[f"{prefix}/pre/zx"] = _carried(arrays.pop(f"{prefix}/pre/z"), pre_t, end, rule.tau_plus)
@@ -54,7 +53,6 @@ def convert(arrays: dict, prefix: str, rule: OrchestratedPlasticity, t: float) -
         arrays[f"{prefix}/{side}/epoch"] = np.full(n, end)
         arrays[f"{prefix}/{side}/ec_now"] = np.zeros(n)
         arrays[f"{prefix}/{side}/f_now"] = np.zeros(n)
-    return 5
 
 
 def main() -> None:

@@ -166,10 +166,11 @@ def phases(c: dict) -> list:
            Phase("recover", duration=1.0, scales=recover, **wake),
            Phase("recover-static", duration=1.0, scales=static_scales(c) | recover, **wake)] + gap
     out = [replace(ph, scales=dict(ph.scales) | design_scales(c, ph.name)) for ph in out]
-    rest = next(ph for ph in out if ph.name == "recover")
-    norm = {"ee.WeightNormalization": c["recovery_norm"] * rest.scales.get("ee.WeightNormalization", 1.0)} \
+    before_lesion = next(ph for ph in out if ph.name == "recover")
+    step = before_lesion.scales.get("ee.WeightNormalization", 1.0)
+    norm = {"ee.WeightNormalization": c["recovery_norm"] * step} \
         if c["homeostasis"] and c["recovery_norm"] != 1.0 else {}
-    return out + [replace(rest, name="recovery", scales=dict(rest.scales) | norm)]
+    return out + [replace(before_lesion, name="recovery", scales=before_lesion.scales | norm)]
 
 
 def gated(c: dict) -> bool:

@@ -44,7 +44,8 @@ Protocol (``_lifetime_protocol.py``): wake 1 (set 1 of ``n_per_set`` patterns, e
 (``t_sleep``), wake 2 (set 2; its first pattern rewarded), sleep 2, a rest baseline
 (``t_baseline``, wake drive, no stimulus, STDP x ``rest_stdp``), a lesion of
 ``lesion_fraction`` of the E neurons, recovery (``t_recover``, as the rest, with the incoming
-normalisation's step x ``recovery_norm``: 0 at full scale, design (e)), a final recall test. ``rest_stdp`` is 1 for the 40 s of rest and recovery at reduced scale and 1/105 for
+normalisation's step x ``recovery_norm``: 0 at full scale, design (e)), a final recall test.
+``rest_stdp`` is 1 for the 40 s of rest and recovery at reduced scale and 1/105 for
 the 70 min at full scale (the same integral): 60 min of spontaneous activity with full STDP
 rewire the assemblies as sleep did (docs/lifetime.md). A control copy (the stored state
 just before the lesion; same lesioned neurons) recovers with structural, normalisation,

@@ -42,9 +42,9 @@ Numerics. Traces are event-driven and exact up to rounding. They are epoch
 traces (plasticity/traces.py): the per-synapse reads of z_i (column walk) and
 z_j (row walk) multiply by one decay factor per spike (``before_pre``,
 ``before_post``) instead of calling exp() at every synapse, the largest cost of
-the full-scale network's plasticity (benchmarks/MEASURED.md); the weights are
-those of per-synapse exact reads to about 1e-15 relative (tests/test_orchestrated.py),
-not bit for bit. w~ starts at 0 (the authors'
+the full-scale network's plasticity (benchmarks/MEASURED.md); the weights agree
+with per-synapse exact reads to 1e-12 (tests/test_orchestrated.py), not bit for
+bit. w~ starts at 0 (the authors'
 ``weight_a``, the lower stable state) and is advanced every ``period`` ms
 over the elapsed time h by the exponential-Euler step of
 :class:`~neuroplastic.plasticity.consolidation.Consolidation` (exact for the
